@@ -1,0 +1,78 @@
+"""Checks that run on the model after reading: pointers resolve, dates agree with their calendars.
+
+In: an `Edition`.  Out: diagnostics added to the `Report`.  Each check is one function registered
+in CHECKS; `run_all` runs them in order.  Checks never change the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from . import calendars
+from .diagnostics import Report
+from .model import Edition
+
+EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+CHECKS: list[Callable[[Edition, Report], None]] = []
+
+
+def check(function):
+    CHECKS.append(function)
+    return function
+
+
+def run_all(edition: Edition, report: Report) -> None:
+    for function in CHECKS:
+        function(edition, report)
+
+
+@check
+def pointers_resolve(edition: Edition, report: Report) -> None:
+    """Every '#id' pointer names an id of its own file's header or of the edition's text."""
+    local_ids = {source.file: source.local_ids for source in edition.sources}
+    for pointer in edition.pointers:
+        value = pointer.value
+        if value.startswith("#"):
+            key = value[1:]
+            if key not in local_ids.get(pointer.file, {}) and key not in edition.targets:
+                report.error(pointer.location, "dangling-pointer",
+                             f"@{pointer.attribute}=\"{value}\" points to no xml:id in this file or the edition")
+        elif not EXTERNAL.match(value):
+            report.error(pointer.location, "pointer-syntax",
+                         f"@{pointer.attribute}=\"{value}\": a pointer is '#' followed by an xml:id")
+
+
+@check
+def dates_agree(edition: Edition, report: Report) -> None:
+    """@when is a real Gregorian date; a Julian @when-custom converts to exactly @when."""
+    for date in edition.dates:
+        element = date.element
+        if element.get("when") is None and not (element.get("notBefore") or element.get("from")):
+            report.error(date.location, "date-when", f"date '{date.text}' has no @when")
+            continue
+        if date.when is None:
+            continue  # a syntax error, already reported
+        try:
+            calendars.check_gregorian(date.when)
+        except ValueError as exc:
+            report.error(date.location, "date-invalid", f"@when=\"{date.when.iso()}\" is not a date: {exc}")
+            continue
+        if date.calendar == "julian" and date.julian is None:
+            report.error(date.location, "date-julian-missing",
+                         f"date '{date.text}' is reckoned in the Julian calendar but has no @when-custom")
+            continue
+        if date.julian is None:
+            continue
+        if element.get("datingMethod") != "#julian":
+            report.error(date.location, "date-dating-method", "@when-custom needs datingMethod=\"#julian\"")
+        try:
+            expected = calendars.julian_to_gregorian(date.julian)
+        except ValueError as exc:
+            report.error(date.location, "date-invalid", f"@when-custom: {exc}")
+            continue
+        if expected != date.when:
+            report.error(date.location, "date-mismatch",
+                         f"date '{date.text}': Julian {date.julian.iso()} is Gregorian {expected.iso()}, "
+                         f"but @when is {date.when.iso()}")

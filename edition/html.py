@@ -1,0 +1,434 @@
+"""The one mapping of TEI elements to HTML, shared by every writer.
+
+In: model objects (divisions, blocks) and `Options` saying what differs per output (where notes
+go, how an id becomes a link, how dates are displayed).  Out: lxml HTML elements (no namespace),
+which the print writer serialises as HTML and the EPUB writer as XHTML.  Each TEI element has one
+handler, registered with `@handles`; an element without a handler is a bug caught by the tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+
+from lxml import etree
+
+from . import calendars
+from .model import Block, Division, Edition, Note
+from .tei import XML_ID, XML_LANG, local
+
+OPS_NS = "http://www.idpf.org/2007/ops"
+OPS_TYPE = f"{{{OPS_NS}}}type"
+
+HANDLERS: dict[str, Callable] = {}
+
+
+def handles(*names: str):
+    def register(function):
+        for name in names:
+            HANDLERS[name] = function
+        return function
+    return register
+
+
+@dataclasses.dataclass
+class Options:
+    """What differs between outputs; everything else is rendered the same way."""
+
+    notes: str  # "inline": note bodies at their calls (print footnotes); "collect": gathered per chapter
+    href: Callable[[str], str]  # an id of the text -> the href that reaches it
+    date_display: str = "source-with-other"
+    epub: bool = False  # add epub:type and ARIA roles for reading systems
+
+
+class Renderer:
+    """Renders blocks and divisions of one edition for one output."""
+
+    def __init__(self, edition: Edition, options: Options):
+        self.edition = edition
+        self.options = options
+        self.collected: list[tuple[Note, etree._Element]] = []  # notes gathered in "collect" mode
+
+    # --- entry points used by the writers -------------------------------------------------------
+    def division(self, division: Division) -> etree._Element:
+        section = self.element("section", {"class": f"division level-{division.level}"})
+        if division.id:
+            section.set("id", division.id)
+        if division.head is not None:
+            heading = etree.SubElement(section, f"h{min(division.level + 1, 6)}", {"class": "head"})
+            self.children(division.head, heading)
+        for item in division.content:
+            if isinstance(item, Block):
+                section.append(self.block(item))
+            elif isinstance(item, Division):
+                section.append(self.division(item))
+            else:
+                self.node(item, section)
+        return section
+
+    def block(self, block: Block) -> etree._Element:
+        holder = self.element("div")
+        self.node(block.element, holder)
+        html = holder[0]
+        if html.tag not in ("p", "div", "blockquote"):  # a list cannot hold the number: wrap it
+            wrapper = self.element("div")
+            wrapper.append(html)
+            html = wrapper
+        html.set("class", (html.get("class", "") + " numbered").strip())
+        number = etree.Element("span", {"class": "pn"})
+        number.text = block.number
+        number.tail = html.text
+        html.text = None
+        html.insert(0, number)
+        return html
+
+    def contents(self, element: etree._Element, tag: str = "div") -> etree._Element:
+        """The content of any element rendered into a new <div> (or other tag), e.g. a source's front."""
+        holder = self.element(tag, {"class": local(element)})
+        self.children(element, holder)
+        return holder
+
+    def element(self, tag: str, attributes: dict | None = None) -> etree._Element:
+        """A new root element; in the EPUB its namespace map binds the 'epub' prefix."""
+        nsmap = {"epub": OPS_NS} if self.options.epub else None
+        return etree.Element(tag, attributes or {}, nsmap=nsmap)
+
+    # --- the walk ------------------------------------------------------------------------------
+    def node(self, element: etree._Element, out: etree._Element) -> None:
+        if not isinstance(element.tag, str):
+            return  # comments and processing instructions
+        handler = HANDLERS.get(local(element))
+        if handler is None:
+            raise KeyError(f"no HTML handler for TEI element <{local(element)}>")
+        handler(self, element, out)
+
+    def children(self, element: etree._Element, out: etree._Element) -> None:
+        append_text(out, element.text)
+        for child in element:
+            self.node(child, out)
+            append_text(out, child.tail)
+
+    def wrap(self, element, out, tag: str, css: str | None = None, **attributes) -> etree._Element:
+        html = etree.SubElement(out, tag)
+        if css:
+            html.set("class", css)
+        for key, value in attributes.items():
+            html.set(key, value)
+        if element.get(XML_ID):
+            html.set("id", element.get(XML_ID))
+        if element.get(XML_LANG):
+            html.set("lang", element.get(XML_LANG))
+        self.children(element, html)
+        return html
+
+
+def append_text(out: etree._Element, text: str | None) -> None:
+    """Append text after the last child of `out` (or as its text when it has none)."""
+    if not text:
+        return
+    if len(out):
+        out[-1].tail = (out[-1].tail or "") + text
+    else:
+        out.text = (out.text or "") + text
+
+
+# --- blocks -------------------------------------------------------------------------------------
+@handles("p", "ab")
+def _p(r: Renderer, element, out):
+    r.wrap(element, out, "p", element.get("rend"))
+
+
+@handles("quote")
+def _quote(r: Renderer, element, out):
+    is_block = any(local(child) in ("p", "lg", "list", "quote") for child in element) or local(element.getparent()) in (
+        "div", "body", "cit", "epigraph", "note")
+    if is_block:
+        r.wrap(element, out, "blockquote")
+    else:
+        r.wrap(element, out, "span", "quote")
+
+
+@handles("cit", "epigraph", "floatingText", "opener", "closer")
+def _container(r: Renderer, element, out):
+    r.wrap(element, out, "div", local(element))
+
+
+@handles("body")
+def _embedded_body(r: Renderer, element, out):
+    r.children(element, out)  # the body of a floatingText
+
+
+@handles("div")
+def _nested_div(r: Renderer, element, out):
+    # Divisions are rendered by Renderer.division(); this handles divs inside embedded texts.
+    r.wrap(element, out, "div", f"div {element.get('type') or ''}".strip())
+
+
+@handles("head")
+def _head(r: Renderer, element, out):
+    r.wrap(element, out, "p", "head")
+
+
+@handles("trailer", "dateline", "salute", "signed", "docAuthor", "byline", "docDate")
+def _para_like(r: Renderer, element, out):
+    r.wrap(element, out, "p", local(element))
+
+
+@handles("docTitle")
+def _doc_title(r: Renderer, element, out):
+    r.wrap(element, out, "div", "docTitle")
+
+
+@handles("titlePart")
+def _title_part(r: Renderer, element, out):
+    r.wrap(element, out, "p", f"titlePart {element.get('type') or 'main'}")
+
+
+@handles("lg")
+def _lg(r: Renderer, element, out):
+    r.wrap(element, out, "div", "lg")
+
+
+@handles("l")
+def _l(r: Renderer, element, out):
+    r.wrap(element, out, "span", "l")
+
+
+@handles("list")
+def _list(r: Renderer, element, out):
+    r.wrap(element, out, "ul", "list")
+
+
+@handles("item")
+def _item(r: Renderer, element, out):
+    r.wrap(element, out, "li")
+
+
+@handles("label")
+def _label(r: Renderer, element, out):
+    if local(element.getparent()) == "list":
+        r.wrap(element, out, "li", "label")
+    elif local(element.getparent()) in ("div", "body"):
+        r.wrap(element, out, "p", "label")
+    else:
+        r.wrap(element, out, "span", "label")
+
+
+@handles("sp")
+def _sp(r: Renderer, element, out):
+    speech = r.wrap(element, out, "div", "sp")
+    speaker = speech.find("span[@class='speaker']")
+    first = next((child for child in speech if child.tag == "p"), None)
+    if speaker is not None and first is not None:  # the speaker's name opens the first paragraph
+        speech.remove(speaker)
+        speaker.tail = " " + (first.text or "").lstrip()
+        first.text = None
+        first.insert(0, speaker)
+
+
+@handles("speaker")
+def _speaker(r: Renderer, element, out):
+    r.wrap(element, out, "span", "speaker")
+
+
+@handles("stage")
+def _stage(r: Renderer, element, out):
+    block = local(element.getparent()) in ("div", "sp", "body")
+    r.wrap(element, out, "p" if block else "span", "stage")
+
+
+# --- phrases ------------------------------------------------------------------------------------
+HI = {"italic": ("i", None), "bold": ("b", None), "smallcaps": ("span", "sc"), "sup": ("sup", None),
+      "superscript": ("sup", None), "sub": ("sub", None), "underline": ("span", "u")}
+
+
+@handles("hi")
+def _hi(r: Renderer, element, out):
+    tag, css = HI.get(element.get("rend") or "italic", ("i", None))
+    r.wrap(element, out, tag, css)
+
+
+@handles("emph")
+def _emph(r: Renderer, element, out):
+    r.wrap(element, out, "em")
+
+
+@handles("foreign", "term", "mentioned")
+def _italic(r: Renderer, element, out):
+    r.wrap(element, out, "i", local(element))
+
+
+@handles("title")
+def _title(r: Renderer, element, out):
+    r.wrap(element, out, "cite", f"title-{element.get('level') or 'm'}")
+
+
+@handles("bibl")
+def _bibl(r: Renderer, element, out):
+    r.wrap(element, out, "cite", "bibl")
+
+
+@handles("q", "said", "soCalled", "seg", "num", "persName", "placeName", "orgName", "name", "rs",
+         "time", "abbr", "expan", "sic", "orig", "corr", "reg")
+def _span(r: Renderer, element, out):
+    r.wrap(element, out, "span", local(element))
+
+
+@handles("choice")
+def _choice(r: Renderer, element, out):
+    """The reading text shows the correction, regularisation or expansion."""
+    shown = next(child for child in element if local(child) in ("corr", "reg", "expan"))
+    span = r.wrap(shown, out, "span", local(shown))
+    if element.get(XML_ID):
+        span.set("id", element.get(XML_ID))
+
+
+@handles("add")
+def _add(r: Renderer, element, out):
+    r.wrap(element, out, "span", "add")
+
+
+@handles("supplied")
+def _supplied(r: Renderer, element, out):
+    span = r.wrap(element, out, "span", "supplied")
+    span.text = "[" + (span.text or "")
+    append_text(span, "]")
+
+
+@handles("date")
+def _date(r: Renderer, element, out):
+    time = r.wrap(element, out, "time", "date")
+    if element.get("when"):
+        time.set("datetime", element.get("when"))
+    other = other_style(element, r.options.date_display)
+    if other:
+        _add_other_style(time, other)
+
+
+def other_style(element, display: str) -> str:
+    """The date in the other calendar, as the edition adds it in brackets ('' if not needed)."""
+    if display == "source" or not element.get("when"):
+        return ""
+    try:
+        when = calendars.PartialDate.parse(element.get("when"))
+        julian = calendars.PartialDate.parse(element.get("when-custom")) if element.get("when-custom") else None
+    except ValueError:
+        return ""
+    if when.day is None:
+        return ""
+    if julian is not None and (element.get("calendar") or "").lstrip("#") == "julian":
+        other, shown_year = when, julian.year
+    elif display == "source-with-other" and calendars.russian_style(when) == "julian":
+        other, shown_year = calendars.gregorian_to_julian(when), when.year
+    else:
+        return ""
+    if str(other.day) in "".join(element.itertext()):
+        return ""  # the words already give both styles ("March 12/25", "April 4 [17]")
+    return calendars.day_month(other, with_year=other.year != shown_year)
+
+
+YEAR_AT_END = re.compile(r"^(.*?\S)(,?)\s+(\d{4})(\W*)$", re.S)
+
+
+def _add_other_style(time: etree._Element, other: str) -> None:
+    """'25 October 1917' -> '25 October [7 November] 1917'; otherwise the bracket goes at the end."""
+    added = etree.Element("span", {"class": "date-other"})
+    added.text = f"[{other}]"
+    last = time[-1] if len(time) else None
+    text = (last.tail if last is not None else time.text) or ""
+    match = YEAR_AT_END.match(text)
+    if match:
+        before, comma, year, rest = match.groups()
+        text, added.tail = before + " ", f"{comma} {year}{rest}"
+    else:
+        text = text + " "
+    if last is not None:
+        last.tail = text
+    else:
+        time.text = text
+    time.append(added)
+
+
+@handles("ref")
+def _ref(r: Renderer, element, out):
+    target = (element.get("target") or "").split()
+    if target and target[0].startswith("#"):
+        r.wrap(element, out, "a", "ref", href=r.options.href(target[0][1:]))
+    elif target:
+        r.wrap(element, out, "a", "ref external", href=target[0])
+    else:
+        r.wrap(element, out, "span", "ref")
+
+
+@handles("ptr")
+def _ptr(r: Renderer, element, out):
+    if element.get("type") == "noteCall":
+        # A note call whose note is not in the copy-text: kept, shown discreetly.
+        call = etree.SubElement(out, "sup", {"class": "notecall-missing"})
+        call.text = element.get("n") or ""
+        return
+    target = (element.get("target") or "").split()
+    if target and target[0].startswith("#"):
+        key = target[0][1:]
+        found = r.edition.targets.get(key)
+        link = etree.SubElement(out, "a", {"class": "ptr", "href": r.options.href(key)})
+        link.text = found.block.label if found and found.block else key
+
+
+@handles("anchor")
+def _anchor(r: Renderer, element, out):
+    etree.SubElement(out, "span", {"id": element.get(XML_ID) or "", "class": "anchor"})
+
+
+@handles("lb")
+def _lb(r: Renderer, element, out):
+    etree.SubElement(out, "br")
+
+
+@handles("pb")
+def _pb(r: Renderer, element, out):
+    """A page break of the print source, shown in the margin as that edition's page."""
+    if not element.get("n"):
+        return
+    span = etree.SubElement(out, "span", {"class": "srcpage", "title": f"page {element.get('n')} of the print source"})
+    if element.get(XML_ID):
+        span.set("id", element.get(XML_ID))
+    span.text = element.get("n")
+
+
+@handles("fw", "milestone", "desc")
+def _invisible(r: Renderer, element, out):
+    """Forme work and milestones are recorded, not shown."""
+
+
+@handles("gap")
+def _gap(r: Renderer, element, out):
+    if element.get("reason") == "debris":
+        return  # web debris: recorded for the fidelity proof, not part of the reading text
+    span = etree.SubElement(out, "span", {"class": "gap", "title": f"text missing ({element.get('reason') or 'gap'})"})
+    span.text = "[…]"
+
+
+@handles("note")
+def _note(r: Renderer, element, out):
+    note = r.edition.notes.get(element)
+    if note is None:  # a note outside any chapter (front matter): render in place
+        r.wrap(element, out, "span", "note")
+        return
+    css = f"note-{note.series}"
+    if r.options.notes == "inline":
+        body = etree.SubElement(out, "span", {"class": f"footnote {css}", "id": note.id, "data-mark": note.mark})
+        r.children(element, body)
+        for p in body.iter("p"):
+            p.tag = "span"
+            p.set("class", "fn-p")
+        return
+    sup = etree.SubElement(out, "a", {"class": f"noteref {css}", "href": f"#{note.id}", "id": f"ref-{note.id}"})
+    if r.options.epub:
+        sup.set(OPS_TYPE, "noteref")
+        sup.set("role", "doc-noteref")
+    sup.text = note.mark
+    holder = r.element("div")
+    r.children(element, holder)
+    r.collected.append((note, holder))

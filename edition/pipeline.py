@@ -1,0 +1,84 @@
+"""The build: read -> model -> check -> write, with each stage timed.
+
+In: an edition directory, an output directory and the formats wanted.  Out: the output files, or
+`SourceErrors` before anything is written.  The command line (cli.py) only parses arguments and
+calls `check` or `build`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import checks
+from .diagnostics import Report
+from .model import Edition
+from .reader import read_edition
+from .writers import FORMATS, epub, pdf, print_html
+
+
+class Progress:
+    """Prints each stage and its time on stderr, unless quiet."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.times: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str):
+        if not self.quiet:
+            print(f"  {name:<28}", end="", file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        try:
+            yield
+        except BaseException:
+            if not self.quiet:
+                print("failed", file=sys.stderr)
+            raise
+        elapsed = time.perf_counter() - start
+        self.times[name] = elapsed
+        if not self.quiet:
+            print(f"{elapsed:6.2f} s", file=sys.stderr)
+
+    def note(self, message: str) -> None:
+        if not self.quiet:
+            print(f"  {message}", file=sys.stderr)
+
+
+def check(root: Path, report: Report, progress: Progress) -> Edition:
+    """Read and check the edition; raise SourceErrors if anything is wrong."""
+    with progress.stage("read and validate sources"):
+        edition = read_edition(root, report)
+    with progress.stage("check the model"):
+        checks.run_all(edition, report)
+    report.raise_if_errors()
+    return edition
+
+
+def build(root: Path, out_dir: Path, formats: list[str], report: Report, progress: Progress) -> list[Path]:
+    """Check, then write each requested format; return the files written."""
+    edition = check(root, report, progress)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    wanted = [f for f in FORMATS if f in formats]
+    if "html" in wanted or "pdf" in wanted:
+        with contextlib.ExitStack() as stack:
+            html_dir = out_dir if "html" in wanted else Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            with progress.stage("write print HTML"):
+                html_path = print_html.write(edition, html_dir)
+            if "html" in wanted:
+                written.append(html_path)
+            if "pdf" in wanted:
+                pdf_path = out_dir / f"{edition.settings.slug}.pdf"
+                with progress.stage("lay out the PDF"):
+                    warnings = pdf.write(html_path, pdf_path, edition.settings)
+                for message in warnings:
+                    progress.note(f"weasyprint: {message}")
+                written.append(pdf_path)
+    if "epub" in wanted:
+        with progress.stage("write the EPUB"):
+            written.append(epub.write(edition, out_dir))
+    return written

@@ -1,0 +1,199 @@
+"""From the edition directory to the model: settings, TEI files, numbers, notes, dates, pointers.
+
+In: the edition directory.  Out: an `Edition` (model.py), or `SourceErrors` carrying every problem
+found while reading.  Only structural facts are derived here; judgements about the content (do the
+pointers resolve, do the dates agree) are the checks' business (checks.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from . import settings as settings_mod
+from . import tei
+from .calendars import PartialDate
+from .diagnostics import Report
+from .model import Block, DateMention, Division, Edition, Note, Pointer, Source, Target
+from .tei import XML_ID, XML_LANG, TeiFile, local
+
+# Paragraph-level elements that receive a paragraph number when they stand in a division.
+NUMBERED = {"p", "ab", "quote", "cit", "lg", "list", "sp", "floatingText", "stage", "label"}
+POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "calendar", "datingMethod", "ed",
+                      "edRef", "who", "source", "ana")
+SKIP_IN_TITLES = {"note", "fw", "gap", "sic", "orig", "abbr"}
+
+
+def read_edition(root: Path, report: Report) -> Edition:
+    """Read everything; raise SourceErrors after reading all files if any was unusable."""
+    settings = settings_mod.load(root, report)
+    report.raise_if_errors()
+    files = [(entry, tei.read(entry.file, report)) for entry in settings.sources]
+    report.raise_if_errors()
+
+    edition = Edition(settings=settings, sources=[], targets={}, blocks={}, notes={}, dates=[], pointers=[])
+    for entry, file in files:
+        source = _read_source(entry.siglum, file, settings.language, edition, report)
+        edition.sources.append(source)
+        root_id = file.root.get(XML_ID)
+        if root_id != entry.siglum:
+            report.error(file.locate(file.root, XML_ID), "siglum-mismatch",
+                         f"the TEI root's xml:id must be the siglum {entry.siglum} given in edition.yaml"
+                         + (f", not {root_id}" if root_id else ""))
+    report.raise_if_errors()
+    return edition
+
+
+def plain_text(element: etree._Element | None, skip: frozenset[str] = frozenset()) -> str:
+    """The reading text of an element, for titles and headings: notes, sic and debris left out."""
+    if element is None:
+        return ""
+    parts: list[str] = []
+
+    def walk(node):
+        if local(node) in SKIP_IN_TITLES or local(node) in skip:
+            if node.tail:
+                parts.append(node.tail)
+            return
+        if node.text and isinstance(node.tag, str):
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+
+    walk(element)
+    return " ".join("".join(parts).split())
+
+
+def _first(element: etree._Element, path: str) -> etree._Element | None:
+    found = element.xpath(path, namespaces=tei.NS)
+    return found[0] if found else None
+
+
+def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, report: Report) -> Source:
+    root = file.root
+    header = _first(root, "tei:teiHeader")
+    source = Source(
+        siglum=siglum,
+        file=file,
+        title=plain_text(_first(header, "tei:fileDesc/tei:titleStmt/tei:title")),
+        author=plain_text(_first(header, "tei:fileDesc/tei:titleStmt/tei:author")),
+        print_bibl=plain_text(_first(header, "tei:fileDesc/tei:sourceDesc/tei:bibl[@type='print']")),
+        transcription=plain_text(_first(header, "tei:fileDesc/tei:sourceDesc/tei:bibl[@type='transcription']")),
+        front=_first(root, "tei:text/tei:front"),
+        language=root.get(XML_LANG) or language,
+    )
+    for element in header.iter():
+        if isinstance(element.tag, str) and element.get(XML_ID):
+            source.local_ids[element.get(XML_ID)] = element
+
+    body = _first(root, "tei:text/tei:body")
+    top_divs = [child for child in body if local(child) == "div"]
+    if not top_divs:
+        report.error(file.locate(body), "no-chapter", "the body must hold at least one div (a chapter)")
+        return source
+    for ordinal, div in enumerate(top_divs, 1):
+        source.chapters.append(_read_division(div, source, None, str(ordinal), itertools.count(1), report))
+
+    text = _first(root, "tei:text")
+    for element in text.iter():
+        if not isinstance(element.tag, str):
+            continue
+        _collect_pointers(element, file, edition)
+        if local(element) == "date":
+            edition.dates.append(_read_date(element, file, report))
+    _index(source, edition, report)
+    return source
+
+
+def _read_division(div, source: Source, parent: Division | None, fallback_n: str,
+                   counter: Iterator[int], report: Report) -> Division:
+    """A division and its blocks; `counter` numbers the paragraphs of the whole chapter."""
+    head = _first(div, "tei:head")
+    division = Division(element=div, source=source, n=div.get("n") or fallback_n,
+                        title=plain_text(head), short_title=plain_text(head, frozenset({"label"})), head=head,
+                        level=(parent.level + 1) if parent else 1, parent=parent)
+    chapter = division.chapter
+    for child in div:
+        name = local(child)
+        if name == "div":
+            division.content.append(_read_division(child, source, division, "", counter, report))
+        elif name in NUMBERED:
+            number = child.get("n") or f"{chapter.n}.{next(counter)}"
+            division.content.append(Block(element=child, number=number, chapter=chapter))
+        elif name and name != "head":
+            division.content.append(child)
+    return division
+
+
+def _collect_pointers(element, file: TeiFile, edition: Edition) -> None:
+    for attribute in POINTER_ATTRIBUTES:
+        value = element.get(attribute)
+        if value is None:
+            continue
+        for token in value.split():
+            edition.pointers.append(Pointer(element, attribute, token, file.locate(element, attribute), file))
+
+
+def _read_date(element, file: TeiFile, report: Report) -> DateMention:
+    location = file.locate(element)
+
+    def value(attribute: str) -> PartialDate | None:
+        raw = element.get(attribute)
+        if raw is None:
+            return None
+        try:
+            return PartialDate.parse(raw)
+        except ValueError as exc:
+            report.error(file.locate(element, attribute), "date-syntax", f"@{attribute}: {exc}")
+            return None
+
+    calendar = (element.get("calendar") or "#gregorian").lstrip("#")
+    return DateMention(element=element, location=location, text=plain_text(element),
+                       when=value("when"), julian=value("when-custom"),
+                       calendar="julian" if calendar == "julian" else "gregorian",
+                       inferred=element.get("evidence") == "inferred")
+
+
+def _letters(k: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa: the marks of editorial notes."""
+    mark = ""
+    while k:
+        k, rem = divmod(k - 1, 26)
+        mark = string.ascii_lowercase[rem] + mark
+    return mark
+
+
+def _index(source: Source, edition: Edition, report: Report) -> None:
+    """Number the notes and record, for every id in the text, where it lives."""
+    file = source.file
+    for chapter in source.chapters:
+        blocks = {block.element: block for block in chapter.blocks()}
+        edition.blocks.update(blocks)
+        counts = {"source": 0, "editorial": 0}
+        for element in chapter.element.iter():
+            if not isinstance(element.tag, str):
+                continue
+            block = next((blocks[a] for a in element.iterancestors() if a in blocks), blocks.get(element))
+            if local(element) == "note":
+                series = "editorial" if element.get("type") == "editorial" else "source"
+                counts[series] += 1
+                mark = (element.get("n") or str(counts[series])) if series == "source" else _letters(counts[series])
+                note_id = element.get(XML_ID) or f"{chapter.id or source.siglum}.{series[0]}{mark}"
+                edition.notes[element] = Note(element, note_id, series, mark, chapter)
+            element_id = element.get(XML_ID)
+            if element_id:
+                if element_id in edition.targets:
+                    other = edition.targets[element_id]
+                    report.error(file.locate(element, XML_ID), "duplicate-id",
+                                 f"xml:id '{element_id}' is already used at {other.source.file.locate(other.element, XML_ID)}")
+                    continue
+                edition.targets[element_id] = Target(element_id, element, source, chapter, block)
+    root_id = file.root.get(XML_ID)
+    if root_id and root_id not in edition.targets and source.chapters:
+        edition.targets[root_id] = Target(root_id, file.root, source, source.chapters[0], None)

@@ -1,0 +1,204 @@
+"""The edition's settings: `edition.yaml` read, validated and given defaults.
+
+In: the path of an edition directory.  Out: a `Settings` object (or diagnostics located at the
+offending key of the YAML file).  Every setting is declared once, in the dataclasses below, with
+its default; templates read them from there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Location, Report, display_path
+
+SETTINGS_FILE = "edition.yaml"
+DATE_DISPLAYS = ("source-with-other", "gregorian", "source")
+LENGTH = re.compile(r"^\d+(\.\d+)?(in|mm|cm|pt)$")
+SIGLUM = re.compile(r"^[A-Z][A-Za-z0-9]{0,5}$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclasses.dataclass
+class SourceEntry:
+    siglum: str
+    file: Path
+    location: Location
+
+
+@dataclasses.dataclass
+class Page:
+    width: str = "6in"
+    height: str = "9in"
+    bleed: str = "0.125in"
+    margin_top: str = "0.75in"
+    margin_bottom: str = "0.8in"
+    margin_inner: str = "0.8in"
+    margin_outer: str = "0.9in"
+
+
+@dataclasses.dataclass
+class Settings:
+    root: Path
+    title: str
+    slug: str
+    subtitle: str = ""
+    editors: list[str] = dataclasses.field(default_factory=list)
+    publisher: str = ""
+    language: str = "en"
+    date: dt.date = dt.date(2026, 1, 1)
+    rights: str = ""
+    sources: list[SourceEntry] = dataclasses.field(default_factory=list)
+    page: Page = dataclasses.field(default_factory=Page)
+    date_display: str = "source-with-other"
+
+    @property
+    def path(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+
+class _MarkedLoader(yaml.SafeLoader):
+    """A safe loader that remembers where each mapping key stands in the file."""
+
+
+def _construct_mapping(loader, node):
+    mapping = {}
+    marks = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        marks[key] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+    return _Marked(mapping, marks, (node.start_mark.line + 1, node.start_mark.column + 1))
+
+
+class _Marked(dict):
+    def __init__(self, mapping, marks, where):
+        super().__init__(mapping)
+        self.marks = marks
+        self.where = where
+
+
+_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load(root: Path, report: Report) -> Settings | None:
+    """Read `root/edition.yaml`; on any problem, report it and return None."""
+    path = root / SETTINGS_FILE
+    shown = display_path(path)
+    if not path.is_file():
+        report.error(Location(shown), "settings-missing", f"no {SETTINGS_FILE} in {display_path(root)}")
+        return None
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_MarkedLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        report.error(Location(shown, line, col), "settings-syntax", f"YAML syntax: {getattr(exc, 'problem', exc)}")
+        return None
+    except UnicodeDecodeError as exc:
+        report.error(Location(shown), "settings-encoding", f"not UTF-8: {exc}")
+        return None
+    if not isinstance(data, _Marked):
+        report.error(Location(shown, 1, 1), "settings-type", "edition.yaml must be a mapping of settings")
+        return None
+    return _validate(root, shown, data, report)
+
+
+def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings | None:
+    errors_before = len(report.errors)
+
+    def at(mapping: _Marked, key: str | None = None) -> Location:
+        line, col = mapping.marks.get(key, mapping.where) if key else mapping.where
+        return Location(shown, line, col)
+
+    def text(mapping: _Marked, key: str, required: bool = False, default: str = "") -> str:
+        value = mapping.get(key, default)
+        if value in (None, "") and required:
+            report.error(at(mapping), "settings-required", f"'{key}' is required")
+            return default
+        if not isinstance(value, str):
+            report.error(at(mapping, key), "settings-type", f"'{key}' must be text")
+            return default
+        return value.strip()
+
+    known = {"title", "subtitle", "slug", "editors", "publisher", "language", "date", "rights",
+             "sources", "page", "dates"}
+    for key in data:
+        if key not in known:
+            report.warning(at(data, key), "settings-unknown", f"unknown setting '{key}' (ignored)")
+
+    settings = Settings(root=root, title=text(data, "title", required=True),
+                        slug=text(data, "slug", required=True))
+    if settings.slug and not SLUG.match(settings.slug):
+        report.error(at(data, "slug"), "settings-slug", "'slug' must be lower-case letters, digits and hyphens")
+    settings.subtitle = text(data, "subtitle")
+    settings.publisher = text(data, "publisher")
+    settings.rights = text(data, "rights")
+    settings.language = text(data, "language", default="en")
+
+    editors = data.get("editors", [])
+    if not isinstance(editors, list) or not all(isinstance(e, str) for e in editors):
+        report.error(at(data, "editors"), "settings-type", "'editors' must be a list of names")
+    else:
+        settings.editors = editors
+
+    date = data.get("date", settings.date)
+    if not isinstance(date, dt.date):
+        report.error(at(data, "date"), "settings-type", "'date' must be a date such as 2026-11-24")
+    else:
+        settings.date = date
+
+    page = data.get("page", {})
+    if not isinstance(page, _Marked):
+        report.error(at(data, "page"), "settings-type", "'page' must be a mapping")
+    else:
+        for key, value in page.items():
+            field = key.replace("-", "_")
+            if not hasattr(settings.page, field):
+                report.error(at(page, key), "settings-unknown", f"unknown page setting '{key}'")
+            elif not isinstance(value, str) or not LENGTH.match(value):
+                report.error(at(page, key), "settings-length", f"'{key}' must be a length such as 6in or 12mm")
+            else:
+                setattr(settings.page, field, value)
+
+    dates = data.get("dates", {})
+    if isinstance(dates, _Marked) and "display" in dates:
+        if dates["display"] not in DATE_DISPLAYS:
+            report.error(at(dates, "display"), "settings-dates",
+                         f"'dates.display' must be one of {', '.join(DATE_DISPLAYS)}")
+        else:
+            settings.date_display = dates["display"]
+    elif not isinstance(dates, dict):
+        report.error(at(data, "dates"), "settings-type", "'dates' must be a mapping")
+
+    sources = data.get("sources")
+    if not isinstance(sources, list) or not sources:
+        report.error(at(data, "sources" if "sources" in data else None), "settings-sources",
+                     "'sources' must list at least one source (siglum and file)")
+        sources = []
+    seen: set[str] = set()
+    for entry in sources:
+        if not isinstance(entry, _Marked):
+            report.error(at(data, "sources"), "settings-sources", "each source needs 'siglum' and 'file'")
+            continue
+        siglum, file = entry.get("siglum"), entry.get("file")
+        if not isinstance(siglum, str) or not SIGLUM.match(siglum):
+            report.error(at(entry, "siglum" if "siglum" in entry else None), "settings-siglum",
+                         "a siglum is a capital letter followed by up to five letters or digits")
+            continue
+        if siglum in seen:
+            report.error(at(entry, "siglum"), "settings-siglum", f"siglum {siglum} is used twice")
+        seen.add(siglum)
+        if not isinstance(file, str):
+            report.error(at(entry), "settings-sources", f"source {siglum} needs a 'file'")
+            continue
+        if not (root / file).is_file():
+            report.error(at(entry, "file"), "source-missing", f"source file not found: {file}")
+            continue
+        settings.sources.append(SourceEntry(siglum, root / file, at(entry)))
+
+    return settings if len(report.errors) == errors_before else None

@@ -1,0 +1,134 @@
+"""Reading TEI files safely, validating them, and locating their elements.
+
+In: a path.  Out: a `TeiFile` (the lxml tree plus a way to turn any element or attribute into a
+`file:line:col` location), or diagnostics for XML syntax and schema errors.  Parsing resolves no
+entities, loads no DTD and never touches the network.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from .diagnostics import Location, Report, display_path
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NS = {"tei": TEI_NS}
+XML_ID = f"{{{XML_NS}}}id"
+XML_LANG = f"{{{XML_NS}}}lang"
+ELEMENT_IN_MESSAGE = re.compile(r"[Ee]lement (\w+)")
+SCHEMA = Path(__file__).parent / "schema" / "tei-edition.rng"
+
+
+def tei(tag: str) -> str:
+    """Clark notation for a TEI element name."""
+    return f"{{{TEI_NS}}}{tag}"
+
+
+def local(element: etree._Element) -> str:
+    """An element's name without its namespace ('' for comments and processing instructions)."""
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
+                           dtd_validation=False, huge_tree=False, remove_comments=False)
+
+
+@cache
+def _schema() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(SCHEMA), _parser()))
+
+
+class TeiFile:
+    """One parsed TEI file and the text it was parsed from, for exact locations."""
+
+    def __init__(self, path: Path, tree: etree._ElementTree, text: str):
+        self.path = path
+        self.shown = display_path(path)
+        self.tree = tree
+        self.root = tree.getroot()
+        self.lines = text.splitlines()
+
+    def locate(self, element: etree._Element, attribute: str | None = None) -> Location:
+        """The line and column of an element's start tag, or of one of its attributes."""
+        line = element.sourceline or 0
+        if not 0 < line <= len(self.lines):
+            return Location(self.shown, line, 0)
+        qname = etree.QName(element)
+        prefix = element.prefix
+        name = f"{prefix}:{qname.localname}" if prefix else qname.localname
+        # Same-named elements starting on the same line: find which occurrence this is.
+        siblings = [e for e in self.root.iter(element.tag) if e.sourceline == line]
+        index = siblings.index(element) if element in siblings else 0
+        text = self.lines[line - 1]
+        col, start = -1, 0
+        for _ in range(index + 1):
+            col = _find_tag(text, name, start)
+            if col < 0:
+                break
+            start = col + 1
+        if col < 0:
+            return Location(self.shown, line, 1)
+        if attribute:
+            attr = attribute.replace(f"{{{XML_NS}}}", "xml:")
+            at = text.find(f" {attr}=", col)
+            if at >= 0:
+                return Location(self.shown, line, at + 2)
+        return Location(self.shown, line, col + 1)
+
+
+    def locate_message(self, line: int, message: str) -> Location:
+        """A location for a libxml2 message that names an element but gives no column."""
+        match = ELEMENT_IN_MESSAGE.search(message)
+        col = _find_tag(self.lines[line - 1], match.group(1), 0) if match and 0 < line <= len(self.lines) else -1
+        return Location(self.shown, line, col + 1 if col >= 0 else 1)
+
+
+def _find_tag(text: str, name: str, start: int) -> int:
+    pos = text.find(f"<{name}", start)
+    while pos >= 0:
+        after = text[pos + len(name) + 1: pos + len(name) + 2]
+        if after in ("", " ", ">", "/", "\t"):
+            return pos
+        pos = text.find(f"<{name}", pos + 1)
+    return -1
+
+
+def read(path: Path, report: Report) -> TeiFile | None:
+    """Parse and validate one TEI file; report every problem and return None if it is unusable."""
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except OSError as exc:
+        report.error(Location(shown), "tei-read", f"cannot read: {exc.strerror}")
+        return None
+    except UnicodeDecodeError as exc:
+        report.error(Location(shown), "tei-encoding", f"not UTF-8 (byte {exc.start})")
+        return None
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=str(path)))
+    except etree.XMLSyntaxError as exc:
+        for entry in exc.error_log or []:
+            report.error(Location(shown, entry.line, entry.column), "xml-syntax", entry.message)
+        if not exc.error_log:
+            line, col = exc.position
+            report.error(Location(shown, line, col), "xml-syntax", exc.msg)
+        return None
+    file = TeiFile(path, tree, text)
+    if file.root.tag != tei("TEI"):
+        report.error(file.locate(file.root), "tei-root",
+                     f"the root element must be TEI in the namespace {TEI_NS}, not {file.root.tag}")
+        return None
+    schema = _schema()
+    if not schema.validate(tree):
+        for entry in schema.error_log:
+            message = entry.message.replace(f"{{{TEI_NS}}}", "")
+            report.error(file.locate_message(entry.line, message), "tei-schema", message)
+        return None
+    return file

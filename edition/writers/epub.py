@@ -1,0 +1,153 @@
+"""The EPUB 3: one XHTML file per chapter, notes at the end of each file with links both ways.
+
+In: the `Edition`.  Out: `<slug>.epub`.  Elements are rendered by edition.html (the same mapping
+as print); this module only decides the files, resolves links to them, and packages: OCF with
+`mimetype` first and stored, entries in a fixed order with fixed timestamps, so that the same
+sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+from markupsafe import Markup
+
+from .. import templating
+from ..html import OPS_TYPE, Options, Renderer
+from ..model import Division, Edition, Note, Source
+from . import replace_atomically
+from .pdf import source_date_epoch
+
+TEXT_DIR = "text"
+
+
+@dataclasses.dataclass
+class Page:
+    """One XHTML file of the book."""
+
+    file: str  # path inside OEBPS
+    id: str  # manifest id
+    title: str
+    body: Markup
+    body_type: str = "bodymatter"
+    language: str = "en"
+
+
+@dataclasses.dataclass
+class NavEntry:
+    title: str
+    href: str
+    children: list["NavEntry"] = dataclasses.field(default_factory=list)
+
+
+def chapter_file(division: Division) -> str:
+    return f"{TEXT_DIR}/{division.source.siglum}-{division.n}.xhtml"
+
+
+def part_file(source: Source) -> str:
+    return f"{TEXT_DIR}/part-{source.siglum}.xhtml"
+
+
+def write(edition: Edition, out_dir: Path) -> Path:
+    settings = edition.settings
+
+    def href(key: str) -> str:
+        target = edition.targets.get(key)
+        if target is None:
+            return f"#{key}"
+        return f"../{chapter_file(target.chapter)}#{key}"
+
+    renderer = Renderer(edition, Options(notes="collect", href=href, date_display=settings.date_display, epub=True))
+    pages: list[Page] = [Page(f"{TEXT_DIR}/titlepage.xhtml", "titlepage", settings.title,
+                              Markup(templating.render("epub/titlepage.xhtml.jinja", settings=settings,
+                                                       sources=edition.sources)),
+                              body_type="frontmatter titlepage", language=settings.language)]
+    toc: list[NavEntry] = []
+    for source in edition.sources:
+        part_body = templating.render("epub/part.xhtml.jinja", source=source,
+                                      front=_front(renderer, source))
+        pages.append(Page(part_file(source), f"part-{source.siglum}", f"{source.siglum}: {source.author}, {source.title}",
+                          Markup(part_body), body_type="part", language=source.language))
+        entry = NavEntry(f"{source.siglum} {source.author}, {source.title}", part_file(source))
+        for division in source.chapters:
+            renderer.collected = []
+            section = renderer.division(division)
+            section.set("class", section.get("class") + " chapter")
+            section.set(OPS_TYPE, "chapter")
+            notes = [_aside(renderer, note, body) for note, body in renderer.collected]
+            body = templating.fragment(section, xhtml=True) + Markup("".join(notes and [
+                '<section class="notes" aria-label="Notes">'] + notes + ["</section>"]))
+            pages.append(Page(chapter_file(division), f"c-{division.source.siglum}-{division.n}",
+                              f"{source.siglum} {division.title}", body, language=source.language))
+            chapter_entry = NavEntry(division.title, chapter_file(division))
+            chapter_entry.children = [NavEntry(item.title, f"{chapter_file(division)}#{item.id}")
+                                      for item in division.content if isinstance(item, Division) and item.id]
+            entry.children.append(chapter_entry)
+        toc.append(entry)
+
+    epoch = source_date_epoch(settings)
+    modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'critical-edition:' + settings.slug)}"
+    first_text = next((p.file for p in pages if p.body_type == "bodymatter"), pages[0].file)
+    files: dict[str, str] = {
+        "META-INF/container.xml": templating.render("epub/container.xml.jinja"),
+        "OEBPS/nav.xhtml": templating.render("epub/nav.xhtml.jinja", settings=settings, toc=toc,
+                                             first_text=first_text),
+        "OEBPS/css/epub.css": templating.render("epub/epub.css.jinja"),
+    }
+    for page in pages:
+        files[f"OEBPS/{page.file}"] = templating.render("epub/page.xhtml.jinja", page=page)
+    files["OEBPS/content.opf"] = templating.render(
+        "epub/content.opf.jinja", settings=settings, pages=pages, identifier=identifier,
+        modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), sources=edition.sources)
+
+    path = out_dir / f"{settings.slug}.epub"
+    replace_atomically(path, lambda tmp: _package(tmp, files, modified))
+    return path
+
+
+def _front(renderer: Renderer, source: Source) -> Markup | None:
+    if source.front is None:
+        return None
+    return templating.fragment(renderer.contents(source.front), xhtml=True)
+
+
+def _aside(renderer: Renderer, note: Note, body: etree._Element) -> str:
+    """A note as an EPUB footnote: pops up where supported, links back to its call everywhere."""
+    aside = renderer.element("aside", {"id": note.id, "class": f"note note-{note.series}", "role": "doc-footnote"})
+    aside.set(OPS_TYPE, "footnote")
+    paragraphs = [child for child in body if child.tag in ("p", "span") and "fn-p" in (child.get("class") or "")] \
+        or [child for child in body if child.tag == "p"]
+    if paragraphs:
+        for child in list(body):
+            aside.append(child)
+        first = paragraphs[0]
+    else:
+        first = etree.SubElement(aside, "p")
+        first.text = body.text
+        for child in list(body):
+            first.append(child)
+    back = etree.Element("a", {"href": f"#ref-{note.id}", "role": "doc-backlink", "class": "backlink"})
+    back.text = note.mark
+    back.tail = " " + (first.text or "")
+    first.text = None
+    first.insert(0, back)
+    return str(templating.fragment(aside, xhtml=True))
+
+
+def _package(path: Path, files: dict[str, str], modified: dt.datetime) -> None:
+    stamp = modified.timetuple()[:6]
+    with zipfile.ZipFile(path, "w") as archive:
+        info = zipfile.ZipInfo("mimetype", date_time=stamp)
+        info.compress_type = zipfile.ZIP_STORED
+        archive.writestr(info, "application/epub+zip")
+        for name in sorted(files, key=lambda n: (not n.startswith("META-INF"), n)):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name].encode("utf-8"))

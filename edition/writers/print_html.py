@@ -1,0 +1,80 @@
+"""The print HTML: the whole book as one HTML file plus its assets, as WeasyPrint lays it out.
+
+In: the `Edition`.  Out: `<slug>.html`, `assets/book.css` and `assets/fonts/` in the output
+directory.  The file renders the same with plain `weasyprint <slug>.html out.pdf`.
+Footnotes stay at their calls (CSS floats them to the foot of the page); links are '#id' and the
+CSS turns them into page numbers with target-counter().
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .. import fonts, templating
+from ..html import Options, Renderer
+from ..model import Division, Edition, Source
+from . import replace_atomically
+
+ASSETS = "assets"
+
+
+@dataclasses.dataclass
+class Chapter:
+    id: str
+    title: str
+    html: Markup
+    sections: list[tuple[str, str]]  # (id, title) of the sections, for the contents
+
+
+@dataclasses.dataclass
+class Part:
+    source: Source
+    id: str
+    front: Markup | None
+    chapters: list[Chapter]
+
+
+def parts(edition: Edition, renderer: Renderer) -> list[Part]:
+    """Every source as a part, its chapters rendered."""
+    result = []
+    for source in edition.sources:
+        chapters = []
+        for division in source.chapters:
+            section = renderer.division(division)
+            section.set("class", section.get("class") + " chapter")
+            section.set("data-running-head", division.short_title or division.title)
+            chapters.append(Chapter(division.id, division.title, templating.fragment(section),
+                                    _sections(division)))
+        front = renderer.contents(source.front) if source.front is not None else None
+        result.append(Part(source, f"part-{source.siglum}",
+                           templating.fragment(front) if front is not None else None, chapters))
+    return result
+
+
+def _sections(division: Division) -> list[tuple[str, str]]:
+    return [(item.id, item.title) for item in division.content
+            if isinstance(item, Division) and item.id and item.title]
+
+
+def write(edition: Edition, out_dir: Path) -> Path:
+    """Write the print HTML and its assets; return the HTML's path."""
+    settings = edition.settings
+    renderer = Renderer(edition, Options(notes="inline", href=lambda key: f"#{key}",
+                                         date_display=settings.date_display))
+    book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
+                             css=f"{ASSETS}/book.css")
+    css = templating.render("print/book.css.jinja", settings=settings, page=settings.page)
+    assets = out_dir / ASSETS
+    (assets / "fonts").mkdir(parents=True, exist_ok=True)
+    for name, path in fonts.book_fonts().items():
+        target = assets / "fonts" / name
+        if not target.exists() or target.stat().st_size != path.stat().st_size:
+            shutil.copyfile(path, target)
+    replace_atomically(assets / "book.css", lambda tmp: tmp.write_text(css, encoding="utf-8"))
+    html_path = out_dir / f"{settings.slug}.html"
+    replace_atomically(html_path, lambda tmp: tmp.write_text(book, encoding="utf-8"))
+    return html_path
