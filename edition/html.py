@@ -323,7 +323,7 @@ def other_style(element, display: str) -> str:
         other, shown_year = calendars.gregorian_to_julian(when), when.year
     else:
         return ""
-    if str(other.day) in "".join(element.itertext()):
+    if re.search(rf"(?<!\d){other.day}(?!\d)", "".join(element.itertext())):
         return ""  # the words already give both styles ("March 12/25", "April 4 [17]")
     return calendars.day_month(other, with_year=other.year != shown_year)
 

@@ -29,7 +29,11 @@ SKIP_IN_TITLES = {"note", "fw", "gap", "sic", "orig", "abbr"}
 
 
 def read_edition(root: Path, report: Report) -> Edition:
-    """Read everything; raise SourceErrors after reading all files if any was unusable."""
+    """Read everything; raise SourceErrors if the settings or any file cannot be used at all.
+
+    Problems that leave a usable model (a duplicate id, a wrong siglum) are reported and reading
+    goes on, so that the checks can report theirs in the same run.
+    """
     settings = settings_mod.load(root, report)
     report.raise_if_errors()
     files = [(entry, tei.read(entry.file, report)) for entry in settings.sources]
@@ -44,7 +48,6 @@ def read_edition(root: Path, report: Report) -> Edition:
             report.error(file.locate(file.root, XML_ID), "siglum-mismatch",
                          f"the TEI root's xml:id must be the siglum {entry.siglum} given in edition.yaml"
                          + (f", not {root_id}" if root_id else ""))
-    report.raise_if_errors()
     return edition
 
 

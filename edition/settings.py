@@ -152,7 +152,7 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
     else:
         settings.date = date
 
-    page = data.get("page", {})
+    page = data.get("page") or _Marked({}, {}, data.where)
     if not isinstance(page, _Marked):
         report.error(at(data, "page"), "settings-type", "'page' must be a mapping")
     else:
@@ -165,7 +165,7 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
             else:
                 setattr(settings.page, field, value)
 
-    dates = data.get("dates", {})
+    dates = data.get("dates") or _Marked({}, {}, data.where)
     if isinstance(dates, _Marked) and "display" in dates:
         if dates["display"] not in DATE_DISPLAYS:
             report.error(at(dates, "display"), "settings-dates",

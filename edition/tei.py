@@ -7,7 +7,7 @@ entities, loads no DTD and never touches the network.
 
 from __future__ import annotations
 
-import re
+import copy
 from functools import cache
 from pathlib import Path
 
@@ -20,7 +20,6 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 NS = {"tei": TEI_NS}
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
-ELEMENT_IN_MESSAGE = re.compile(r"[Ee]lement (\w+)")
 SCHEMA = Path(__file__).parent / "schema" / "tei-edition.rng"
 
 
@@ -35,7 +34,7 @@ def local(element: etree._Element) -> str:
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
+    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, collect_ids=False,
                            dtd_validation=False, huge_tree=False, remove_comments=False)
 
 
@@ -82,13 +81,6 @@ class TeiFile:
         return Location(self.shown, line, col + 1)
 
 
-    def locate_message(self, line: int, message: str) -> Location:
-        """A location for a libxml2 message that names an element but gives no column."""
-        match = ELEMENT_IN_MESSAGE.search(message)
-        col = _find_tag(self.lines[line - 1], match.group(1), 0) if match and 0 < line <= len(self.lines) else -1
-        return Location(self.shown, line, col + 1 if col >= 0 else 1)
-
-
 def _find_tag(text: str, name: str, start: int) -> int:
     pos = text.find(f"<{name}", start)
     while pos >= 0:
@@ -127,8 +119,54 @@ def read(path: Path, report: Report) -> TeiFile | None:
         return None
     schema = _schema()
     if not schema.validate(tree):
-        for entry in schema.error_log:
-            message = entry.message.replace(f"{{{TEI_NS}}}", "")
-            report.error(file.locate_message(entry.line, message), "tei-schema", message)
+        for element, message in _innermost_errors(schema, file.root):
+            report.error(file.locate(element), "tei-schema", message)
         return None
     return file
+
+
+def _explain(name: str, messages: list[str]) -> str:
+    """The most telling of libxml2's messages for an element that fails on its own."""
+    for message in messages:
+        if "has extra content: " in message:
+            return f"<{name}> cannot contain <{message.rsplit(': ', 1)[1]}> here"
+    for message in messages:
+        if "attribute" in message.lower():
+            return message
+    useful = [m for m in messages if not m.startswith(("Expecting element TEI", "Expecting element head"))]
+    return f"<{name}> does not fit the schema: {(useful or messages or ['invalid'])[0]}"
+
+
+@cache
+def schema_names() -> frozenset[str]:
+    """The element names the schema knows."""
+    grammar = etree.parse(str(SCHEMA), _parser())
+    return frozenset(grammar.xpath("//rng:element/@name", namespaces={"rng": "http://relaxng.org/ns/structure/1.0"}))
+
+
+def _innermost_errors(schema: etree.RelaxNG, element: etree._Element) -> list[tuple[etree._Element, str]]:
+    """The innermost elements that fail the schema on their own, with libxml2's first message.
+
+    libxml2 reports a cascade of errors up the ancestors of one bad element; validating each
+    element alone (the schema accepts fragments) finds the element to blame and every such one.
+    """
+    found = []
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        clone = copy.deepcopy(child)
+        clone.tail = None
+        if schema.validate(etree.ElementTree(clone)):
+            continue
+        messages = [e.message.replace(f"{{{TEI_NS}}}", "") for e in schema.error_log]
+        inner = _innermost_errors(schema, child)
+        if inner:
+            found.extend(inner)
+        elif local(child) not in schema_names():
+            found.append((child, f"<{local(child)}> is not in the TEI subset this edition reads (docs/encoding.md)"))
+        else:
+            found.append((child, _explain(local(child), messages)))
+    if not found and element.getparent() is None:
+        schema.validate(etree.ElementTree(element))
+        found.append((element, schema.error_log[-1].message.replace(f"{{{TEI_NS}}}", "")))
+    return found

@@ -1,0 +1,117 @@
+"""The command line's contract: exit codes, located messages, no traceback, no lost outputs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, build, make_edition, tei_source
+from edition.cli import main
+
+LOCATED = re.compile(r"^(?P<path>\S+):(?P<line>\d+):(?P<col>\d+): error: ", re.M)
+
+
+def errors_of(capsys) -> list[re.Match]:
+    return list(LOCATED.finditer(capsys.readouterr().err))
+
+
+def test_help_explains_commands_and_options(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    for word in ("check", "--format", "--sources", "--out", "path:line:col"):
+        assert word in text
+
+
+def test_usage_error_exits_2(capsys, tiny):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--sources", str(tiny), "--format", "docx"])
+    assert exit_.value.code == 2
+
+
+def test_check_passes_on_tiny_edition(tiny, capsys):
+    assert main(["check", "--sources", str(tiny), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_malformed_xml_is_located(tiny, tmp_path, capsys):
+    path = tiny / "texts" / "A.xml"
+    path.write_text(path.read_text().replace("<p xml:id=\"A.1.2\">", "<p xml:id=\"A.1.2\"><hi>"))
+    assert build(tiny, tmp_path / "out") == 1
+    found = errors_of(capsys)
+    assert found and found[0]["path"].endswith("texts/A.xml")
+    assert int(found[0]["line"]) > 1 and int(found[0]["col"]) > 0
+    assert not (tmp_path / "out" / "tiny.pdf").exists()
+
+
+def test_schema_error_is_located(tiny, capsys):
+    path = tiny / "texts" / "A.xml"
+    lines = path.read_text().splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if 'xml:id="A.1.2"' in line)
+    lines[number - 1] = lines[number - 1].replace("Second paragraph", "Second <unknownElement/> paragraph")
+    path.write_text("\n".join(lines))
+    assert main(["check", "--sources", str(tiny), "--quiet"]) == 1
+    found = errors_of(capsys)
+    assert [(int(m["line"])) for m in found] == [number]
+
+
+def test_every_problem_is_reported_at_once(tmp_path, capsys):
+    body = """
+        <p xml:id="B.1.1">See <ref target="#nowhere">there</ref> and <ptr target="#missing"/>.</p>
+        <p xml:id="B.1.1">A duplicate id, and <date calendar="#julian" when="1917-11-08" when-custom="1917-10-25" datingMethod="#julian">25 October 1917</date>.</p>
+    """
+    root = make_edition(tmp_path / "bad", {"B": tei_source("B", body)})
+    assert main(["check", "--sources", str(root), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    codes = re.findall(r"\[([a-z-]+)\]$", err, re.M)
+    assert sorted(codes) == ["dangling-pointer", "dangling-pointer", "date-mismatch", "duplicate-id"]
+    text = (root / "texts" / "B.xml").read_text().splitlines()
+    for match in LOCATED.finditer(err):
+        line, col = int(match["line"]), int(match["col"])
+        assert text[line - 1][col - 1] == "<" or text[line - 1][col - 2] == " "  # at a tag or an attribute
+    dangling = re.search(r":(\d+):(\d+): error: @target=\"#nowhere\"", err)
+    line, col = int(dangling[1]), int(dangling[2])
+    assert text[line - 1][col - 1:].startswith('target="#nowhere"')
+
+
+def test_bad_settings_are_located(tiny, capsys):
+    settings = tiny / "edition.yaml"
+    settings.write_text(settings.read_text().replace("slug: tiny", "slug: Not A Slug") + "page:\n  width: wide\n")
+    assert main(["check", "--sources", str(tiny), "--quiet"]) == 1
+    found = errors_of(capsys)
+    assert {m["path"].split("/")[-1] for m in found} == {"edition.yaml"}
+    assert len(found) == 2
+
+
+def test_missing_edition_directory(tmp_path, capsys):
+    assert main(["check", "--sources", str(tmp_path / "nowhere"), "--quiet"]) == 1
+    assert "edition.yaml" in capsys.readouterr().err
+
+
+def test_failed_build_keeps_last_good_output(tiny, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert build(tiny, out, "--format", "epub") == 0
+    before = (out / "tiny.epub").read_bytes()
+    path = tiny / "texts" / "A.xml"
+    path.write_text(path.read_text().replace("</TEI>", ""))
+    assert build(tiny, out, "--format", "epub") == 1
+    assert (out / "tiny.epub").read_bytes() == before
+
+
+def test_no_traceback_for_bad_input_in_a_real_process(tmp_path):
+    root = make_edition(tmp_path / "e", {"C": "<TEI><unclosed></TEI>"})
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--sources", str(root)],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.search(r"texts/C\.xml:1:\d+: error: ", result.stderr)
+
+
+def test_wrong_root_id_is_reported(tmp_path, capsys):
+    root = make_edition(tmp_path / "e", {"D": tei_source("E", "<p>Text.</p>")})
+    assert main(["check", "--sources", str(root), "--quiet"]) == 1
+    assert "[siglum-mismatch]" in capsys.readouterr().err

@@ -1,0 +1,67 @@
+"""The model and the one TEI-to-HTML mapping."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from conftest import SOURCES
+from edition.diagnostics import Report
+from edition.html import HANDLERS, Options, Renderer, other_style
+from edition.reader import read_edition
+from edition.tei import SCHEMA, TEI_NS
+
+HEADER_ONLY = {"TEI", "teiHeader", "fileDesc", "titleStmt", "standOff", "text", "front", "back"}
+
+
+def test_every_element_of_the_schema_below_text_has_a_handler():
+    grammar = etree.parse(str(SCHEMA))
+    names = set(grammar.xpath("//rng:element/@name", namespaces={"rng": "http://relaxng.org/ns/structure/1.0"}))
+    missing = names - HEADER_ONLY - set(HANDLERS)
+    assert not missing
+
+
+def test_paragraph_numbers_are_unique_and_follow_the_ids():
+    edition = read_edition(SOURCES, Report())
+    for source in edition.sources:
+        labels = [block.label for block in source.blocks()]
+        assert len(labels) == len(set(labels))
+        for block in source.blocks():
+            element_id = block.element.get("{http://www.w3.org/XML/1998/namespace}id")
+            if element_id:
+                assert element_id == f"{source.siglum}.{block.number}"
+
+
+def test_note_series_have_their_own_marks():
+    edition = read_edition(SOURCES, Report())
+    marks = {"source": [], "editorial": []}
+    for note in edition.notes.values():
+        marks[note.series].append(note.mark)
+    assert marks["source"] == ["1", "2"]
+    assert marks["editorial"][:3] == ["a", "b", "c"]
+    assert all(re.fullmatch(r"[a-z]+", m) for m in marks["editorial"])
+
+
+def date(xml: str) -> etree._Element:
+    return etree.fromstring(f'<date xmlns="{TEI_NS}" {xml}</date>')
+
+
+def render_date(xml: str, display: str = "source-with-other") -> str:
+    renderer = Renderer(None, Options(notes="inline", href=str, date_display=display))
+    out = etree.Element("p")
+    renderer.node(date(xml), out)
+    return "".join(out.itertext())
+
+
+def test_date_display():
+    julian = 'calendar="#julian" when="1917-11-07" when-custom="1917-10-25" datingMethod="#julian">'
+    assert render_date(julian + "25 October 1917") == "25 October [7 November] 1917"
+    assert render_date(julian + "October twenty-fifth") == "October twenty-fifth [7 November]"
+    assert render_date(julian + "25 October 1917", display="source") == "25 October 1917"
+    assert render_date('when="1917-11-07">November 7th') == "November 7th [25 October]"
+    assert render_date('when="1919-11-07">November 7th') == "November 7th"
+    both = 'calendar="#julian" when="1917-03-25" when-custom="1917-03-12" datingMethod="#julian">March 12/25'
+    assert render_date(both) == "March 12/25"
+    year_end = 'calendar="#julian" when="1918-01-07" when-custom="1917-12-25" datingMethod="#julian">December 25'
+    assert render_date(year_end) == "December 25 [7 January 1918]"

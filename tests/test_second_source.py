@@ -1,0 +1,41 @@
+"""An editor adds a source to a copy of sources/: it appears in both outputs, no code changed."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+from pypdf import PdfReader
+
+from conftest import SOURCES, build, tei_source
+
+
+def test_added_source_appears_in_pdf_and_epub(tmp_path):
+    root = tmp_path / "sources"
+    shutil.copytree(SOURCES, root)
+    body = """
+        <p xml:id="X.1.1">A sixth account of the year, with its own voice.<note type="source" n="1">Its own note.</note></p>
+        <p xml:id="X.1.2">It answers Trotsky: <ref target="#T1.7.1">T1 7.1</ref>.</p>
+    """
+    (root / "texts" / "X.xml").write_text(tei_source("X", body, title="An Added Account",
+                                                     author="Zoe Newcomer", chapter="Newly Added Chapter"))
+    with (root / "edition.yaml").open("a") as settings:
+        settings.write("")
+    text = (root / "edition.yaml").read_text()
+    (root / "edition.yaml").write_text(text.replace(
+        "    file: texts/T1.xml\n", "    file: texts/T1.xml\n  - siglum: X\n    file: texts/X.xml\n"))
+    out = tmp_path / "out"
+    assert build(root, out, "--format", "pdf", "--format", "epub") == 0
+
+    pages = [page.extract_text() for page in PdfReader(out / "stalins-rise.pdf").pages]
+    contents = next(text for text in pages if text.strip().startswith("Contents"))
+    assert "Zoe Newcomer" in contents and "Newly Added Chapter" in contents
+    assert any("A sixth account of the year" in text for text in pages)
+    assert any("Newly Added Chapter" in text and "X · Zoe Newcomer" not in text for text in pages)
+
+    with zipfile.ZipFile(out / "stalins-rise.epub") as archive:
+        assert "OEBPS/text/X-1.xhtml" in archive.namelist()
+        chapter = archive.read("OEBPS/text/X-1.xhtml").decode()
+        assert "A sixth account of the year" in chapter
+        assert 'href="../text/T1-7.xhtml#T1.7.1"' in chapter
+        assert "Newly Added Chapter" in archive.read("OEBPS/nav.xhtml").decode()
