@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import calendars
-from .diagnostics import Report
+from . import calendars, fidelity
+from .diagnostics import Report, display_path
 from .model import Edition
 
 EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
@@ -76,3 +76,15 @@ def dates_agree(edition: Edition, report: Report) -> None:
             report.error(date.location, "date-mismatch",
                          f"date '{date.text}': Julian {date.julian.iso()} is Gregorian {expected.iso()}, "
                          f"but @when is {date.when.iso()}")
+
+
+@check
+def copytext_fidelity(edition: Edition, report: Report) -> None:
+    """Every word of a source's copy-text is in its TEI file, in order (fidelity.py)."""
+    for source in edition.sources:
+        if source.copytext is None:
+            continue
+        result = fidelity.compare(source.file.root, source.copytext.read_text(encoding="utf-8"))
+        if result.difference:
+            report.error(source.file.locate(result.element), "copytext-differs",
+                         f"{result.difference}; copy-text {display_path(source.copytext)}")

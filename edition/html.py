@@ -51,7 +51,8 @@ class Renderer:
         self.collected: list[tuple[Note, etree._Element]] = []  # notes gathered in "collect" mode
 
     # --- entry points used by the writers -------------------------------------------------------
-    def division(self, division: Division) -> etree._Element:
+    def division(self, division: Division, subdivisions: bool = True) -> etree._Element:
+        """A chapter or section with its head and content; a part without its chapters."""
         section = self.element("section", {"class": f"division level-{division.level}"})
         if division.id:
             section.set("id", division.id)
@@ -62,9 +63,18 @@ class Renderer:
             if isinstance(item, Block):
                 section.append(self.block(item))
             elif isinstance(item, Division):
-                section.append(self.division(item))
+                if subdivisions:
+                    section.append(self.division(item))
             else:
                 self.node(item, section)
+        return section
+
+    def part_opening(self, chapter: Division) -> etree._Element | None:
+        """The head and epigraph of the part a chapter opens, or None."""
+        if not chapter.opens_part:
+            return None
+        section = self.division(chapter.part, subdivisions=False)
+        section.set("class", "part-opening")
         return section
 
     def block(self, block: Block) -> etree._Element:

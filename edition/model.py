@@ -8,6 +8,7 @@ adds what the TEI leaves implicit: paragraph numbers, note marks, the chapter ea
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from lxml import etree
 
@@ -46,6 +47,16 @@ class Division:
     level: int  # 1 for a chapter, 2 for a section, ...
     parent: "Division | None" = None
     content: list["Block | Division | etree._Element"] = dataclasses.field(default_factory=list)
+    part: "Division | None" = None  # the part (div type="part") a chapter belongs to, if any
+
+    @property
+    def opens_part(self) -> bool:
+        """True for the first chapter of a part: the part's head and epigraph come before it."""
+        return self.part is not None and self.part.chapters_in_part[0] is self
+
+    @property
+    def chapters_in_part(self) -> list["Division"]:
+        return [item for item in self.content if isinstance(item, Division)]
 
     @property
     def chapter(self) -> "Division":
@@ -104,6 +115,7 @@ class Source:
     transcription: str  # the transcription the copy-text was taken from
     front: etree._Element | None
     language: str
+    copytext: Path | None = None
     chapters: list[Division] = dataclasses.field(default_factory=list)
     local_ids: dict[str, etree._Element] = dataclasses.field(default_factory=dict)  # header ids
 

@@ -42,6 +42,7 @@ def read_edition(root: Path, report: Report) -> Edition:
     edition = Edition(settings=settings, sources=[], targets={}, blocks={}, notes={}, dates=[], pointers=[])
     for entry, file in files:
         source = _read_source(entry.siglum, file, settings.language, edition, report)
+        source.copytext = entry.copytext
         edition.sources.append(source)
         root_id = file.root.get(XML_ID)
         if root_id != entry.siglum:
@@ -100,8 +101,17 @@ def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, re
     if not top_divs:
         report.error(file.locate(body), "no-chapter", "the body must hold at least one div (a chapter)")
         return source
-    for ordinal, div in enumerate(top_divs, 1):
-        source.chapters.append(_read_division(div, source, None, str(ordinal), itertools.count(1), report))
+    for div in top_divs:
+        if div.get("type") == "part":
+            part = _read_part(div, source)
+            for child in (c for c in div if local(c) == "div"):
+                chapter = _read_division(child, source, None, str(len(source.chapters) + 1), itertools.count(1), report)
+                chapter.part = part
+                part.content.append(chapter)
+                source.chapters.append(chapter)
+        else:
+            source.chapters.append(
+                _read_division(div, source, None, str(len(source.chapters) + 1), itertools.count(1), report))
 
     text = _first(root, "tei:text")
     for element in text.iter():
@@ -112,6 +122,15 @@ def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, re
             edition.dates.append(_read_date(element, file, report))
     _index(source, edition, report)
     return source
+
+
+def _read_part(div, source: Source) -> Division:
+    """A part grouping chapters: its head and unnumbered matter (an epigraph) before them."""
+    head = _first(div, "tei:head")
+    part = Division(element=div, source=source, n=div.get("n") or "", title=plain_text(head),
+                    short_title=plain_text(head, frozenset({"label"})), head=head, level=1)
+    part.content = [child for child in div if local(child) not in ("div", "head", "")]
+    return part
 
 
 def _read_division(div, source: Source, parent: Division | None, fallback_n: str,

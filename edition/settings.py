@@ -28,6 +28,7 @@ class SourceEntry:
     siglum: str
     file: Path
     location: Location
+    copytext: Path | None = None  # the text as received, for the fidelity check
 
 
 @dataclasses.dataclass
@@ -199,6 +200,10 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
         if not (root / file).is_file():
             report.error(at(entry, "file"), "source-missing", f"source file not found: {file}")
             continue
-        settings.sources.append(SourceEntry(siglum, root / file, at(entry)))
+        copytext = entry.get("copytext")
+        if copytext is not None and not (isinstance(copytext, str) and (root / copytext).is_file()):
+            report.error(at(entry, "copytext"), "source-missing", f"copy-text not found: {copytext}")
+            continue
+        settings.sources.append(SourceEntry(siglum, root / file, at(entry), root / copytext if copytext else None))
 
     return settings if len(report.errors) == errors_before else None

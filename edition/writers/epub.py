@@ -80,13 +80,17 @@ def write(edition: Edition, out_dir: Path) -> Path:
             section.set("class", section.get("class") + " chapter")
             section.set(OPS_TYPE, "chapter")
             notes = [_aside(renderer, note, body) for note, body in renderer.collected]
-            body = templating.fragment(section, xhtml=True) + Markup("".join(notes and [
+            opening = renderer.part_opening(division)
+            body = (templating.fragment(opening, xhtml=True) if opening is not None else Markup("")) \
+                + templating.fragment(section, xhtml=True) + Markup("".join(notes and [
                 '<section class="notes" aria-label="Notes">'] + notes + ["</section>"]))
             pages.append(Page(chapter_file(division), f"c-{division.source.siglum}-{division.n}",
                               f"{source.siglum} {division.title}", body, language=source.language))
             chapter_entry = NavEntry(division.title, chapter_file(division))
             chapter_entry.children = [NavEntry(item.title, f"{chapter_file(division)}#{item.id}")
                                       for item in division.content if isinstance(item, Division) and item.id]
+            if opening is not None:
+                entry.children.append(NavEntry(division.part.title, f"{chapter_file(division)}#{division.part.id}"))
             entry.children.append(chapter_entry)
         toc.append(entry)
 

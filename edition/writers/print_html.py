@@ -27,6 +27,8 @@ class Chapter:
     id: str
     title: str
     html: Markup
+    opening: Markup | None  # the head and epigraph of the part this chapter opens
+    part: Division | None  # that part, for the contents
     sections: list[tuple[str, str]]  # (id, title) of the sections, for the contents
 
 
@@ -47,8 +49,10 @@ def parts(edition: Edition, renderer: Renderer) -> list[Part]:
             section = renderer.division(division)
             section.set("class", section.get("class") + " chapter")
             section.set("data-running-head", division.short_title or division.title)
+            opening = renderer.part_opening(division)
             chapters.append(Chapter(division.id, division.title, templating.fragment(section),
-                                    _sections(division)))
+                                    templating.fragment(opening) if opening is not None else None,
+                                    division.part if opening is not None else None, _sections(division)))
         front = renderer.contents(source.front) if source.front is not None else None
         result.append(Part(source, f"part-{source.siglum}",
                            templating.fragment(front) if front is not None else None, chapters))
