@@ -104,6 +104,14 @@ class Renderer:
         nsmap = {"epub": OPS_NS} if self.options.epub else None
         return etree.Element(tag, attributes or {}, nsmap=nsmap)
 
+    def responsible(self, element: etree._Element) -> str:
+        """The name an element's @resp points to in its file's header ('the editors' if none)."""
+        key = (element.get("resp") or "").split()[0].lstrip("#") if element.get("resp") else ""
+        for source in self.edition.sources:
+            if source.file.root is element.getroottree().getroot() and key in source.local_ids:
+                return " ".join("".join(source.local_ids[key].itertext()).split())
+        return key or "the editors"
+
     # --- the walk ------------------------------------------------------------------------------
     def node(self, element: etree._Element, out: etree._Element) -> None:
         if not isinstance(element.tag, str):
@@ -146,7 +154,10 @@ def append_text(out: etree._Element, text: str | None) -> None:
 # --- blocks -------------------------------------------------------------------------------------
 @handles("p", "ab")
 def _p(r: Renderer, element, out):
-    r.wrap(element, out, "p", element.get("rend"))
+    css = " ".join(filter(None, (element.get("type"), element.get("rend")))) or None
+    html = r.wrap(element, out, "p", css)
+    if element.get("type") == "interpolation":
+        html.set("title", f"Interpolation by {r.responsible(element)}")
 
 
 @handles("quote")
@@ -296,7 +307,9 @@ def _choice(r: Renderer, element, out):
 
 @handles("add")
 def _add(r: Renderer, element, out):
-    r.wrap(element, out, "span", "add")
+    html = r.wrap(element, out, "span", "add")
+    if element.get("resp"):
+        html.set("title", f"Added by {r.responsible(element)}")
 
 
 @handles("supplied")
@@ -375,7 +388,8 @@ def _ref(r: Renderer, element, out):
 def _ptr(r: Renderer, element, out):
     if element.get("type") == "noteCall":
         # A note call whose note is not in the copy-text: kept, shown discreetly.
-        call = etree.SubElement(out, "sup", {"class": "notecall-missing"})
+        call = etree.SubElement(out, "sup", {"class": "notecall-missing",
+                                             "title": "note call of the print source; the note is not in the copy-text"})
         call.text = element.get("n") or ""
         return
     target = (element.get("target") or "").split()

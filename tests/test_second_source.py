@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import zipfile
 
+import yaml
 from pypdf import PdfReader
 
 from conftest import SOURCES, build, tei_source
@@ -19,11 +20,9 @@ def test_added_source_appears_in_pdf_and_epub(tmp_path):
     """
     (root / "texts" / "X.xml").write_text(tei_source("X", body, title="An Added Account",
                                                      author="Zoe Newcomer", chapter="Newly Added Chapter"))
-    with (root / "edition.yaml").open("a") as settings:
-        settings.write("")
-    text = (root / "edition.yaml").read_text()
-    (root / "edition.yaml").write_text(text.replace(
-        "    file: texts/T1.xml\n", "    file: texts/T1.xml\n  - siglum: X\n    file: texts/X.xml\n"))
+    settings = yaml.safe_load((root / "edition.yaml").read_text())
+    settings["sources"].append({"siglum": "X", "file": "texts/X.xml"})
+    (root / "edition.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True))
     out = tmp_path / "out"
     assert build(root, out, "--format", "pdf", "--format", "epub") == 0
 
