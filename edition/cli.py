@@ -11,11 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import pipeline
+from . import importer, pipeline, stats
+from .settings import SIGLUM
 from .diagnostics import Report, SourceErrors, display_path
 from .writers import FORMATS
 
-COMMANDS = ("build", "check")
+COMMANDS = ("build", "check", "import", "stats")
 
 DESCRIPTION = """\
 Build a critical edition from TEI sources: a print PDF (through WeasyPrint), an EPUB 3,
@@ -24,6 +25,8 @@ and the print HTML the PDF is laid out from.
 commands:
   build    (the default) check the sources, then write every format into the output directory
   check    read and check the sources without rendering; list every problem at once
+  import   start the TEI encoding of a new source from a plain-text copy-text
+  stats    print a table of counts per source (words, paragraphs, notes, dates, ...)
 
 Problems are reported as path:line:col: severity: message [code].
 Exit status: 0 success, 1 errors in the sources, 2 wrong usage."""
@@ -49,6 +52,18 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check the sources without rendering",
                                 description="Read and check the sources; list every problem.")
     _common(check)
+    importer = commands.add_parser("import", help="start a new source from a plain-text file",
+                                   description="Write texts/SIGLUM.xml (a TEI skeleton that validates and "
+                                               "builds), keep the copy-text in copytext/, and add the source "
+                                               "to edition.yaml.")
+    _common(importer)
+    importer.add_argument("file", metavar="FILE.txt", type=Path, help="the copy-text, UTF-8 plain text")
+    importer.add_argument("--siglum", required=True, help="the new source's siglum, e.g. B")
+    importer.add_argument("--title", help="the title of the text (default: the file's name)")
+    importer.add_argument("--author", help="the author (default: 'Unknown author')")
+    importer.add_argument("--force", action="store_true", help="replace an existing TEI file")
+    stats = commands.add_parser("stats", help="counts per source", description="Print counts per source.")
+    _common(stats)
     # Options given without a command belong to `build`; show them in the main help too.
     main.epilog = "build options (python build.py build --help): --sources DIR, --out DIR, --format pdf|epub|html, --quiet"
     return main
@@ -66,6 +81,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             pipeline.check(args.sources, report, progress)
             written = []
+        elif args.command == "stats":
+            edition = pipeline.check(args.sources, report, progress)
+            print(stats.table(edition))
+            written = []
+        elif args.command == "import":
+            if not SIGLUM.match(args.siglum):
+                parser().error("--siglum: a capital letter followed by up to five letters or digits")
+            path = importer.run(args.file, args.siglum, args.title, args.author, args.sources, args.force, report)
+            report.raise_if_errors()
+            written = [path]
         else:
             written = pipeline.build(args.sources, args.out, args.formats or list(FORMATS), report, progress)
     except SourceErrors:
