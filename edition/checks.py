@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import calendars, fidelity
+from . import calendars, datewords, fidelity
 from .diagnostics import Report, display_path
 from .model import Edition
 
@@ -76,6 +76,46 @@ def dates_agree(edition: Edition, report: Report) -> None:
             report.error(date.location, "date-mismatch",
                          f"date '{date.text}': Julian {date.julian.iso()} is Gregorian {expected.iso()}, "
                          f"but @when is {date.when.iso()}")
+
+
+COMPONENTS = ("year", "month", "day")
+
+
+def _agrees(reading: datewords.Reading, value: calendars.PartialDate) -> bool:
+    return all(getattr(reading, part) is None or getattr(reading, part) == getattr(value, part) for part in COMPONENTS)
+
+
+@check
+def date_words_agree(edition: Edition, report: Report) -> None:
+    """The words of each date say what its encoded values say; inferred parts are marked."""
+    for date in edition.dates:
+        if date.when is None:
+            continue
+        words = datewords.readings(date.text)
+        primary = date.julian if date.calendar == "julian" and date.julian else date.when
+        values = [primary] + ([date.when] if date.julian and primary is not date.when else [date.julian] if date.julian else [])
+        if not words:
+            if not date.inferred:
+                report.error(date.location, "date-inferred",
+                             f"the words '{date.text}' give no day, month or year: mark the date evidence=\"inferred\"")
+            continue
+        if len(words) == 2 and len(values) < 2:
+            report.error(date.location, "date-two-styles",
+                         f"the words '{date.text}' give two dates but only @when is encoded; add the Julian value")
+            continue
+        pairs = [list(zip(words, values)), list(zip(words, reversed(values)))] if len(words) == 2 else [[(words[0], primary)]]
+        if not any(all(_agrees(r, v) for r, v in pair) for pair in pairs):
+            encoded = " and ".join(v.iso() for v in values[:len(words)] or values)
+            style = "Julian @when-custom" if primary is date.julian else "@when"
+            report.error(date.location, "date-words",
+                         f"the words '{date.text}' do not agree with the {style} {encoded}")
+            continue
+        given = {part for r in words for part in COMPONENTS if getattr(r, part) is not None}
+        left_out = [part for part in COMPONENTS if getattr(primary, part) is not None and part not in given]
+        if left_out and not date.inferred:
+            report.error(date.location, "date-inferred",
+                         f"@when gives the {' and '.join(left_out)}, which the words '{date.text}' leave out: "
+                         f"mark the date evidence=\"inferred\"")
 
 
 @check

@@ -7,3 +7,17 @@ def test_second_build_is_byte_identical(built, tmp_path):
     assert build(SOURCES, tmp_path) == 0
     for name in (built.pdf.name, built.epub.name, built.html.name):
         assert (tmp_path / name).read_bytes() == (built.out / name).read_bytes(), name
+
+
+def test_print_html_renders_the_same_with_plain_weasyprint(built, tmp_path):
+    """The HTML written beside the PDF is exactly what was laid out: plain WeasyPrint agrees."""
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    out = tmp_path / "plain.pdf"
+    subprocess.run([sys.executable, "-m", "weasyprint", str(built.html), str(out)], check=True,
+                   capture_output=True)
+    plain = [page.extract_text() for page in PdfReader(out).pages]
+    assert plain == built.pages
