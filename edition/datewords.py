@@ -26,6 +26,13 @@ ORDINAL_WORD = re.compile(r"\b(?:(twenty|thirty)[-\s]?)?(" + "|".join(UNITS) + r
 DAY_NUMBER = re.compile(r"(?<![\d/])(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:percent|per cent))", re.I)
 YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 SHORT_YEAR = re.compile(r"^\s*(\d{2})\s*$")
+CARDINALS = {w: k for k, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+CARDINAL_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                 "eighty": 80, "ninety": 90}
+YEAR_WORDS = re.compile(r"\b(eighteen|nineteen)[-\s]+(?:hundred[-\s]+(?:and[-\s]+)?)?"
+                        r"(?:(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]+(\w+))?|(\w+))\b", re.I)
 MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
 SECONDARY = re.compile(r"\[\s*([^\]]*)\]|\(([^)]*)\)|/\s*(\d{1,2})\b")
 
@@ -40,9 +47,23 @@ class Reading:
         return any((self.year, self.month, self.day))
 
 
+def _year_in_words(text: str) -> int | None:
+    """'Nineteen-seventeen', 'nineteen hundred and five' -> 1917, 1905."""
+    match = YEAR_WORDS.search(text)
+    if not match:
+        return None
+    century = 1800 if match.group(1).lower() == "eighteen" else 1900
+    tens, unit, alone = (g.lower() if g else None for g in match.groups()[1:])
+    if tens:
+        return century + CARDINAL_TENS[tens] + CARDINALS.get(unit or "zero", 0)
+    return century + CARDINALS[alone] if alone in CARDINALS else None
+
+
 def _parts(text: str) -> Reading:
     month = MONTH.search(text)
     year = YEAR.search(text)
+    if not year and _year_in_words(text):
+        return Reading(_year_in_words(text), MONTHS[month.group(1).lower()] if month else None, None)
     day = None
     ordinal = ORDINAL_WORD.search(text)
     if ordinal:

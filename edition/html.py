@@ -421,9 +421,16 @@ def _pb(r: Renderer, element, out):
     span.text = element.get("n")
 
 
-@handles("fw", "milestone", "desc")
+@handles("fw", "desc")
 def _invisible(r: Renderer, element, out):
-    """Forme work and milestones are recorded, not shown."""
+    """Forme work and the descriptions of omitted debris are recorded, not shown."""
+
+
+@handles("milestone")
+def _milestone(r: Renderer, element, out):
+    """A section break without a heading (a blank line in the source) is shown as one."""
+    if element.get("unit") == "section":
+        etree.SubElement(out, "hr", {"class": "section-break"})
 
 
 @handles("gap")

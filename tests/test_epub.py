@@ -32,8 +32,13 @@ def test_mimetype_first_and_stored(built):
 
 
 def chapters(built):
+    """The chapter files in reading (spine) order."""
+    opf_ns = {"opf": "http://www.idpf.org/2007/opf"}
     with zipfile.ZipFile(built.epub) as archive:
-        for name in sorted(archive.namelist()):
+        opf = etree.fromstring(archive.read("OEBPS/content.opf"))
+        hrefs = {item.get("id"): item.get("href") for item in opf.xpath("//opf:item", namespaces=opf_ns)}
+        for ref in opf.xpath("//opf:itemref/@idref", namespaces=opf_ns):
+            name = f"OEBPS/{hrefs[ref]}"
             if re.search(r"text/[A-Z].*\.xhtml$", name):
                 yield name, etree.fromstring(archive.read(name))
 

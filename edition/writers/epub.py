@@ -86,11 +86,11 @@ def write(edition: Edition, out_dir: Path) -> Path:
                 '<section class="notes" aria-label="Notes">'] + notes + ["</section>"]))
             pages.append(Page(chapter_file(division), f"c-{division.source.siglum}-{division.n}",
                               f"{source.siglum} {division.title}", body, language=source.language))
-            chapter_entry = NavEntry(division.title, chapter_file(division))
+            chapter_entry = NavEntry(division.title, chapter_file(division) + (f"#{division.id}" if opening is not None else ""))
             chapter_entry.children = [NavEntry(item.title, f"{chapter_file(division)}#{item.id}")
                                       for item in division.content if isinstance(item, Division) and item.id]
             if opening is not None:
-                entry.children.append(NavEntry(division.part.title, f"{chapter_file(division)}#{division.part.id}"))
+                entry.children.append(NavEntry(division.part.title, chapter_file(division)))
             entry.children.append(chapter_entry)
         toc.append(entry)
 
