@@ -34,13 +34,18 @@ def test_paragraph_numbers_are_unique_and_follow_the_ids():
 
 
 def test_note_series_have_their_own_marks():
+    """Per chapter: source notes keep the source's numbers, editorial notes run a, b, c ..."""
     edition = read_edition(SOURCES, Report())
-    marks = {"source": [], "editorial": []}
-    for note in edition.notes.values():
-        marks[note.series].append(note.mark)
-    assert marks["source"] == ["1", "2"]
-    assert marks["editorial"][:3] == ["a", "b", "c"]
-    assert all(re.fullmatch(r"[a-z]+", m) for m in marks["editorial"])
+    for source in edition.sources:
+        for chapter in source.chapters:
+            notes = edition.chapter_notes(chapter)
+            editorial = [n.mark for n in notes if n.series == "editorial"]
+            assert editorial == [chr(ord("a") + k) if k < 26 else editorial[k] for k in range(len(editorial))]
+            for note in notes:
+                if note.series == "source" and note.element.get("n"):
+                    assert note.mark == note.element.get("n")
+    t1 = [n.mark for n in edition.notes.values() if n.chapter.source.siglum == "T1" and n.series == "source"]
+    assert t1 == ["1", "2"]
 
 
 def date(xml: str) -> etree._Element:
