@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from . import calendars, datewords, fidelity
 from .diagnostics import Report, display_path
-from .model import Edition
+from .model import Division, Edition
+from .tei import XML_ID
 
 EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
@@ -128,3 +129,36 @@ def copytext_fidelity(edition: Edition, report: Report) -> None:
         if result.difference:
             report.error(source.file.locate(result.element), "copytext-differs",
                          f"{result.difference}; copy-text {display_path(source.copytext)}")
+
+
+@check
+def numbers_are_stable(edition: Edition, report: Report) -> None:
+    """Every chapter, section and numbered block has an xml:id, and a block's id is its number.
+
+    Paragraph numbers are derived from the order of the blocks; the ids pin them down. A block
+    inserted later gets its own `n` (e.g. n="7.12a") so that the numbers after it do not move.
+    """
+    for source in edition.sources:
+        for chapter in source.chapters:
+            divisions = [chapter] + [d for d in _subdivisions(chapter)]
+            for division in divisions:
+                if not division.id:
+                    report.error(source.file.locate(division.element), "id-missing",
+                                 f"this division needs an xml:id (e.g. {source.siglum}.{chapter.n})")
+            for block in chapter.blocks():
+                element_id = block.element.get(XML_ID)
+                expected = f"{source.siglum}.{block.number}"
+                if not element_id:
+                    report.error(source.file.locate(block.element), "id-missing",
+                                 f"paragraph {block.label} needs xml:id=\"{expected}\"")
+                elif element_id != expected:
+                    report.error(source.file.locate(block.element, XML_ID), "number-moved",
+                                 f"xml:id=\"{element_id}\" but this block is numbered {block.label}: "
+                                 f"give an inserted block its own n (e.g. n=\"{block.number}a\"), or renumber the ids")
+
+
+def _subdivisions(division):
+    for item in division.content:
+        if isinstance(item, Division):
+            yield item
+            yield from _subdivisions(item)

@@ -170,7 +170,7 @@ def _quote(r: Renderer, element, out):
         r.wrap(element, out, "span", "quote")
 
 
-@handles("cit", "epigraph", "floatingText", "opener", "closer")
+@handles("cit", "epigraph", "floatingText")
 def _container(r: Renderer, element, out):
     r.wrap(element, out, "div", local(element))
 
@@ -191,7 +191,21 @@ def _head(r: Renderer, element, out):
     r.wrap(element, out, "p", "head")
 
 
-@handles("trailer", "dateline", "salute", "signed", "docAuthor", "byline", "docDate")
+@handles("opener", "closer")
+def _letter_part(r: Renderer, element, out):
+    """Opener and closer as one paragraph; its dateline and salute as lines, the signature inline."""
+    r.wrap(element, out, "p", local(element))
+
+
+@handles("dateline", "salute", "signed")
+def _letter_line(r: Renderer, element, out):
+    if local(element.getparent()) in ("opener", "closer"):
+        r.wrap(element, out, "span", local(element))
+    else:
+        r.wrap(element, out, "p", local(element))
+
+
+@handles("trailer", "docAuthor", "byline", "docDate")
 def _para_like(r: Renderer, element, out):
     r.wrap(element, out, "p", local(element))
 

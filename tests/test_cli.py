@@ -68,7 +68,7 @@ def test_every_problem_is_reported_at_once(tmp_path, capsys):
     assert main(["check", "--sources", str(root), "--quiet"]) == 1
     err = capsys.readouterr().err
     codes = re.findall(r"\[([a-z-]+)\]$", err, re.M)
-    assert sorted(codes) == ["dangling-pointer", "dangling-pointer", "date-mismatch", "duplicate-id"]
+    assert sorted(codes) == ["dangling-pointer", "dangling-pointer", "date-mismatch", "duplicate-id", "number-moved"]
     text = (root / "texts" / "B.xml").read_text().splitlines()
     for match in LOCATED.finditer(err):
         line, col = int(match["line"]), int(match["col"])
@@ -115,3 +115,17 @@ def test_wrong_root_id_is_reported(tmp_path, capsys):
     root = make_edition(tmp_path / "e", {"D": tei_source("E", "<p>Text.</p>")})
     assert main(["check", "--sources", str(root), "--quiet"]) == 1
     assert "[siglum-mismatch]" in capsys.readouterr().err
+
+
+def test_paragraphs_without_ids_or_with_moved_numbers(tmp_path, capsys):
+    body = """
+        <p>No id.</p>
+        <p xml:id="F.1.7">Numbered 1.2, id says 1.7.</p>
+        <p n="1.2a" xml:id="F.1.2a">An inserted paragraph keeps the numbers after it.</p>
+        <p xml:id="F.1.3">Third.</p>
+    """
+    root = make_edition(tmp_path / "e", {"F": tei_source("F", body)})
+    assert main(["check", "--sources", str(root), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert re.findall(r"\[([a-z-]+)\]$", err, re.M) == ["id-missing", "number-moved"]
+    assert 'xml:id="F.1.1"' in err
