@@ -33,11 +33,13 @@ def run_all(edition: Edition, report: Report) -> None:
 def pointers_resolve(edition: Edition, report: Report) -> None:
     """Every '#id' pointer names an id of its own file's header or of the edition's text."""
     local_ids = {source.file: source.local_ids for source in edition.sources}
+    for register in edition.registers:
+        local_ids[register] = {e.get(XML_ID): e for e in register.root.iter() if isinstance(e.tag, str) and e.get(XML_ID)}
     for pointer in edition.pointers:
         value = pointer.value
         if value.startswith("#"):
             key = value[1:]
-            if key not in local_ids.get(pointer.file, {}) and key not in edition.targets:
+            if key not in local_ids.get(pointer.file, {}) and key not in edition.targets and key not in edition.entities:
                 report.error(pointer.location, "dangling-pointer",
                              f"@{pointer.attribute}=\"{value}\" points to no xml:id in this file or the edition")
         elif not EXTERNAL.match(value):

@@ -86,12 +86,31 @@ class Renderer:
             wrapper.append(html)
             html = wrapper
         html.set("class", (html.get("class", "") + " numbered").strip())
+        self.add_parallels(block, html)
         number = etree.Element("span", {"class": "pn"})
         number.text = block.number
         number.tail = html.text
         html.text = None
         html.insert(0, number)
         return html
+
+    def add_parallels(self, block: Block, html: etree._Element) -> None:
+        """'cf. K 2.14, M 38.3': the other sources' passages on the same events, and cross-references.
+
+        One markup for both outputs: print CSS floats it to the foot of the page and adds the
+        pages; the EPUB shows it under the paragraph as links."""
+        found = self.edition.parallels.get(block) if self.edition else None
+        if not found:
+            return
+        span = etree.SubElement(html, "span", {"class": "parallels"})
+        label = etree.SubElement(span, "span", {"class": "parallels-label"})
+        label.text = "cf."
+        label.tail = " "
+        for k, parallel in enumerate(found):
+            link = etree.SubElement(span, "a", {"class": "xref", "href": self.options.href(parallel.target.id),
+                                                "title": parallel.reason})
+            link.text = parallel.target.block.label
+            link.tail = "; " if k < len(found) - 1 else None
 
     def contents(self, element: etree._Element, tag: str = "div") -> etree._Element:
         """The content of any element rendered into a new <div> (or other tag), e.g. a source's front."""
@@ -304,8 +323,16 @@ def _bibl(r: Renderer, element, out):
     r.wrap(element, out, "cite", "bibl")
 
 
-@handles("q", "said", "soCalled", "seg", "num", "persName", "placeName", "orgName", "name", "rs",
-         "time", "abbr", "expan", "sic", "orig", "corr", "reg")
+@handles("persName", "placeName", "orgName", "name", "rs")
+def _name(r: Renderer, element, out):
+    span = r.wrap(element, out, "span", "name")
+    mention = r.edition.mention(element) if r.edition else None
+    if mention is not None:
+        span.set("id", mention.id)
+        span.set("class", f"name {mention.entity.kind}")
+
+
+@handles("q", "said", "soCalled", "seg", "num", "time", "abbr", "expan", "sic", "orig", "corr", "reg")
 def _span(r: Renderer, element, out):
     r.wrap(element, out, "span", local(element))
 

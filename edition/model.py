@@ -136,6 +136,35 @@ class Target:
 
 
 @dataclasses.dataclass(eq=False)
+class Entity:
+    """A person, place or event of the registers (persons.xml, places.xml, events.xml)."""
+
+    kind: str  # "person", "place" or "event"
+    id: str
+    name: str  # the index heading ("Stalin, Joseph") or the event's label
+    note: str  # a short identification
+    element: etree._Element
+    file: TeiFile
+    variants: list[tuple[str, bool]] = dataclasses.field(default_factory=list)  # (form, is the default)
+    life: str = ""  # "1878–1953"
+    when: PartialDate | None = None  # events: Gregorian date (or first day)
+    julian: PartialDate | None = None  # events before 14 February 1918: the Julian date
+    until: PartialDate | None = None  # events that span days: the last day (Gregorian)
+    until_julian: PartialDate | None = None
+
+
+@dataclasses.dataclass(eq=False)
+class Mention:
+    """A name in the text linked to a register entry, explicitly or by the register's variants."""
+
+    id: str  # the anchor in both outputs: "m123"
+    entity: Entity
+    element: etree._Element  # the name element (explicit, or inserted by names.link_mentions)
+    block: Block | None
+    automatic: bool
+
+
+@dataclasses.dataclass(eq=False)
 class Edition:
     settings: Settings
     sources: list[Source]
@@ -144,6 +173,19 @@ class Edition:
     notes: dict[etree._Element, Note]
     dates: list[DateMention]
     pointers: list[Pointer]
+    entities: dict[str, Entity] = dataclasses.field(default_factory=dict)
+    mentions: list[Mention] = dataclasses.field(default_factory=list)
+    registers: list[TeiFile] = dataclasses.field(default_factory=list)
+    links: list[Pointer] = dataclasses.field(default_factory=list)  # standoff <link target="#a #b">
+    tellings: dict = dataclasses.field(default_factory=dict)  # event id -> [events.Telling], by events.collect
+    parallels: dict = dataclasses.field(default_factory=dict)  # Block -> [events.Parallel], by events.collect
+    _mention_index: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    def mention(self, element: etree._Element) -> Mention | None:
+        """The mention an rs/persName/placeName element makes, if it names a register entry."""
+        if len(self._mention_index) != len(self.mentions):
+            self._mention_index = {m.element: m for m in self.mentions}
+        return self._mention_index.get(element)
 
     def chapter_notes(self, chapter: Division) -> list[Note]:
         return [note for note in self.notes.values() if note.chapter is chapter]

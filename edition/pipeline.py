@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import checks
+from . import checks, events, names
 from .diagnostics import Report
 from .model import Edition
 from .reader import read_edition
@@ -52,6 +52,9 @@ def check(root: Path, report: Report, progress: Progress) -> Edition:
     """Read and check the edition; raise SourceErrors if anything is wrong."""
     with progress.stage("read and validate sources"):
         edition = read_edition(root, report)
+    with progress.stage("link names and events"):
+        names.link_mentions(edition, report)
+        events.collect(edition)
     with progress.stage("check the model"):
         checks.run_all(edition, report)
     report.raise_if_errors()

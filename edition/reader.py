@@ -18,7 +18,7 @@ from . import settings as settings_mod
 from . import tei
 from .calendars import PartialDate
 from .diagnostics import Report
-from .model import Block, DateMention, Division, Edition, Note, Pointer, Source, Target
+from .model import Block, DateMention, Division, Edition, Entity, Note, Pointer, Source, Target
 from .tei import XML_ID, XML_LANG, TeiFile, local
 
 # Paragraph-level elements that receive a paragraph number when they stand in a division.
@@ -37,6 +37,7 @@ def read_edition(root: Path, report: Report) -> Edition:
     settings = settings_mod.load(root, report)
     report.raise_if_errors()
     files = [(entry, tei.read(entry.file, report)) for entry in settings.sources]
+    registers = [tei.read(path, report) for path in settings.registers]
     report.raise_if_errors()
 
     edition = Edition(settings=settings, sources=[], targets={}, blocks={}, notes={}, dates=[], pointers=[])
@@ -49,7 +50,59 @@ def read_edition(root: Path, report: Report) -> Edition:
             report.error(file.locate(file.root, XML_ID), "siglum-mismatch",
                          f"the TEI root's xml:id must be the siglum {entry.siglum} given in edition.yaml"
                          + (f", not {root_id}" if root_id else ""))
+    for file in registers:
+        _read_register(file, edition, report)
     return edition
+
+
+REGISTER_KINDS = {"person": "persName", "place": "placeName", "event": "label"}
+
+
+def _read_register(file: TeiFile, edition: Edition, report: Report) -> None:
+    """Persons, places and events; their ids join the targets that pointers may name."""
+    edition.registers.append(file)
+    for element in file.root.iter(*(tei.tei(kind) for kind in REGISTER_KINDS)):
+        kind = local(element)
+        entity_id = element.get(XML_ID)
+        if not entity_id:
+            report.error(file.locate(element), "id-missing", f"every {kind} of a register needs an xml:id")
+            continue
+        names = element.findall(tei.tei(REGISTER_KINDS[kind]))
+        main = next((n for n in names if n.get("type") == "main"), names[0] if names else None)
+        if main is None:
+            report.error(file.locate(element), "register-name", f"{kind} {entity_id} has no {REGISTER_KINDS[kind]}")
+            continue
+        entity = Entity(kind=kind, id=entity_id, name=plain_text(main), element=element, file=file,
+                        note=plain_text(_first(element, "tei:note") if kind != "event" else _first(element, "tei:desc")))
+        entity.variants = [(plain_text(n), n.get("subtype") == "default") for n in names if n.get("type") == "variant"]
+        if kind == "person":
+            years = [(life.get("when") or "")[:4] if life is not None else ""
+                     for life in (_first(element, "tei:birth"), _first(element, "tei:death"))]
+            entity.life = "–".join(years) if any(years) else ""
+        if kind == "event":
+            try:
+                entity.when = _event_date(element, "when") or _event_date(element, "from")
+                entity.julian = _event_date(element, "when-custom") or _event_date(element, "from-custom")
+                entity.until = _event_date(element, "to")
+                entity.until_julian = _event_date(element, "to-custom")
+            except ValueError as exc:
+                report.error(file.locate(element), "date-syntax", str(exc))
+            if entity.when is None:
+                report.error(file.locate(element), "event-date", f"event {entity_id} needs @when or @from")
+        if entity_id in edition.entities or entity_id in edition.targets:
+            report.error(file.locate(element, XML_ID), "duplicate-id", f"xml:id '{entity_id}' is already used")
+            continue
+        edition.entities[entity_id] = entity
+    for element in file.root.iter():
+        if isinstance(element.tag, str):
+            _collect_pointers(element, file, edition)
+    for link in file.root.iter(tei.tei("link")):
+        edition.links.append(Pointer(link, "target", link.get("target") or "", file.locate(link, "target"), file))
+
+
+def _event_date(element, attribute: str) -> PartialDate | None:
+    value = element.get(attribute)
+    return PartialDate.parse(value) if value else None
 
 
 def plain_text(element: etree._Element | None, skip: frozenset[str] = frozenset()) -> str:

@@ -54,6 +54,7 @@ class Settings:
     date: dt.date = dt.date(2026, 1, 1)
     rights: str = ""
     sources: list[SourceEntry] = dataclasses.field(default_factory=list)
+    registers: list[Path] = dataclasses.field(default_factory=list)  # persons, places, events (TEI)
     page: Page = dataclasses.field(default_factory=Page)
     date_display: str = "source-with-other"
 
@@ -127,7 +128,7 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
         return value.strip()
 
     known = {"title", "subtitle", "slug", "editors", "publisher", "language", "date", "rights",
-             "sources", "page", "dates"}
+             "sources", "registers", "page", "dates"}
     for key in data:
         if key not in known:
             report.warning(at(data, key), "settings-unknown", f"unknown setting '{key}' (ignored)")
@@ -205,5 +206,15 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
             report.error(at(entry, "copytext"), "source-missing", f"copy-text not found: {copytext}")
             continue
         settings.sources.append(SourceEntry(siglum, root / file, at(entry), root / copytext if copytext else None))
+
+    registers = data.get("registers") or []
+    if not isinstance(registers, list) or not all(isinstance(r, str) for r in registers):
+        report.error(at(data, "registers"), "settings-type", "'registers' must be a list of TEI files")
+        registers = []
+    for register in registers:
+        if not (root / register).is_file():
+            report.error(at(data, "registers"), "source-missing", f"register file not found: {register}")
+        else:
+            settings.registers.append(root / register)
 
     return settings if len(report.errors) == errors_before else None

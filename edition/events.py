@@ -1,0 +1,145 @@
+"""The shared events: which passages tell them, how each source dates them, where they disagree.
+
+In: the `Edition` (events read from the register; `@corresp="#ev-…"` on a date or a passage).
+Out: plain data for the checks and writers: `Telling`s per event (source, paragraph, the date's
+words), the disagreements between sources, and the parallels of each paragraph (other sources'
+passages on the same events, and explicit cross-references both ways).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+
+from .calendars import PartialDate
+from .model import Block, DateMention, Edition, Entity, Target
+from .tei import XML_ID, local
+
+
+@dataclasses.dataclass(eq=False)
+class Telling:
+    event: Entity
+    block: Block
+    date: DateMention | None  # the date that dates the event in this passage, if it has one
+
+
+def _event_refs(element) -> list[str]:
+    return [v.lstrip("#") for v in (element.get("corresp") or "").split() if v.startswith("#ev-")]
+
+
+def tellings(edition: Edition) -> dict[str, list[Telling]]:
+    """Event id -> the passages that tell it, in the order of the edition."""
+    dates = {date.element: date for date in edition.dates}
+    found: dict[str, list[Telling]] = defaultdict(list)
+    for source in edition.sources:
+        for block in source.blocks():
+            seen: dict[str, Telling] = {}
+            for element in block.element.iter():
+                if not isinstance(element.tag, str):
+                    continue
+                for key in _event_refs(element):
+                    event = edition.entities.get(key)
+                    if event is None or event.kind != "event":
+                        continue
+                    date = dates.get(element) if local(element) == "date" else None
+                    if key in seen:
+                        if date is not None and seen[key].date is None:
+                            seen[key].date = date
+                        continue
+                    seen[key] = Telling(event, block, date)
+                    found[key].append(seen[key])
+    return found
+
+
+def within(value: PartialDate, event: Entity) -> bool:
+    """Does a date (to its own precision) fall within the event's days (Gregorian)?"""
+    first, last = event.when, event.until or event.when
+    if first is None:
+        return True
+
+    def key(date: PartialDate, end: bool) -> tuple:
+        return (date.year, date.month or (12 if end else 1), date.day or (31 if end else 1))
+    precision = value.precision
+    cut = {"year": 1, "month": 2, "day": 3}[precision]
+    low, high = key(first, False)[:cut], key(last, True)[:cut]
+    return low <= key(value, False)[:cut] <= high
+
+
+def disagreements(edition: Edition, told: dict[str, list[Telling]]) -> dict[str, list[Telling]]:
+    """Events whose sources' dates do not fall within the event's dates, with those tellings."""
+    result = {}
+    for key, items in told.items():
+        event = edition.entities[key]
+        off = [t for t in items if t.date is not None and t.date.when is not None and not within(t.date.when, event)]
+        if off:
+            result[key] = off
+    return result
+
+
+def discrepancy_notes(edition: Edition) -> set[str]:
+    """Events that an editorial note discusses: a note with @target="#ev-…" in any source or register."""
+    noted = set()
+    roots = [source.file.root for source in edition.sources] + [r.root for r in edition.registers]
+    for root in roots:
+        for note in root.iter("{http://www.tei-c.org/ns/1.0}note"):
+            if note.get("type") in ("editorial", "discrepancy"):
+                noted.update(v.lstrip("#") for v in (note.get("target") or "").split())
+    return noted
+
+
+@dataclasses.dataclass
+class Parallel:
+    """A passage another paragraph should point to, and why."""
+
+    target: Target
+    reason: str  # an event's label, or "cross-reference"
+
+
+def parallels(edition: Edition, told: dict[str, list[Telling]]) -> dict[Block, list[Parallel]]:
+    """For each paragraph: the other sources' passages on its events, and cross-references both ways."""
+    result: dict[Block, list[Parallel]] = defaultdict(list)
+
+    def add(block: Block, target_block: Block, reason: str) -> None:
+        target_id = target_block.element.get(XML_ID)
+        if target_id is None or target_id not in edition.targets:
+            return
+        if any(p.target.id == target_id for p in result[block]):
+            return
+        result[block].append(Parallel(edition.targets[target_id], reason))
+
+    for key, items in told.items():
+        for telling in items:
+            for other in items:
+                if other.block.chapter.source is not telling.block.chapter.source:
+                    add(telling.block, other.block, telling.event.name)
+    for link in edition.links:  # standoff links: every end points to every other end
+        ends = [edition.targets.get(v.lstrip("#")) for v in link.value.split()]
+        ends = [t.block for t in ends if t is not None and t.block is not None]
+        for block in ends:
+            for other in ends:
+                if other.chapter.source is not block.chapter.source:
+                    add(block, other, link.element.get("type") or "parallel")
+    for pointer in edition.pointers:
+        if pointer.attribute != "target" or local(pointer.element) not in ("ref", "ptr"):
+            continue
+        target = edition.targets.get(pointer.value.lstrip("#"))
+        here = _block_of(edition, pointer.element)
+        if target is None or target.block is None or here is None:
+            continue
+        if target.block.chapter.source is here.chapter.source:
+            continue
+        add(target.block, here, "cross-reference")  # the target refers back
+    return result
+
+
+def collect(edition: Edition) -> None:
+    """Fill edition.tellings and edition.parallels (a collector stage, run once after reading)."""
+    edition.tellings = tellings(edition)
+    edition.parallels = parallels(edition, edition.tellings)
+
+
+def _block_of(edition: Edition, element) -> Block | None:
+    for candidate in [element, *element.iterancestors()]:
+        if candidate in edition.blocks:
+            return edition.blocks[candidate]
+    return None

@@ -1,0 +1,137 @@
+"""Mentions of registered persons and places: explicit markup first, then the registers' variants.
+
+In: the `Edition` with its registers read.  Out: `Edition.mentions`, and the text trees changed in
+memory only: every automatic match is wrapped in an `<rs ref="#id" type="person|place">`, so the
+one TEI-to-HTML mapping renders explicit and automatic mentions alike.  Diagnostics: a form that
+names several entries and has no default is ambiguous (error) unless the text marks it; an
+explicit name element without @ref that matches no entry is reported as unregistered (warning).
+Matching is word-bounded and case-aware: 'Koba' and 'the steel one' match as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from lxml import etree
+
+from .diagnostics import Report
+from .model import Block, Edition, Entity, Mention
+from .reader import plain_text
+from .tei import local, tei
+
+NAME_ELEMENTS = {"persName", "placeName", "orgName", "name", "rs"}
+# Where names are not looked for: what the reader does not see, dates, titles of works, pointers.
+SKIP = {"fw", "desc", "gap", "sic", "orig", "abbr", "date", "title", "ptr", "bibl", "label"}
+
+
+def _is_skipped(element) -> bool:
+    name = local(element)
+    return name in SKIP or (name == "note" and element.get("type") == "editorial")
+
+
+class Matcher:
+    """All variant forms of the persons and places, longest first."""
+
+    def __init__(self, entities: list[Entity]):
+        self.forms: dict[str, list[tuple[Entity, bool]]] = defaultdict(list)
+        for entity in entities:
+            for form, default in entity.variants:
+                if form:
+                    self.forms[form].append((entity, default))
+        alternatives = "|".join(re.escape(f) for f in sorted(self.forms, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<![\w’'-])(?:{alternatives})(?![\w-])") if self.forms else None
+
+    def resolve(self, form: str) -> Entity | None:
+        """The entry a form names: the only one, or the default among several; None if ambiguous."""
+        candidates = self.forms[form]
+        if len(candidates) == 1:
+            return candidates[0][0]
+        defaults = [entity for entity, default in candidates if default]
+        return defaults[0] if len(defaults) == 1 else None
+
+
+def link_mentions(edition: Edition, report: Report) -> None:
+    entities = [e for e in edition.entities.values() if e.kind in ("person", "place")]
+    matcher = Matcher(entities)
+    counter = iter(range(1, 10**9))
+    ambiguous_seen: set[tuple[int, str]] = set()
+    for source in edition.sources:
+        file = source.file
+        for chapter in source.chapters:
+            blocks = {block.element: block for block in chapter.blocks()}
+
+            def block_of(element) -> Block | None:
+                for candidate in [element, *element.iterancestors()]:
+                    if candidate in blocks:
+                        return blocks[candidate]
+                return None
+
+            def explicit(element) -> None:
+                ref = (element.get("ref") or "").split()
+                key = ref[0].lstrip("#") if ref else ""
+                entity = edition.entities.get(key)
+                text = plain_text(element)
+                if entity is not None:
+                    edition.mentions.append(Mention(f"m.{next(counter)}", entity, element, block_of(element), False))
+                elif not ref and local(element) != "rs" and text not in matcher.forms:
+                    report.warning(file.locate(element), "name-unregistered",
+                                   f"'{text}' is tagged as a name but is in no register: add it, or give @ref")
+                elif not ref and text in matcher.forms:
+                    report.warning(file.locate(element), "name-unlinked",
+                                   f"'{text}' is tagged without @ref: say which entry it names "
+                                   f"({', '.join('#' + e.id for e, _ in matcher.forms[text])})")
+
+            def split(text: str, anchor, parent) -> list:
+                """Pieces of a text: strings, and rs elements for the names found in it."""
+                pieces: list = []
+                last = 0
+                for match in matcher.pattern.finditer(text):
+                    form = match.group(0)
+                    entity = matcher.resolve(form)
+                    if entity is None:
+                        key = (id(anchor), form)
+                        if key not in ambiguous_seen:
+                            ambiguous_seen.add(key)
+                            names = ", ".join(f"#{e.id}" for e, _ in matcher.forms[form])
+                            report.error(file.locate(anchor), "name-ambiguous",
+                                         f"'{form}' may name {names}: mark it, e.g. "
+                                         f"<{'persName' if matcher.forms[form][0][0].kind == 'person' else 'placeName'} "
+                                         f"ref=\"#{matcher.forms[form][0][0].id}\">{form}</…>, or make one entry's form the default")
+                        continue
+                    pieces.append(text[last:match.start()])
+                    rs = etree.Element(tei("rs"), {"ref": f"#{entity.id}", "type": entity.kind})
+                    rs.text = form
+                    edition.mentions.append(Mention(f"m.{next(counter)}", entity, rs, block_of(parent), True))
+                    pieces.append(rs)
+                    last = match.end()
+                pieces.append(text[last:])
+                return pieces
+
+            def walk(element) -> None:
+                if _is_skipped(element):
+                    return
+                if local(element) in NAME_ELEMENTS:
+                    explicit(element)
+                    return
+                if matcher.pattern is None:
+                    return
+                if element.text:
+                    pieces = split(element.text, element, element)
+                    element.text = pieces[0]
+                    for offset, (rs, tail) in enumerate(zip(pieces[1::2], pieces[2::2])):
+                        rs.tail = tail
+                        element.insert(offset, rs)
+                for child in list(element):
+                    if not isinstance(child.tag, str):
+                        continue
+                    walk(child)
+                    if child.tail:
+                        pieces = split(child.tail, element, element)
+                        child.tail = pieces[0]
+                        position = element.index(child)
+                        for offset, (rs, tail) in enumerate(zip(pieces[1::2], pieces[2::2]), 1):
+                            rs.tail = tail
+                            element.insert(position + offset, rs)
+
+            walk(chapter.element)
