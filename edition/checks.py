@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import calendars, datewords, fidelity
+from . import calendars, datewords, events, fidelity
 from .diagnostics import Report, display_path
 from .model import Division, Edition
 from .tei import XML_ID
@@ -164,3 +164,18 @@ def _subdivisions(division):
         if isinstance(item, Division):
             yield item
             yield from _subdivisions(item)
+
+
+@check
+def events_reconciled(edition: Edition, report: Report) -> None:
+    """A source that dates a shared event otherwise than the register needs an editorial note on it."""
+    noted = events.discrepancy_notes(edition)
+    for key, off in events.disagreements(edition, edition.tellings).items():
+        if key in noted:
+            continue
+        event = edition.entities[key]
+        for telling in off:
+            report.error(telling.date.location, "event-discrepancy",
+                         f"{telling.block.label} dates “{event.name}” {telling.date.when.iso()}, which is not "
+                         f"the event’s date ({(event.when.iso())}{' to ' + event.until.iso() if event.until else ''}): "
+                         f"add an editorial note on the discrepancy, <note type=\"editorial\" target=\"#{key}\">")

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import importer, pipeline, stats
+from . import events, importer, pipeline, stats
 from .settings import SIGLUM
 from .diagnostics import Report, SourceErrors, display_path
 from .writers import FORMATS
@@ -79,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.command == "check":
-            pipeline.check(args.sources, report, progress)
+            edition = pipeline.check(args.sources, report, progress)
+            if not args.quiet and edition.tellings:
+                print("Dates of the shared events, as each account gives them:")
+                print(events.reconciliation(edition))
             written = []
         elif args.command == "stats":
             edition = pipeline.check(args.sources, report, progress)

@@ -143,3 +143,26 @@ def _block_of(edition: Edition, element) -> Block | None:
         if candidate in edition.blocks:
             return edition.blocks[candidate]
     return None
+
+
+def reconciliation(edition: Edition) -> str:
+    """The report `build.py check` prints: each event with every source's dating side by side."""
+    from .backmatter import date_range, events_in_order  # the same date forms as the chronology
+
+    noted = discrepancy_notes(edition)
+    off = {id(t) for items in disagreements(edition, edition.tellings).values() for t in items}
+    lines = []
+    for event in events_in_order(edition):
+        julian = f"{date_range(event.julian, event.until_julian)} (OS) = " if event.julian else ""
+        lines.append(f"{event.name}: {julian}{date_range(event.when, event.until)}")
+        for telling in edition.tellings[event.id]:
+            if telling.date is None:
+                lines.append(f"    {telling.block.label:<10} tells it, undated")
+                continue
+            verdict = "agrees"
+            if id(telling) in off:
+                verdict = "differs; editorial note" if event.id in noted else "DIFFERS, no editorial note"
+            value = telling.date.when.iso() if telling.date.when else "?"
+            julian_value = f" (OS {telling.date.julian.iso()})" if telling.date.julian else ""
+            lines.append(f"    {telling.block.label:<10} “{telling.date.text}” = {value}{julian_value}: {verdict}")
+    return "\n".join(lines)

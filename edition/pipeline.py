@@ -72,12 +72,20 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
             html_dir = out_dir if "html" in wanted else Path(stack.enter_context(tempfile.TemporaryDirectory()))
             with progress.stage("write print HTML"):
                 html_path = print_html.write(edition, html_dir)
+            if edition.mentions:  # the indices need the pages of the names: lay out once to learn them
+                with progress.stage("lay out for page numbers"):
+                    document, _ = pdf.layout(html_path, edition.settings)
+                    pages = pdf.anchor_pages(document, f"part-{edition.sources[0].siglum}")
+                with progress.stage("write print HTML with pages"):
+                    print_html.write(edition, html_dir, pages)
             if "html" in wanted:
                 written.append(html_path)
             if "pdf" in wanted:
                 pdf_path = out_dir / f"{edition.settings.slug}.pdf"
                 with progress.stage("lay out the PDF"):
-                    warnings = pdf.write(html_path, pdf_path, edition.settings)
+                    document, warnings = pdf.layout(html_path, edition.settings)
+                with progress.stage("write the PDF"):
+                    pdf.save(document, pdf_path)
                 for message in warnings:
                     progress.note(f"weasyprint: {message}")
                 written.append(pdf_path)

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from .. import templating
 from ..html import OPS_TYPE, Options, Renderer
 from ..model import Division, Edition, Note, Source
-from . import replace_atomically
+from . import print_html, replace_atomically
 from .pdf import source_date_epoch
 
 TEXT_DIR = "text"
@@ -56,11 +56,15 @@ def part_file(source: Source) -> str:
 def write(edition: Edition, out_dir: Path) -> Path:
     settings = edition.settings
 
+    mention_files = {m.id: chapter_file(m.block.chapter) for m in edition.mentions if m.block is not None}
+
     def href(key: str) -> str:
         target = edition.targets.get(key)
-        if target is None:
-            return f"#{key}"
-        return f"../{chapter_file(target.chapter)}#{key}"
+        if target is not None:
+            return f"../{chapter_file(target.chapter)}#{key}"
+        if key in mention_files:
+            return f"../{mention_files[key]}#{key}"
+        return f"#{key}"
 
     renderer = Renderer(edition, Options(notes="collect", href=href, date_display=settings.date_display, epub=True))
     pages: list[Page] = [Page(f"{TEXT_DIR}/titlepage.xhtml", "titlepage", settings.title,
@@ -94,6 +98,19 @@ def write(edition: Edition, out_dir: Path) -> Path:
             entry.children.append(chapter_entry)
         toc.append(entry)
 
+    back = print_html.back_matter(edition, {})
+    for kind, title, rows in (("chronology", "Chronology", back["chronology"]),
+                              ("concordance", "Concordance", back["concordance"]),
+                              ("persons", "Index of persons", back["persons"]),
+                              ("places", "Index of places", back["places"])):
+        if not rows:
+            continue
+        file = f"{TEXT_DIR}/{kind}.xhtml"
+        body = templating.render("epub/back.xhtml.jinja", kind=kind, title=title, rows=rows,
+                                 sigla=back["sigla"], href=lambda key: href(key))
+        pages.append(Page(file, kind, title, Markup(body), body_type="backmatter", language=settings.language))
+        toc.append(NavEntry(title, file))
+
     epoch = source_date_epoch(settings)
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
     identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'critical-edition:' + settings.slug)}"
@@ -101,7 +118,8 @@ def write(edition: Edition, out_dir: Path) -> Path:
     files: dict[str, str] = {
         "META-INF/container.xml": templating.render("epub/container.xml.jinja"),
         "OEBPS/nav.xhtml": templating.render("epub/nav.xhtml.jinja", settings=settings, toc=toc,
-                                             first_text=first_text),
+                                             first_text=first_text,
+                                             indices=[p.file for p in pages if p.id in ("persons", "places")]),
         "OEBPS/css/epub.css": templating.render("epub/epub.css.jinja"),
     }
     for page in pages:

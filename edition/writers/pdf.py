@@ -1,8 +1,9 @@
 """The PDF: WeasyPrint lays out the print HTML written by print_html.
 
-In: the path of the print HTML (assets beside it).  Out: `<slug>.pdf`.  WeasyPrint's own warnings
-are returned so that the command line can show them.  Timestamps come from SOURCE_DATE_EPOCH (set
-from the edition's date when the caller has not set it), so the same sources give the same bytes.
+In: the path of the print HTML (assets beside it).  Out: a laid-out document, the printed page
+number of every anchor in it (for the indices and the EPUB's page list), and `<slug>.pdf`.
+Timestamps come from SOURCE_DATE_EPOCH (set from the edition's date when the caller has not set
+it), so the same sources give the same bytes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from pathlib import Path
 
 from ..settings import Settings
 from . import replace_atomically
-
 
 # WeasyPrint's notice that it subsets fonts with fontTools (Debian's libharfbuzz-subset is optional).
 HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -39,8 +39,8 @@ def source_date_epoch(settings: Settings) -> int:
     return int(moment.timestamp())
 
 
-def write(html_path: Path, pdf_path: Path, settings: Settings) -> list[str]:
-    """Render html_path to pdf_path; return WeasyPrint's warnings."""
+def layout(html_path: Path, settings: Settings):
+    """Lay out the print HTML; return WeasyPrint's document and its warnings."""
     import weasyprint  # imported here: `build.py check` never pays for it
 
     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(settings))  # fontTools reads it
@@ -48,8 +48,21 @@ def write(html_path: Path, pdf_path: Path, settings: Settings) -> list[str]:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
-        document = weasyprint.HTML(filename=str(html_path))
-        replace_atomically(pdf_path, lambda tmp: document.write_pdf(str(tmp)))
+        document = weasyprint.HTML(filename=str(html_path)).render()
     finally:
         logger.removeHandler(collect)
-    return collect.messages
+    return document, collect.messages
+
+
+def anchor_pages(document, first_text_anchor: str) -> dict[str, int]:
+    """Anchor id -> printed page number (arabic from the page holding `first_text_anchor`)."""
+    first = next((i for i, page in enumerate(document.pages) if first_text_anchor in page.anchors), 0)
+    pages = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, index - first + 1)
+    return pages
+
+
+def save(document, pdf_path: Path) -> None:
+    replace_atomically(pdf_path, lambda tmp: document.write_pdf(str(tmp)))

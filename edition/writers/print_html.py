@@ -14,7 +14,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .. import fonts, templating
+from .. import backmatter, fonts, templating
 from ..html import Options, Renderer
 from ..model import Division, Edition, Source
 from . import replace_atomically
@@ -59,18 +59,31 @@ def parts(edition: Edition, renderer: Renderer) -> list[Part]:
     return result
 
 
+def back_matter(edition: Edition, pages: dict[str, int]) -> dict:
+    """The appendices' data, shared in shape with the EPUB writer."""
+    return {
+        "chronology": backmatter.chronology(edition),
+        "concordance": backmatter.concordance(edition),
+        "persons": backmatter.index(edition, "person", pages),
+        "places": backmatter.index(edition, "place", pages),
+        "sigla": [source.siglum for source in edition.sources],
+    }
+
+
 def _sections(division: Division) -> list[tuple[str, str]]:
     return [(item.id, item.title) for item in division.content
             if isinstance(item, Division) and item.id and item.title]
 
 
-def write(edition: Edition, out_dir: Path) -> Path:
-    """Write the print HTML and its assets; return the HTML's path."""
+def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None) -> Path:
+    """Write the print HTML and its assets; return the HTML's path.
+
+    `pages` (anchor id -> page) comes from a first layout and fills the indices' page numbers."""
     settings = edition.settings
     renderer = Renderer(edition, Options(notes="inline", href=lambda key: f"#{key}",
                                          date_display=settings.date_display))
     book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
-                             css=f"{ASSETS}/book.css")
+                             css=f"{ASSETS}/book.css", back=back_matter(edition, pages or {}))
     css = templating.render("print/book.css.jinja", settings=settings, page=settings.page)
     assets = out_dir / ASSETS
     (assets / "fonts").mkdir(parents=True, exist_ok=True)
