@@ -1,7 +1,9 @@
 """The back matter's helpers: page ranges, index order, date ranges."""
 
 from edition.backmatter import date_range, ranges, sort_key
-from edition.calendars import PartialDate as D
+from edition.calendars import PartialDate
+
+D = PartialDate.parse
 
 
 def test_page_ranges_are_merged():
