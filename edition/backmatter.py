@@ -8,6 +8,7 @@ writers only loop over them.  Links are ids; each writer turns them into hrefs o
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import unicodedata
 from collections import defaultdict
@@ -121,6 +122,17 @@ def concordance(edition: Edition) -> list[ConcordanceRow]:
     return rows
 
 
+def _needs_see(form: str, heading: str) -> bool:
+    """A 'see' entry for a name a reader could look up: not a spelling of the heading's words."""
+    words = {w.casefold() for w in re.findall(r"\w+", heading)}
+    for word in re.findall(r"\w+", form):
+        if len(word) < 3:
+            continue  # initials
+        if any(difflib.SequenceMatcher(None, word.casefold(), w).ratio() >= 0.8 for w in words):
+            return False
+    return True
+
+
 def index(edition: Edition, kind: str, pages: dict[str, int] | None = None) -> list[IndexEntry]:
     """The index of persons or places: entries and 'see' cross-references, sorted."""
     mentions = defaultdict(list)
@@ -139,9 +151,8 @@ def index(edition: Edition, kind: str, pages: dict[str, int] | None = None) -> l
         page_list = [pages[m.id] for m in found if pages and m.id in pages]
         entries.append(IndexEntry(entity.name, note, [m.id for m in found], labels,
                                   ranges(page_list), id=f"index-{entity.id}"))
-        heading_words = set(re.findall(r"\w+", entity.name))
         for form, _ in entity.variants:
-            if not heading_words & set(re.findall(r"\w+", form)):
+            if _needs_see(form, entity.name):
                 entries.append(IndexEntry(form, "", [], [], see=entity.name, id=f"index-{entity.id}"))
     unique = {(e.heading, e.see): e for e in entries}
     return sorted(unique.values(), key=lambda e: (sort_key(e.heading), e.see))

@@ -40,6 +40,7 @@ class Options:
     href: Callable[[str], str]  # an id of the text -> the href that reaches it
     date_display: str = "source-with-other"
     epub: bool = False  # add epub:type and ARIA roles for reading systems
+    series: tuple[str, ...] = ("source", "editorial", "apparatus", "parallels")  # which notes appear
 
 
 class Renderer:
@@ -86,13 +87,44 @@ class Renderer:
             wrapper.append(html)
             html = wrapper
         html.set("class", (html.get("class", "") + " numbered").strip())
-        self.add_parallels(block, html)
+        if "apparatus" in self.options.series:
+            self.add_apparatus(block, html)
+        if "parallels" in self.options.series:
+            self.add_parallels(block, html)
         number = etree.Element("span", {"class": "pn"})
         number.text = block.number
         number.tail = html.text
         html.text = None
         html.insert(0, number)
         return html
+
+    def add_apparatus(self, block: Block, html: etree._Element) -> None:
+        """The emendations of a paragraph: '7.94 reptilian] reptilian_ copy-text; corr. the editors'.
+
+        Print CSS floats it to the foot of the page after the notes; the EPUB shows it under the
+        paragraph."""
+        entries = [c for c in block.element.iter("{http://www.tei-c.org/ns/1.0}choice")]
+        if not entries:
+            return
+        span = etree.SubElement(html, "span", {"class": "apparatus"})
+        number = etree.SubElement(span, "span", {"class": "app-number"})
+        number.text = block.number
+        number.tail = " "
+        for k, choice in enumerate(entries):
+            parts = {local(c): c for c in choice if isinstance(c.tag, str)}
+            shown = next(parts[n] for n in ("corr", "reg", "expan") if n in parts)
+            original = next(parts[n] for n in ("sic", "orig", "abbr") if n in parts)
+            entry = etree.SubElement(span, "span", {"class": "app-entry"})
+            lemma = etree.SubElement(entry, "span", {"class": "lemma"})
+            lemma.text = _plain(shown) or "⟨om.⟩"
+            lemma.tail = "] "
+            reading = etree.SubElement(entry, "span", {"class": "reading"})
+            reading.text = _plain(original) or "⟨om.⟩"
+            verb = {"corr": "corr.", "reg": "reg.", "expan": "exp."}[local(shown)]
+            who = self.responsible(shown)
+            reading.tail = f" copy-text; {verb} {'ed.' if who.lower().startswith('the editors') else who}"
+            if k < len(entries) - 1:
+                entry.tail = " | "
 
     def add_parallels(self, block: Block, html: etree._Element) -> None:
         """'cf. K 2.14, M 38.3': the other sources' passages on the same events, and cross-references.
@@ -124,8 +156,9 @@ class Renderer:
         return etree.Element(tag, attributes or {}, nsmap=nsmap)
 
     def responsible(self, element: etree._Element) -> str:
-        """The name an element's @resp points to in its file's header ('the editors' if none)."""
-        key = (element.get("resp") or "").split()[0].lstrip("#") if element.get("resp") else ""
+        """The name an element's @resp (or its parent's) points to in its file's header."""
+        resp = element.get("resp") or element.getparent().get("resp") or ""
+        key = resp.split()[0].lstrip("#") if resp else ""
         for source in self.edition.sources:
             if source.file.root is element.getroottree().getroot() and key in source.local_ids:
                 return " ".join("".join(source.local_ids[key].itertext()).split())
@@ -158,6 +191,10 @@ class Renderer:
             html.set("lang", element.get(XML_LANG))
         self.children(element, html)
         return html
+
+
+def _plain(element) -> str:
+    return " ".join("".join(element.itertext()).split())
 
 
 def append_text(out: etree._Element, text: str | None) -> None:
@@ -485,6 +522,8 @@ def _gap(r: Renderer, element, out):
 @handles("note")
 def _note(r: Renderer, element, out):
     note = r.edition.notes.get(element)
+    if note is not None and note.series not in r.options.series:
+        return
     if note is None:  # a note outside any chapter (front matter): render in place
         r.wrap(element, out, "span", "note")
         return

@@ -112,7 +112,7 @@ def plain_text(element: etree._Element | None, skip: frozenset[str] = frozenset(
     parts: list[str] = []
 
     def walk(node):
-        if local(node) in SKIP_IN_TITLES or local(node) in skip:
+        if node is not element and (local(node) in SKIP_IN_TITLES or local(node) in skip):
             if node.tail:
                 parts.append(node.tail)
             return

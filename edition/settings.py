@@ -42,6 +42,19 @@ class Page:
     margin_outer: str = "0.9in"
 
 
+SERIES = ("source", "editorial", "apparatus", "parallels")
+PRESS_VARIANTS = ("pdf/x-1a", "pdf/x-3", "pdf/x-4")
+
+
+@dataclasses.dataclass
+class Print:
+    """The press PDF and the notes at the foot of the page."""
+
+    press_variant: str = "pdf/x-4"
+    output_profile: Path | None = None  # the printer's ICC profile; default: WeasyPrint's sRGB
+    series: tuple[str, ...] = SERIES  # which series of notes appear, in print and EPUB
+
+
 @dataclasses.dataclass
 class Settings:
     root: Path
@@ -56,6 +69,7 @@ class Settings:
     sources: list[SourceEntry] = dataclasses.field(default_factory=list)
     registers: list[Path] = dataclasses.field(default_factory=list)  # persons, places, events (TEI)
     page: Page = dataclasses.field(default_factory=Page)
+    printing: Print = dataclasses.field(default_factory=Print)
     date_display: str = "source-with-other"
 
     @property
@@ -128,7 +142,7 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
         return value.strip()
 
     known = {"title", "subtitle", "slug", "editors", "publisher", "language", "date", "rights",
-             "sources", "registers", "page", "dates"}
+             "sources", "registers", "page", "dates", "print"}
     for key in data:
         if key not in known:
             report.warning(at(data, key), "settings-unknown", f"unknown setting '{key}' (ignored)")
@@ -206,6 +220,31 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
             report.error(at(entry, "copytext"), "source-missing", f"copy-text not found: {copytext}")
             continue
         settings.sources.append(SourceEntry(siglum, root / file, at(entry), root / copytext if copytext else None))
+
+    printing = data.get("print") or _Marked({}, {}, data.where)
+    if not isinstance(printing, _Marked):
+        report.error(at(data, "print"), "settings-type", "'print' must be a mapping")
+    else:
+        for key in printing:
+            if key not in ("press-variant", "output-profile", "series"):
+                report.error(at(printing, key), "settings-unknown", f"unknown print setting '{key}'")
+        variant = printing.get("press-variant", settings.printing.press_variant)
+        if variant not in PRESS_VARIANTS:
+            report.error(at(printing, "press-variant"), "settings-print",
+                         f"'press-variant' must be one of {', '.join(PRESS_VARIANTS)}")
+        else:
+            settings.printing.press_variant = variant
+        profile = printing.get("output-profile")
+        if profile is not None:
+            if not isinstance(profile, str) or not (root / profile).is_file():
+                report.error(at(printing, "output-profile"), "source-missing", f"ICC profile not found: {profile}")
+            else:
+                settings.printing.output_profile = root / profile
+        series = printing.get("series", list(SERIES))
+        if not isinstance(series, list) or any(s not in SERIES for s in series):
+            report.error(at(printing, "series"), "settings-print", f"'series' lists some of: {', '.join(SERIES)}")
+        else:
+            settings.printing.series = tuple(series)
 
     registers = data.get("registers") or []
     if not isinstance(registers, list) or not all(isinstance(r, str) for r in registers):

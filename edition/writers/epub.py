@@ -66,7 +66,7 @@ def write(edition: Edition, out_dir: Path) -> Path:
             return f"../{mention_files[key]}#{key}"
         return f"#{key}"
 
-    renderer = Renderer(edition, Options(notes="collect", href=href, date_display=settings.date_display, epub=True))
+    renderer = Renderer(edition, Options(notes="collect", href=href, date_display=settings.date_display, series=settings.printing.series, epub=True))
     pages: list[Page] = [Page(f"{TEXT_DIR}/titlepage.xhtml", "titlepage", settings.title,
                               Markup(templating.render("epub/titlepage.xhtml.jinja", settings=settings,
                                                        sources=edition.sources)),

@@ -81,7 +81,7 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None) 
     `pages` (anchor id -> page) comes from a first layout and fills the indices' page numbers."""
     settings = edition.settings
     renderer = Renderer(edition, Options(notes="inline", href=lambda key: f"#{key}",
-                                         date_display=settings.date_display))
+                                         date_display=settings.date_display, series=settings.printing.series))
     book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
                              css=f"{ASSETS}/book.css", back=back_matter(edition, pages or {}))
     css = templating.render("print/book.css.jinja", settings=settings, page=settings.page)
