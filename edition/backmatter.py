@@ -78,6 +78,8 @@ def date_range(first: calendars.PartialDate | None, last: calendars.PartialDate 
         return f"{first.day}–{full(last)}"
     if first.day and last.day and first.year == last.year:
         return f"{first.day} {calendars.MONTHS[first.month - 1]} – {full(last)}"
+    if not first.day and not last.day and first.month and last.month and first.year == last.year:
+        return f"{calendars.MONTHS[first.month - 1]}–{full(last)}"
     return f"{full(first)} – {full(last)}"
 
 

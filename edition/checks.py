@@ -170,12 +170,14 @@ def _subdivisions(division):
 def events_reconciled(edition: Edition, report: Report) -> None:
     """A source that dates a shared event otherwise than the register needs an editorial note on it."""
     noted = events.discrepancy_notes(edition)
-    for key, off in events.disagreements(edition, edition.tellings).items():
-        if key in noted:
+    for telling, date in events.disagreements(edition, edition.tellings):
+        if events.is_noted(noted, telling):
             continue
-        event = edition.entities[key]
-        for telling in off:
-            report.error(telling.date.location, "event-discrepancy",
-                         f"{telling.block.label} dates “{event.name}” {telling.date.when.iso()}, which is not "
-                         f"the event’s date ({(event.when.iso())}{' to ' + event.until.iso() if event.until else ''}): "
-                         f"add an editorial note on the discrepancy, <note type=\"editorial\" target=\"#{key}\">")
+        event = telling.event
+        span = event.julian if date.calendar == "julian" and event.julian else event.when
+        until = (event.until_julian if date.calendar == "julian" and event.julian else event.until)
+        style = " (Old Style)" if date.calendar == "julian" and event.julian else ""
+        report.error(date.location, "event-discrepancy",
+                     f"{telling.block.label} dates “{event.name}” “{date.text}”, outside the event’s date "
+                     f"{span.iso()}{' to ' + until.iso() if until else ''}{style}: add an editorial note on the "
+                     f"discrepancy, <note type=\"editorial\" target=\"#{event.id}\">")

@@ -20,7 +20,12 @@ from .tei import XML_ID, local
 class Telling:
     event: Entity
     block: Block
-    date: DateMention | None  # the date that dates the event in this passage, if it has one
+    dates: list[DateMention] = dataclasses.field(default_factory=list)  # the dates that date the event here
+
+    @property
+    def date(self) -> DateMention | None:
+        """The first date that dates the event in this passage, if it has one."""
+        return self.dates[0] if self.dates else None
 
 
 def _event_refs(element) -> list[str]:
@@ -41,19 +46,26 @@ def tellings(edition: Edition) -> dict[str, list[Telling]]:
                     event = edition.entities.get(key)
                     if event is None or event.kind != "event":
                         continue
-                    date = dates.get(element) if local(element) == "date" else None
-                    if key in seen:
-                        if date is not None and seen[key].date is None:
-                            seen[key].date = date
-                        continue
-                    seen[key] = Telling(event, block, date)
-                    found[key].append(seen[key])
+                    if key not in seen:
+                        seen[key] = Telling(event, block)
+                        found[key].append(seen[key])
+                    if local(element) == "date" and element in dates:
+                        seen[key].dates.append(dates[element])
     return found
 
 
-def within(value: PartialDate, event: Entity) -> bool:
-    """Does a date (to its own precision) fall within the event's days (Gregorian)?"""
-    first, last = event.when, event.until or event.when
+def within(date: DateMention, event: Entity) -> bool:
+    """Does a date (to its own precision) fall within the event's days?
+
+    A date reckoned Old Style is compared with the event's Julian dates: a month given in Old
+    Style ('February 1917') keeps its month in both values and would not match in New Style."""
+    if date.calendar == "julian" and date.julian is not None and event.julian is not None:
+        return _within(date.julian, event.julian, event.until_julian)
+    return _within(date.when, event.when, event.until)
+
+
+def _within(value: PartialDate, first: PartialDate | None, last: PartialDate | None) -> bool:
+    last = last or first
     if first is None:
         return True
 
@@ -65,26 +77,33 @@ def within(value: PartialDate, event: Entity) -> bool:
     return low <= key(value, False)[:cut] <= high
 
 
-def disagreements(edition: Edition, told: dict[str, list[Telling]]) -> dict[str, list[Telling]]:
-    """Events whose sources' dates do not fall within the event's dates, with those tellings."""
-    result = {}
+def disagreements(edition: Edition, told: dict[str, list[Telling]]) -> list[tuple[Telling, DateMention]]:
+    """Every date of a shared event that does not fall within the event's dates."""
+    off = []
     for key, items in told.items():
         event = edition.entities[key]
-        off = [t for t in items if t.date is not None and t.date.when is not None and not within(t.date.when, event)]
-        if off:
-            result[key] = off
-    return result
+        for telling in items:
+            off.extend((telling, date) for date in telling.dates
+                       if date.when is not None and not within(date, event))
+    return off
 
 
-def discrepancy_notes(edition: Edition) -> set[str]:
-    """Events that an editorial note discusses: a note with @target="#ev-…" in any source or register."""
+def discrepancy_notes(edition: Edition) -> set[tuple[object, str]]:
+    """(file, event id) for every editorial note on an event: a note with @target="#ev-…".
+
+    A note answers for the discrepancies of its own source only; a note in a register (in the
+    event's entry) answers for every source."""
     noted = set()
-    roots = [source.file.root for source in edition.sources] + [r.root for r in edition.registers]
-    for root in roots:
-        for note in root.iter("{http://www.tei-c.org/ns/1.0}note"):
+    for file in [source.file for source in edition.sources] + edition.registers:
+        for note in file.root.iter("{http://www.tei-c.org/ns/1.0}note"):
             if note.get("type") in ("editorial", "discrepancy"):
-                noted.update(v.lstrip("#") for v in (note.get("target") or "").split())
+                for value in (note.get("target") or "").split():
+                    noted.add((None if file in edition.registers else file, value.lstrip("#")))
     return noted
+
+
+def is_noted(noted: set, telling: Telling) -> bool:
+    return (telling.block.chapter.source.file, telling.event.id) in noted or (None, telling.event.id) in noted
 
 
 @dataclasses.dataclass
@@ -108,9 +127,15 @@ def parallels(edition: Edition, told: dict[str, list[Telling]]) -> dict[Block, l
         result[block].append(Parallel(edition.targets[target_id], reason))
 
     for key, items in told.items():
+        # In each other source, the passage that dates the event (or, failing one, the first that tells it).
+        principal = {}
         for telling in items:
-            for other in items:
-                if other.block.chapter.source is not telling.block.chapter.source:
+            source = telling.block.chapter.source
+            if source not in principal or (principal[source].date is None and telling.date is not None):
+                principal[source] = telling
+        for telling in items:
+            for source, other in principal.items():
+                if source is not telling.block.chapter.source:
                     add(telling.block, other.block, telling.event.name)
     for link in edition.links:  # standoff links: every end points to every other end
         ends = [edition.targets.get(v.lstrip("#")) for v in link.value.split()]
@@ -150,19 +175,19 @@ def reconciliation(edition: Edition) -> str:
     from .backmatter import date_range, events_in_order  # the same date forms as the chronology
 
     noted = discrepancy_notes(edition)
-    off = {id(t) for items in disagreements(edition, edition.tellings).values() for t in items}
+    off = {id(date) for _, date in disagreements(edition, edition.tellings)}
     lines = []
     for event in events_in_order(edition):
         julian = f"{date_range(event.julian, event.until_julian)} (OS) = " if event.julian else ""
         lines.append(f"{event.name}: {julian}{date_range(event.when, event.until)}")
         for telling in edition.tellings[event.id]:
-            if telling.date is None:
+            if not telling.dates:
                 lines.append(f"    {telling.block.label:<10} tells it, undated")
-                continue
-            verdict = "agrees"
-            if id(telling) in off:
-                verdict = "differs; editorial note" if event.id in noted else "DIFFERS, no editorial note"
-            value = telling.date.when.iso() if telling.date.when else "?"
-            julian_value = f" (OS {telling.date.julian.iso()})" if telling.date.julian else ""
-            lines.append(f"    {telling.block.label:<10} “{telling.date.text}” = {value}{julian_value}: {verdict}")
+            for date in telling.dates:
+                verdict = "agrees"
+                if id(date) in off:
+                    verdict = "differs; editorial note" if is_noted(noted, telling) else "DIFFERS, no editorial note"
+                value = date.when.iso() if date.when else "?"
+                julian_value = f" (OS {date.julian.iso()})" if date.julian else ""
+                lines.append(f"    {telling.block.label:<10} “{date.text}” = {value}{julian_value}: {verdict}")
     return "\n".join(lines)

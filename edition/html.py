@@ -41,6 +41,7 @@ class Options:
     date_display: str = "source-with-other"
     epub: bool = False  # add epub:type and ARIA roles for reading systems
     series: tuple[str, ...] = ("source", "editorial", "apparatus", "parallels")  # which notes appear
+    page: Callable[[str], str] | None = None  # print: the page an id is on (from the first layout)
 
 
 class Renderer:
@@ -143,6 +144,9 @@ class Renderer:
                                                 "title": parallel.reason})
             link.text = parallel.target.block.label
             link.tail = "; " if k < len(found) - 1 else None
+            if self.options.page:
+                page = etree.SubElement(link, "span", {"class": "page"})
+                page.text = f", p.\u202f{self.options.page(parallel.target.id)}"
 
     def contents(self, element: etree._Element, tag: str = "div") -> etree._Element:
         """The content of any element rendered into a new <div> (or other tag), e.g. a source's front."""

@@ -116,15 +116,14 @@ def link_mentions(edition: Edition, report: Report) -> None:
                     return
                 if matcher.pattern is None:
                     return
+                children = [child for child in element if isinstance(child.tag, str)]  # before inserting
                 if element.text:
                     pieces = split(element.text, element, element)
                     element.text = pieces[0]
                     for offset, (rs, tail) in enumerate(zip(pieces[1::2], pieces[2::2])):
                         rs.tail = tail
                         element.insert(offset, rs)
-                for child in list(element):
-                    if not isinstance(child.tag, str):
-                        continue
+                for child in children:
                     walk(child)
                     if child.tail:
                         pieces = split(child.tail, element, element)

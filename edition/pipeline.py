@@ -72,7 +72,7 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
             html_dir = out_dir if "html" in wanted else Path(stack.enter_context(tempfile.TemporaryDirectory()))
             with progress.stage("write print HTML"):
                 html_path = print_html.write(edition, html_dir)
-            if edition.mentions:  # the indices need the pages of the names: lay out once to learn them
+            if edition.mentions or edition.parallels:  # indices and cross-references need pages: lay out once to learn them
                 with progress.stage("lay out for page numbers"):
                     document, _ = pdf.layout(html_path, edition.settings)
                     pages = pdf.anchor_pages(document, f"part-{edition.sources[0].siglum}")
@@ -81,14 +81,16 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
             if "html" in wanted:
                 written.append(html_path)
             if "pdf" in wanted:
-                pdf_path = out_dir / f"{edition.settings.slug}.pdf"
+                screen = out_dir / f"{edition.settings.slug}.pdf"
+                press = out_dir / f"{edition.settings.slug}-press.pdf"
                 with progress.stage("lay out the PDF"):
                     document, warnings = pdf.layout(html_path, edition.settings)
-                with progress.stage("write the PDF"):
-                    pdf.save(document, pdf_path)
+                with progress.stage("write the press and screen PDFs"):
+                    first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")
+                    pdf.save(document, screen, press, edition.settings, first_text)
                 for message in warnings:
                     progress.note(f"weasyprint: {message}")
-                written.append(pdf_path)
+                written += [screen, press]
     if "epub" in wanted:
         with progress.stage("write the EPUB"):
             written.append(epub.write(edition, out_dir))

@@ -24,3 +24,4 @@ def test_date_ranges():
     assert date_range(D("1917-08-08"), D("1917-08-16")) == "8–16 August 1917"
     assert date_range(D("1917-07-26"), D("1917-08-03")) == "26 July – 3 August 1917"
     assert date_range(D("1917-10"), None) == "October 1917"
+    assert date_range(D("1913-01"), D("1913-02")) == "January–February 1913"

@@ -64,5 +64,51 @@ def anchor_pages(document, first_text_anchor: str) -> dict[str, int]:
     return pages
 
 
-def save(document, pdf_path: Path) -> None:
-    replace_atomically(pdf_path, lambda tmp: document.write_pdf(str(tmp)))
+def first_page_of(document, anchor: str) -> int:
+    return next((i for i, page in enumerate(document.pages) if anchor in page.anchors), 0)
+
+
+def save(document, screen_path: Path, press_path: Path, settings: Settings, first_text: int) -> None:
+    """Write both PDFs from one layout, written once.
+
+    WeasyPrint writes the press PDF: the PDF/X variant of edition.yaml, tagged, with bleed, crop
+    marks, TrimBox and BleedBox.  The screen PDF is the same file cropped to the trim size and
+    declared PDF/UA-1 instead of PDF/X.  Both get page labels: roman for the front matter, arabic
+    from the first page of the text."""
+    import pikepdf
+
+    raw = press_path.with_name(press_path.name + ".raw")
+    document.write_pdf(str(raw), pdf_variant=settings.printing.press_variant, pdf_tags=True)
+    try:
+        replace_atomically(press_path, lambda tmp: _derive(raw, tmp, first_text, screen=False))
+        replace_atomically(screen_path, lambda tmp: _derive(raw, tmp, first_text, screen=True))
+    finally:
+        raw.unlink()
+
+
+def _derive(raw: Path, path: Path, first_text: int, screen: bool) -> None:
+    import pikepdf
+
+    with pikepdf.open(raw) as pdf:
+        labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r)] if first_text else []
+        labels += [first_text, pikepdf.Dictionary(S=pikepdf.Name.D)]
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+        if screen:
+            for page in pdf.pages:
+                trim = page.obj.get("/TrimBox")
+                if trim is not None:
+                    page.obj.MediaBox = trim
+                    page.obj.BleedBox = trim
+            if "/OutputIntents" in pdf.Root:
+                del pdf.Root["/OutputIntents"]
+            for key in ("/GTS_PDFXVersion", "/GTS_PDFXConformance", "/Trapped"):
+                if key in pdf.docinfo:
+                    del pdf.docinfo[key]
+            pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+            pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+            with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+                for key in ("pdfxid:GTS_PDFXVersion", "pdfx:GTS_PDFXVersion", "pdfx:GTS_PDFXConformance"):
+                    if key in meta:
+                        del meta[key]
+                meta["pdfuaid:part"] = "1"
+        pdf.save(path, deterministic_id=True)

@@ -20,6 +20,20 @@ from ..model import Division, Edition, Source
 from . import replace_atomically
 
 ASSETS = "assets"
+OUTPUT_PROFILE = "output-intent.icc"
+
+
+def output_profile(settings) -> Path:
+    """The ICC profile of the press PDF's output intent: the edition's, or WeasyPrint's sRGB."""
+    import weasyprint
+
+    return settings.printing.output_profile or Path(weasyprint.__file__).parent / "pdf" / "sRGB2014.icc"
+
+
+def profile_components(path: Path) -> str:
+    """The channels of an ICC profile, from its header's colour space: 'r g b', 'c m y k' or 'gray'."""
+    space = path.read_bytes()[16:20]
+    return {b"RGB ": "r g b", b"CMYK": "c m y k", b"GRAY": "gray"}.get(space, "r g b")
 
 
 @dataclasses.dataclass
@@ -59,6 +73,16 @@ def parts(edition: Edition, renderer: Renderer) -> list[Part]:
     return result
 
 
+def page_numbers(pages: dict[str, int] | None, pad: bool = True):
+    """id -> the printed page.  In the text, padded with figure spaces to three digits so that
+    the first layout (which has no numbers yet) sets every line exactly as the second; the back
+    matter comes after every page it cites, so its numbers need no padding."""
+    def page(key: str) -> str:
+        number = str(pages.get(key, "")) if pages else ""
+        return number.rjust(3, "\u2007") if pad else number
+    return page
+
+
 def back_matter(edition: Edition, pages: dict[str, int]) -> dict:
     """The appendices' data, shared in shape with the EPUB writer."""
     return {
@@ -80,16 +104,18 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None) 
 
     `pages` (anchor id -> page) comes from a first layout and fills the indices' page numbers."""
     settings = edition.settings
-    renderer = Renderer(edition, Options(notes="inline", href=lambda key: f"#{key}",
+    page = page_numbers(pages)
+    renderer = Renderer(edition, Options(notes="inline", href=lambda key: f"#{key}", page=page,
                                          date_display=settings.date_display, series=settings.printing.series))
     book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
-                             css=f"{ASSETS}/book.css", back=back_matter(edition, pages or {}))
-    css = templating.render("print/book.css.jinja", settings=settings, page=settings.page)
+                             css=f"{ASSETS}/book.css", back=back_matter(edition, pages or {}), page=page_numbers(pages, pad=False))
+    css = templating.render("print/book.css.jinja", settings=settings, page=settings.page,
+                            profile_components=profile_components(output_profile(settings)))
     assets = out_dir / ASSETS
     (assets / "fonts").mkdir(parents=True, exist_ok=True)
-    for name, path in fonts.book_fonts().items():
-        target = assets / "fonts" / name
-        if not target.exists() or target.stat().st_size != path.stat().st_size:
+    for name, path in [*fonts.book_fonts().items(), (OUTPUT_PROFILE, output_profile(settings))]:
+        target = assets / "fonts" / name if name != OUTPUT_PROFILE else assets / name
+        if not target.exists() or target.read_bytes() != path.read_bytes():
             shutil.copyfile(path, target)
     replace_atomically(assets / "book.css", lambda tmp: tmp.write_text(css, encoding="utf-8"))
     html_path = out_dir / f"{settings.slug}.html"
