@@ -146,7 +146,7 @@ class Renderer:
             link.tail = "; " if k < len(found) - 1 else None
             if self.options.page:
                 page = etree.SubElement(link, "span", {"class": "page"})
-                page.text = f", p.\u202f{self.options.page(parallel.target.id)}"
+                page.text = f", p.\u00a0{self.options.page(parallel.target.id)}"
 
     def contents(self, element: etree._Element, tag: str = "div") -> etree._Element:
         """The content of any element rendered into a new <div> (or other tag), e.g. a source's front."""

@@ -8,6 +8,7 @@ calls `check` or `build`.
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 import tempfile
 import time
@@ -61,6 +62,44 @@ def check(root: Path, report: Report, progress: Progress) -> Edition:
     return edition
 
 
+MAX_LAYOUTS = 4
+PAGES_CACHE = ".pages.json"  # in the output directory: the page of every cited anchor in the last layout
+
+
+def _lay_out(edition: Edition, html_dir: Path, cache: Path, progress: Progress):
+    """Write the print HTML and lay it out until the page numbers it prints are those it lands on.
+
+    The indices, parallels and appendices print page numbers taken from the previous layout, as
+    LaTeX reruns for its references; the book is stable once a layout confirms them (usually the
+    second).  Returns the final WeasyPrint document and its warnings."""
+    first_anchor = f"part-{edition.sources[0].siglum}"
+    cited = set(edition.targets) | {m.id for m in edition.mentions}
+    pages = _read_cache(cache)  # the last build's pages: usually right, so one layout confirms them
+    for attempt in range(1, MAX_LAYOUTS + 1):
+        with progress.stage(f"write print HTML{' (pass %d)' % attempt if attempt > 1 else ''}"):
+            html_path = print_html.write(edition, html_dir, pages)
+        with progress.stage(f"lay out the book (pass {attempt})"):
+            document, warnings = pdf.layout(html_path, edition.settings)
+        found = pdf.anchor_pages(document, first_anchor)
+        if not (edition.mentions or edition.parallels):
+            break  # nothing prints a page number that a layout must confirm
+        if pages is not None and all(found.get(key) == pages.get(key) for key in cited):
+            break
+        pages = found
+    else:
+        progress.note(f"page numbers still moving after {MAX_LAYOUTS} layouts; the last one is used")
+    cache.write_text(json.dumps({k: v for k, v in sorted(found.items()) if k in cited}), encoding="utf-8")
+    return document, warnings
+
+
+def _read_cache(path: Path) -> dict[str, int] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def build(root: Path, out_dir: Path, formats: list[str], report: Report, progress: Progress) -> list[Path]:
     """Check, then write each requested format; return the files written."""
     edition = check(root, report, progress)
@@ -70,21 +109,12 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
     if "html" in wanted or "pdf" in wanted:
         with contextlib.ExitStack() as stack:
             html_dir = out_dir if "html" in wanted else Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            with progress.stage("write print HTML"):
-                html_path = print_html.write(edition, html_dir)
-            if edition.mentions or edition.parallels:  # indices and cross-references need pages: lay out once to learn them
-                with progress.stage("lay out for page numbers"):
-                    document, _ = pdf.layout(html_path, edition.settings)
-                    pages = pdf.anchor_pages(document, f"part-{edition.sources[0].siglum}")
-                with progress.stage("write print HTML with pages"):
-                    print_html.write(edition, html_dir, pages)
+            document, warnings = _lay_out(edition, html_dir, out_dir / PAGES_CACHE, progress)
             if "html" in wanted:
-                written.append(html_path)
+                written.append(html_dir / f"{edition.settings.slug}.html")
             if "pdf" in wanted:
                 screen = out_dir / f"{edition.settings.slug}.pdf"
                 press = out_dir / f"{edition.settings.slug}-press.pdf"
-                with progress.stage("lay out the PDF"):
-                    document, warnings = pdf.layout(html_path, edition.settings)
                 with progress.stage("write the press and screen PDFs"):
                     first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")
                     pdf.save(document, screen, press, edition.settings, first_text)

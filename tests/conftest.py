@@ -26,6 +26,10 @@ class Built:
         return self.out / f"{self.slug}.pdf"
 
     @property
+    def press(self) -> Path:
+        return self.out / f"{self.slug}-press.pdf"
+
+    @property
     def epub(self) -> Path:
         return self.out / f"{self.slug}.epub"
 
@@ -41,6 +45,15 @@ class Built:
     def pages(self) -> list[str]:
         """The text of every page, in order."""
         return [page.extract_text() for page in self.reader.pages]
+
+    @functools.cached_property
+    def labels(self) -> list[str]:
+        """The page label of every page ('iii', '187'), as a reader's PDF viewer shows it."""
+        return list(self.reader.page_labels)
+
+    def page_of(self, anchor: str) -> int:
+        """The index of the page a named destination (an id of the HTML) is on."""
+        return self.reader.get_destination_page_number(self.reader.named_destinations[anchor])
 
 
 def build(sources: Path, out: Path, *extra: str) -> int:

@@ -73,13 +73,10 @@ def parts(edition: Edition, renderer: Renderer) -> list[Part]:
     return result
 
 
-def page_numbers(pages: dict[str, int] | None, pad: bool = True):
-    """id -> the printed page.  In the text, padded with figure spaces to three digits so that
-    the first layout (which has no numbers yet) sets every line exactly as the second; the back
-    matter comes after every page it cites, so its numbers need no padding."""
+def page_numbers(pages: dict[str, int] | None):
+    """id -> the printed page from the previous layout; '000' in the first, to hold the place."""
     def page(key: str) -> str:
-        number = str(pages.get(key, "")) if pages else ""
-        return number.rjust(3, "\u2007") if pad else number
+        return str(pages[key]) if pages and key in pages else "000"
     return page
 
 
@@ -108,7 +105,7 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None) 
     renderer = Renderer(edition, Options(notes="inline", href=lambda key: f"#{key}", page=page,
                                          date_display=settings.date_display, series=settings.printing.series))
     book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
-                             css=f"{ASSETS}/book.css", back=back_matter(edition, pages or {}), page=page_numbers(pages, pad=False))
+                             css=f"{ASSETS}/book.css", back=back_matter(edition, pages or {}), page=page)
     css = templating.render("print/book.css.jinja", settings=settings, page=settings.page,
                             profile_components=profile_components(output_profile(settings)))
     assets = out_dir / ASSETS

@@ -1,0 +1,104 @@
+"""Cross-references, the concordance, the chronology and the indices, read back from the outputs."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+from lxml import etree
+
+from conftest import SOURCES, make_edition, tei_source
+from edition.cli import main
+from edition.diagnostics import Report
+from edition.reader import read_edition
+
+LABEL = r"(A|M|T1|T2|K) (\d+\.\d+)"
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"‐\n", "", text).replace("\n", " ")
+
+
+def test_printed_pages_of_cross_references_are_where_the_targets_start(built):
+    found = 0
+    for text in built.pages:
+        for siglum, number, page in re.findall(LABEL + r", p\.\s*(\d+)", normalise(text)):
+            assert built.labels[built.page_of(f"{siglum}.{number}")] == page, (siglum, number, page)
+            found += 1
+    assert found > 500
+
+
+def test_parallels_link_both_ways_in_the_epub(built):
+    with zipfile.ZipFile(built.epub) as archive:
+        text = archive.read("OEBPS/text/M-39.xhtml").decode() + archive.read("OEBPS/text/T1-7.xhtml").decode()
+    # links.xml: Sukhanov's "shook and astonished" joins M 39.8 and T1 7.27
+    assert 'href="../text/T1-7.xhtml#T1.7.27"' in text and 'href="../text/M-39.xhtml#M.39.8"' in text
+
+
+def html(built):
+    return etree.parse(str(built.html), etree.HTMLParser())
+
+
+def test_concordance_has_a_row_per_event_in_order_and_cells_that_tell_it(built):
+    doc = html(built)
+    rows = doc.xpath("//table[@class='concordance']/tbody/tr")
+    edition = read_edition(SOURCES, Report())
+    assert len(rows) >= 20
+    for row in rows:
+        for link in row.xpath(".//a[@class='ref']"):
+            target = link.get("href")[1:]
+            block = doc.xpath(f"//*[@id='{target}']")
+            assert block, target
+    told = [len([c for c in row.xpath("td")[1:] if c.xpath(".//a")]) for row in rows]
+    assert sum(1 for n in told if n >= 2) >= 20  # at least 20 events told by two or more accounts
+    assert len(edition.entities) > 300
+
+
+def test_chronology_entries_point_to_the_dates_they_quote(built):
+    doc = html(built)
+    refs = doc.xpath("//table[@class='chronology']//span[@class='dating']")
+    assert len(refs) > 50
+    for ref in refs:
+        link = ref.find("a")
+        words = ref.xpath("string()").split(": “", 1)[1].rstrip("”")
+        target = doc.xpath(f"//*[@id='{link.get('href')[1:]}']")[0]
+        assert " ".join(words.split()) in " ".join("".join(target.itertext()).split())
+
+
+def test_every_page_listed_in_the_index_of_persons_carries_the_name(built):
+    doc = html(built)
+    edition = read_edition(SOURCES, Report())
+    forms = {e.name: [f for f, _ in e.variants] for e in edition.entities.values()}
+    label_to_index = {label: k for k, label in enumerate(built.labels)}
+    checked = 0
+    for entry in doc.xpath("//section[@id='index-persons']//p[@class='index-entry']"):
+        heading = entry.xpath("string(span[@class='index-heading'])")
+        pages = entry.xpath("string(span[@class='index-pages'])").strip()
+        for part in filter(None, (p.strip() for p in pages.split(","))):
+            first, _, last = part.partition("–")
+            for number in range(int(first), int(last or first) + 1):
+                text = normalise(built.pages[label_to_index[str(number)]])
+                assert any(form in text for form in forms[heading]), (heading, number)
+                checked += 1
+    assert checked > 1000
+
+
+def test_index_sorting_and_see_references(built):
+    doc = html(built)
+    entries = [" ".join(p.xpath("string()").split()) for p in doc.xpath("//section[@id='index-persons']//p")]
+    assert "Koba, see Stalin, Joseph" in entries
+    assert any(e.startswith("Stalin, Joseph (1878–1953") for e in entries)
+
+
+def test_an_ambiguous_name_without_markup_is_reported(tmp_path, capsys):
+    body = '<p xml:id="A.1.1">Kamenev spoke, and <persName ref="#kamenev-s">Kamenev</persName> commanded.</p>'
+    root = make_edition(tmp_path / "e", {"A": tei_source("A", body)}, extra_yaml="registers: [persons.xml]\n")
+    (root / "persons.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>P</title></titleStmt>'
+        '</fileDesc></teiHeader><standOff><listPerson>'
+        '<person xml:id="kamenev-lev"><persName type="main">Kamenev, Lev</persName><persName type="variant">Kamenev</persName></person>'
+        '<person xml:id="kamenev-s"><persName type="main">Kamenev, Sergei</persName><persName type="variant">Kamenev</persName></person>'
+        '</listPerson></standOff></TEI>')
+    assert main(["check", "--sources", str(root), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("[name-ambiguous]") == 1 and "texts/A.xml:15:" in err
