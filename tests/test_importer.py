@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 
@@ -77,4 +78,5 @@ def test_imported_text_builds_into_a_sixth_part(tmp_path):
     assert build(root, tmp_path / "out", "--format", "epub") == 0
     with zipfile.ZipFile(tmp_path / "out" / "stalins-rise.epub") as archive:
         assert "Sam Sixth" in archive.read("OEBPS/nav.xhtml").decode()
-        assert "Stalin came back." in archive.read("OEBPS/text/S6-1.xhtml").decode()
+        chapter = re.sub(r"<[^>]+>", "", archive.read("OEBPS/text/S6-1.xhtml").decode())
+        assert "Stalin came back." in chapter

@@ -41,7 +41,9 @@ def contents_entries(built) -> list[tuple[str, str]]:
     """(target id, printed page number) of every line of the contents, in order."""
     html = etree.parse(str(built.html), etree.HTMLParser())
     targets = [a.get("href").lstrip("#") for a in html.xpath("//ul[@class='toc']//a")]
-    text = "\n".join(t for t in built.pages if t.strip().startswith("Contents") or "Contents" in t[:40])
+    start = next(i for i, t in enumerate(built.pages) if t.strip().startswith("Contents"))
+    end = next(i for i, t in enumerate(built.pages) if t.strip().startswith("Sigla"))
+    text = "\n".join(built.pages[start:end])
     numbers = re.findall(r"\.\s*(\d+)\s*$", text, re.M)
     assert len(numbers) == len(targets), (numbers, targets)
     return list(zip(targets, numbers))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import uuid
 from pathlib import Path
 
 from ..settings import Settings
@@ -80,16 +81,22 @@ def save(document, screen_path: Path, press_path: Path, settings: Settings, firs
     raw = press_path.with_name(press_path.name + ".raw")
     document.write_pdf(str(raw), pdf_variant=settings.printing.press_variant, pdf_tags=True)
     try:
-        replace_atomically(press_path, lambda tmp: _derive(raw, tmp, first_text, screen=False))
-        replace_atomically(screen_path, lambda tmp: _derive(raw, tmp, first_text, screen=True))
+        identity = f"critical-edition:{settings.slug}:{settings.date.isoformat()}"
+        replace_atomically(press_path, lambda tmp: _derive(raw, tmp, first_text, False, identity))
+        replace_atomically(screen_path, lambda tmp: _derive(raw, tmp, first_text, True, identity))
     finally:
         raw.unlink()
 
 
-def _derive(raw: Path, path: Path, first_text: int, screen: bool) -> None:
+def _derive(raw: Path, path: Path, first_text: int, screen: bool, identity: str) -> None:
     import pikepdf
 
     with pikepdf.open(raw) as pdf:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            # WeasyPrint gives the XMP a random document id: derive it from the edition instead.
+            for key in ("xmpMM:DocumentID", "xmpMM:InstanceID"):
+                if key in meta:
+                    meta[key] = f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, identity + key + str(screen))}"
         labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r)] if first_text else []
         labels += [first_text, pikepdf.Dictionary(S=pikepdf.Name.D)]
         pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
