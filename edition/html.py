@@ -211,6 +211,28 @@ def append_text(out: etree._Element, text: str | None) -> None:
         out.text = (out.text or "") + text
 
 
+# Elements that map to one HTML element and a class named after them (None: no class).
+SIMPLE = {
+    "cit": "div", "epigraph": "div", "floatingText": "div", "docTitle": "div", "lg": "div",
+    "trailer": "p", "docAuthor": "p", "byline": "p", "docDate": "p",
+    "list": "ul", "item": ("li", None), "l": "span", "speaker": "span", "emph": ("em", None),
+    "foreign": "i", "term": "i", "mentioned": "i", "bibl": "cite",
+    "q": "span", "said": "span", "soCalled": "span", "seg": "span", "num": "span", "time": "span",
+    "abbr": "span", "expan": "span", "sic": "span", "orig": "span", "corr": "span", "reg": "span",
+}
+
+
+def _simple(tag: str, css: str | None):
+    def handler(r: Renderer, element, out):
+        r.wrap(element, out, tag, css)
+    return handler
+
+
+for _name, _spec in SIMPLE.items():
+    _tag, _css = _spec if isinstance(_spec, tuple) else (_spec, _name)
+    HANDLERS[_name] = _simple(_tag, _css)
+
+
 # --- blocks -------------------------------------------------------------------------------------
 @handles("p", "ab")
 def _p(r: Renderer, element, out):
@@ -228,11 +250,6 @@ def _quote(r: Renderer, element, out):
         r.wrap(element, out, "blockquote")
     else:
         r.wrap(element, out, "span", "quote")
-
-
-@handles("cit", "epigraph", "floatingText")
-def _container(r: Renderer, element, out):
-    r.wrap(element, out, "div", local(element))
 
 
 @handles("body")
@@ -265,39 +282,9 @@ def _letter_line(r: Renderer, element, out):
         r.wrap(element, out, "p", local(element))
 
 
-@handles("trailer", "docAuthor", "byline", "docDate")
-def _para_like(r: Renderer, element, out):
-    r.wrap(element, out, "p", local(element))
-
-
-@handles("docTitle")
-def _doc_title(r: Renderer, element, out):
-    r.wrap(element, out, "div", "docTitle")
-
-
 @handles("titlePart")
 def _title_part(r: Renderer, element, out):
     r.wrap(element, out, "p", f"titlePart {element.get('type') or 'main'}")
-
-
-@handles("lg")
-def _lg(r: Renderer, element, out):
-    r.wrap(element, out, "div", "lg")
-
-
-@handles("l")
-def _l(r: Renderer, element, out):
-    r.wrap(element, out, "span", "l")
-
-
-@handles("list")
-def _list(r: Renderer, element, out):
-    r.wrap(element, out, "ul", "list")
-
-
-@handles("item")
-def _item(r: Renderer, element, out):
-    r.wrap(element, out, "li")
 
 
 @handles("label")
@@ -322,11 +309,6 @@ def _sp(r: Renderer, element, out):
         first.insert(0, speaker)
 
 
-@handles("speaker")
-def _speaker(r: Renderer, element, out):
-    r.wrap(element, out, "span", "speaker")
-
-
 @handles("stage")
 def _stage(r: Renderer, element, out):
     block = local(element.getparent()) in ("div", "sp", "body")
@@ -344,24 +326,9 @@ def _hi(r: Renderer, element, out):
     r.wrap(element, out, tag, css)
 
 
-@handles("emph")
-def _emph(r: Renderer, element, out):
-    r.wrap(element, out, "em")
-
-
-@handles("foreign", "term", "mentioned")
-def _italic(r: Renderer, element, out):
-    r.wrap(element, out, "i", local(element))
-
-
 @handles("title")
 def _title(r: Renderer, element, out):
     r.wrap(element, out, "cite", f"title-{element.get('level') or 'm'}")
-
-
-@handles("bibl")
-def _bibl(r: Renderer, element, out):
-    r.wrap(element, out, "cite", "bibl")
 
 
 @handles("persName", "placeName", "orgName", "name", "rs")
@@ -371,11 +338,6 @@ def _name(r: Renderer, element, out):
     if mention is not None:
         span.set("id", mention.id)
         span.set("class", f"name {mention.entity.kind}")
-
-
-@handles("q", "said", "soCalled", "seg", "num", "time", "abbr", "expan", "sic", "orig", "corr", "reg")
-def _span(r: Renderer, element, out):
-    r.wrap(element, out, "span", local(element))
 
 
 @handles("choice")

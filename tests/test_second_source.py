@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from conftest import SOURCES, build, tei_source
 
 
-def test_added_source_appears_in_pdf_and_epub(tmp_path):
+def test_added_source_appears_in_pdf_and_epub(built, tmp_path):
     root = tmp_path / "sources"
     shutil.copytree(SOURCES, root)
     body = """
@@ -24,6 +24,8 @@ def test_added_source_appears_in_pdf_and_epub(tmp_path):
     settings["sources"].append({"siglum": "X", "file": "texts/X.xml"})
     (root / "edition.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True))
     out = tmp_path / "out"
+    out.mkdir()
+    shutil.copyfile(built.out / ".pages.json", out / ".pages.json")  # start from the session's layout
     assert build(root, out, "--format", "pdf", "--format", "epub") == 0
 
     pages = [page.extract_text() for page in PdfReader(out / "stalins-rise.pdf").pages]

@@ -118,4 +118,6 @@ def _derive(raw: Path, path: Path, first_text: int, screen: bool, identity: str)
                     if key in meta:
                         del meta[key]
                 meta["pdfuaid:part"] = "1"
+        if "/ID" in pdf.trailer:
+            del pdf.trailer["/ID"]  # WeasyPrint's is not reproducible; qpdf derives one from the content
         pdf.save(path, deterministic_id=True)
