@@ -71,6 +71,25 @@ class Renderer:
                 self.node(item, section)
         return section
 
+    def front_matter(self, file) -> tuple[str, etree._Element] | None:
+        """The editors' introduction: its title and its divisions rendered, without numbers."""
+        if file is None:
+            return None
+        body = file.root.find("{http://www.tei-c.org/ns/1.0}text/{http://www.tei-c.org/ns/1.0}body")
+        section = self.element("div", {"class": "introduction-text"})
+        title = ""
+        for div in body:
+            if not isinstance(div.tag, str):
+                continue
+            for child in div:
+                if local(child) == "head":
+                    title = title or "".join(child.itertext()).strip()
+                    if title != "".join(child.itertext()).strip():
+                        self.wrap(child, section, "h3")
+                else:
+                    self.node(child, section)
+        return title, section
+
     def part_opening(self, chapter: Division) -> etree._Element | None:
         """The head and epigraph of the part a chapter opens, or None."""
         if not chapter.opens_part:

@@ -177,6 +177,7 @@ class Edition:
     mentions: list[Mention] = dataclasses.field(default_factory=list)
     registers: list[TeiFile] = dataclasses.field(default_factory=list)
     links: list[Pointer] = dataclasses.field(default_factory=list)  # standoff <link target="#a #b">
+    introduction: TeiFile | None = None  # the editors' introduction
     tellings: dict = dataclasses.field(default_factory=dict)  # event id -> [events.Telling], by events.collect
     parallels: dict = dataclasses.field(default_factory=dict)  # Block -> [events.Parallel], by events.collect
     _mention_index: dict = dataclasses.field(default_factory=dict, repr=False)

@@ -38,6 +38,7 @@ def read_edition(root: Path, report: Report) -> Edition:
     report.raise_if_errors()
     files = [(entry, tei.read(entry.file, report)) for entry in settings.sources]
     registers = [tei.read(path, report) for path in settings.registers]
+    introduction = tei.read(settings.introduction, report) if settings.introduction else None
     report.raise_if_errors()
 
     edition = Edition(settings=settings, sources=[], targets={}, blocks={}, notes={}, dates=[], pointers=[])
@@ -52,6 +53,7 @@ def read_edition(root: Path, report: Report) -> Edition:
                          + (f", not {root_id}" if root_id else ""))
     for file in registers:
         _read_register(file, edition, report)
+    edition.introduction = introduction
     return edition
 
 

@@ -68,6 +68,7 @@ class Settings:
     rights: str = ""
     sources: list[SourceEntry] = dataclasses.field(default_factory=list)
     registers: list[Path] = dataclasses.field(default_factory=list)  # persons, places, events (TEI)
+    introduction: Path | None = None  # the editors' introduction (TEI), printed before the texts
     page: Page = dataclasses.field(default_factory=Page)
     printing: Print = dataclasses.field(default_factory=Print)
     date_display: str = "source-with-other"
@@ -142,7 +143,7 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
         return value.strip()
 
     known = {"title", "subtitle", "slug", "editors", "publisher", "language", "date", "rights",
-             "sources", "registers", "page", "dates", "print"}
+             "sources", "registers", "introduction", "page", "dates", "print"}
     for key in data:
         if key not in known:
             report.warning(at(data, key), "settings-unknown", f"unknown setting '{key}' (ignored)")
@@ -245,6 +246,13 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
             report.error(at(printing, "series"), "settings-print", f"'series' lists some of: {', '.join(SERIES)}")
         else:
             settings.printing.series = tuple(series)
+
+    introduction = data.get("introduction")
+    if introduction is not None:
+        if not isinstance(introduction, str) or not (root / introduction).is_file():
+            report.error(at(data, "introduction"), "source-missing", f"introduction not found: {introduction}")
+        else:
+            settings.introduction = root / introduction
 
     registers = data.get("registers") or []
     if not isinstance(registers, list) or not all(isinstance(r, str) for r in registers):

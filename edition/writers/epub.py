@@ -72,6 +72,14 @@ def write(edition: Edition, out_dir: Path) -> Path:
                                                        sources=edition.sources)),
                               body_type="frontmatter titlepage", language=settings.language)]
     toc: list[NavEntry] = []
+    introduction = renderer.front_matter(edition.introduction)
+    if introduction is not None:
+        title, body = introduction
+        file = f"{TEXT_DIR}/introduction.xhtml"
+        pages.append(Page(file, "introduction", title, Markup(templating.render(
+            "epub/introduction.xhtml.jinja", title=title, body=templating.fragment(body, xhtml=True))),
+            body_type="frontmatter", language=settings.language))
+        toc.append(NavEntry(title, file))
     for source in edition.sources:
         part_body = templating.render("epub/part.xhtml.jinja", source=source,
                                       front=_front(renderer, source))

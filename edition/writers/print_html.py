@@ -9,6 +9,7 @@ CSS turns them into page numbers with target-counter().
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -73,6 +74,22 @@ def parts(edition: Edition, renderer: Renderer) -> list[Part]:
     return result
 
 
+def _introduction(renderer: Renderer, edition: Edition):
+    found = renderer.front_matter(edition.introduction)
+    return (found[0], templating.fragment(found[1])) if found else None
+
+
+def build_id(edition: Edition) -> str:
+    """A short fingerprint of every source file, printed on the imprint page."""
+    digest = hashlib.sha256()
+    files = [edition.settings.path] + [s.file.path for s in edition.sources] + [r.path for r in edition.registers]
+    if edition.introduction is not None:
+        files.append(edition.introduction.path)
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def page_numbers(pages: dict[str, int] | None):
     """id -> the printed page from the previous layout; '000' in the first, to hold the place."""
     def page(key: str) -> str:
@@ -105,7 +122,8 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None) 
     renderer = Renderer(edition, Options(notes="inline", href=lambda key: f"#{key}", page=page,
                                          date_display=settings.date_display, series=settings.printing.series))
     book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
-                             css=f"{ASSETS}/book.css", back=back_matter(edition, pages or {}), page=page)
+                             css=f"{ASSETS}/book.css", back=back_matter(edition, pages or {}), page=page,
+                             introduction=_introduction(renderer, edition), build_id=build_id(edition))
     css = templating.render("print/book.css.jinja", settings=settings, page=settings.page,
                             profile_components=profile_components(output_profile(settings)))
     assets = out_dir / ASSETS
