@@ -106,22 +106,22 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     wanted = [f for f in FORMATS if f in formats]
-    if "html" in wanted or "pdf" in wanted:
-        with contextlib.ExitStack() as stack:
-            html_dir = out_dir if "html" in wanted else Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            document, warnings = _lay_out(edition, html_dir, out_dir / PAGES_CACHE, progress)
-            if "html" in wanted:
-                written.append(html_dir / f"{edition.settings.slug}.html")
-            if "pdf" in wanted:
-                screen = out_dir / f"{edition.settings.slug}.pdf"
-                press = out_dir / f"{edition.settings.slug}-press.pdf"
-                with progress.stage("write the press and screen PDFs"):
-                    first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")
-                    pdf.save(document, screen, press, edition.settings, first_text)
-                for message in warnings:
-                    progress.note(f"weasyprint: {message}")
-                written += [screen, press]
+    with contextlib.ExitStack() as stack:  # every output needs the layout: the EPUB's page list is the print's
+        html_dir = out_dir if "html" in wanted else Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        document, warnings = _lay_out(edition, html_dir, out_dir / PAGES_CACHE, progress)
+        for message in warnings:
+            progress.note(f"weasyprint: {message}")
+        if "html" in wanted:
+            written.append(html_dir / f"{edition.settings.slug}.html")
+        if "pdf" in wanted:
+            screen = out_dir / f"{edition.settings.slug}.pdf"
+            press = out_dir / f"{edition.settings.slug}-press.pdf"
+            with progress.stage("write the press and screen PDFs"):
+                first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")
+                pdf.save(document, screen, press, edition.settings, first_text)
+            written += [screen, press]
+        page_list = pdf.page_list(document, edition) if "epub" in wanted else []
     if "epub" in wanted:
         with progress.stage("write the EPUB"):
-            written.append(epub.write(edition, out_dir))
+            written.append(epub.write(edition, out_dir, page_list))
     return written

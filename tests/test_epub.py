@@ -69,3 +69,24 @@ def test_nav_lists_the_chapters(built):
         nav = etree.fromstring(archive.read("OEBPS/nav.xhtml"))
     titles = nav.xpath("//x:nav[@epub:type='toc']//x:a/text()", namespaces=XHTML)
     assert "Chapter VII: The Year 1917" in titles
+
+
+def test_page_list_has_every_printed_page_and_each_lands_where_the_page_begins(built):
+    with zipfile.ZipFile(built.epub) as archive:
+        nav = etree.fromstring(archive.read("OEBPS/nav.xhtml"))
+        numbers = [int(n) for n in nav.xpath("//x:nav[@epub:type='page-list']//x:a/text()", namespaces=XHTML)]
+        texts = {name: archive.read(name).decode() for name in archive.namelist() if name.endswith(".xhtml")}
+        opf = archive.read("OEBPS/content.opf").decode()
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 200
+    assert "pageNavigation" in opf and 'property="source-of">pagination' in opf
+    landed = 0
+    for text in texts.values():
+        for number, after in re.findall(r'<span id="page-(\d+)"[^>]*epub:type="pagebreak"/>([^<]{0,40})', text):
+            word = after.split()[0] if after.split() else ""
+            if not word:
+                continue
+            page = re.sub(r"\s+", " ", re.sub(r"‐\n", "", built.pages[built.labels.index(number)]))
+            # the page's first word, or the end of a word hyphenated across the page break
+            assert word[:4] in page[:160] or word[-3:] in page[:160], (number, after, page[:100])
+            landed += 1
+    assert landed > 180

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import defaultdict
 import uuid
 import zipfile
 from pathlib import Path
@@ -21,7 +22,7 @@ from .. import templating
 from ..html import OPS_TYPE, Options, Renderer
 from ..model import Division, Edition, Note, Source
 from . import print_html, replace_atomically
-from .pdf import source_date_epoch
+from .pdf import NOT_IN_FLOW, source_date_epoch
 
 TEXT_DIR = "text"
 
@@ -53,8 +54,13 @@ def part_file(source: Source) -> str:
     return f"{TEXT_DIR}/part-{source.siglum}.xhtml"
 
 
-def write(edition: Edition, out_dir: Path) -> Path:
+def write(edition: Edition, out_dir: Path, page_list: list[tuple[int, str, int]] = ()) -> Path:
+    """Write the EPUB; `page_list` (from the print layout) places a marker where each printed page begins."""
     settings = edition.settings
+    markers: dict[str, list[tuple[int, int]]] = defaultdict(list)  # block id or part anchor -> (page, words)
+    for number, where, words in page_list:
+        markers[where].append((number, words))
+    page_hrefs: list[tuple[int, str]] = []
 
     mention_files = {m.id: chapter_file(m.block.chapter) for m in edition.mentions if m.block is not None}
 
@@ -81,7 +87,9 @@ def write(edition: Edition, out_dir: Path) -> Path:
             body_type="frontmatter", language=settings.language))
         toc.append(NavEntry(title, file))
     for source in edition.sources:
-        part_body = templating.render("epub/part.xhtml.jinja", source=source,
+        part_pages = [number for number, _ in markers.get(f"part-{source.siglum}", [])]
+        page_hrefs += [(n, f"{part_file(source)}#page-{n}") for n in part_pages]
+        part_body = templating.render("epub/part.xhtml.jinja", source=source, pages=part_pages,
                                       front=_front(renderer, source))
         pages.append(Page(part_file(source), f"part-{source.siglum}", f"{source.siglum}: {source.author}, {source.title}",
                           Markup(part_body), body_type="part", language=source.language))
@@ -91,6 +99,12 @@ def write(edition: Edition, out_dir: Path) -> Path:
             section = renderer.division(division)
             section.set("class", section.get("class") + " chapter")
             section.set(OPS_TYPE, "chapter")
+            for block in division.blocks():
+                block_id = block.element.get("{http://www.w3.org/XML/1998/namespace}id")
+                for number, words in markers.get(block_id, []):
+                    html = section.xpath(f"//*[@id='{block_id}']")[0]
+                    _insert_pagebreak(html, words, number)
+                    page_hrefs.append((number, f"{chapter_file(division)}#page-{number}"))
             notes = [_aside(renderer, note, body) for note, body in renderer.collected]
             opening = renderer.part_opening(division)
             body = (templating.fragment(opening, xhtml=True) if opening is not None else Markup("")) \
@@ -126,6 +140,7 @@ def write(edition: Edition, out_dir: Path) -> Path:
     files: dict[str, str] = {
         "META-INF/container.xml": templating.render("epub/container.xml.jinja"),
         "OEBPS/nav.xhtml": templating.render("epub/nav.xhtml.jinja", settings=settings, toc=toc,
+                                             page_list=sorted(page_hrefs),
                                              first_text=first_text,
                                              indices=[p.file for p in pages if p.id in ("persons", "places")]),
         "OEBPS/css/epub.css": templating.render("epub/epub.css.jinja"),
@@ -134,11 +149,52 @@ def write(edition: Edition, out_dir: Path) -> Path:
         files[f"OEBPS/{page.file}"] = templating.render("epub/page.xhtml.jinja", page=page)
     files["OEBPS/content.opf"] = templating.render(
         "epub/content.opf.jinja", settings=settings, pages=pages, identifier=identifier,
-        modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), sources=edition.sources)
+        modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), sources=edition.sources, paginated=bool(page_hrefs))
 
     path = out_dir / f"{settings.slug}.epub"
     replace_atomically(path, lambda tmp: _package(tmp, files, modified))
     return path
+
+
+def _insert_pagebreak(html: etree._Element, words: int, number: int) -> None:
+    """Put a page-break marker before word `words` of a rendered paragraph (its flow text only)."""
+    marker = etree.Element("span", {"id": f"page-{number}", "role": "doc-pagebreak", "aria-label": str(number)})
+    marker.set(OPS_TYPE, "pagebreak")
+    count, previous_space = 0, True
+    slots = []  # (holder element, "text" or "tail") in reading order, flow text only
+
+    def collect(element):
+        if element is not html and set((element.get("class") or "").split()) & NOT_IN_FLOW:
+            return
+        slots.append((element, "text"))
+        for child in element:
+            if isinstance(child.tag, str):
+                collect(child)
+            slots.append((child, "tail"))
+    collect(html)
+    for element, slot in slots:
+        text = getattr(element, slot) or ""
+        for position, char in enumerate(text):
+            starts_word = not char.isspace() and previous_space
+            previous_space = char.isspace()
+            if starts_word:
+                if count == words:
+                    _place(marker, element, slot, position)
+                    return
+                count += 1
+    html.append(marker)  # the page begins after the paragraph's last word (should not happen)
+
+
+def _place(marker: etree._Element, element: etree._Element, slot: str, position: int) -> None:
+    text = getattr(element, slot)
+    if slot == "text":
+        element.text = text[:position]
+        marker.tail = text[position:]
+        element.insert(0, marker)
+    else:
+        element.tail = text[:position]
+        marker.tail = text[position:]
+        element.addnext(marker)
 
 
 def _front(renderer: Renderer, source: Source) -> Markup | None:

@@ -121,3 +121,76 @@ def _derive(raw: Path, path: Path, first_text: int, screen: bool, identity: str)
         if "/ID" in pdf.trailer:
             del pdf.trailer["/ID"]  # WeasyPrint's is not reproducible; qpdf derives one from the content
         pdf.save(path, deterministic_id=True)
+
+
+# Classes whose text is not part of the reading text's flow (in print and in the EPUB alike).
+NOT_IN_FLOW = {"pn", "srcpage", "footnote", "parallels", "apparatus", "noteref"}
+
+
+def page_starts(document, blocks: set[str], first_text: int) -> dict[int, tuple[str, int]]:
+    """Where each printed page of the text begins: page -> (block id, words of that block before it).
+
+    Walks WeasyPrint's laid-out boxes page by page, main flow only (no margin boxes, no footnote
+    area, no margin numbers), keeping the text of each block seen so far; a word split by a
+    hyphen at the foot of a page counts as beginning on the next one."""
+    from weasyprint.formatting_structure import boxes
+
+    seen: dict[str, str] = {}
+    starts: dict[int, tuple[str, int]] = {}
+    for index, page in enumerate(document.pages):
+        first: list = []
+
+        def walk(box, block):
+            if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+                return
+            if getattr(box, "pseudo_type", None):
+                return  # generated text: footnote calls, markers
+            element = box.element if box.element_tag else None
+            if element is not None:
+                if set((element.get("class") or "").split()) & NOT_IN_FLOW:
+                    return
+                if element.get("id") in blocks and not isinstance(box, boxes.InlineLevelBox):
+                    block = element.get("id")
+            if isinstance(box, boxes.TextBox) and block is not None:
+                text = seen.get(block, "")
+                if not first:
+                    first.append((block, len(text.split()) - (1 if text and not text[-1].isspace() else 0)))
+                seen[block] = text + box.text
+                return
+            for child in getattr(box, "children", []):
+                walk(child, block)
+            if isinstance(box, boxes.LineBox) and block is not None:
+                text = seen.get(block, "")
+                if text.endswith(("\u2010", "\xad", "-")) and len(text) > 1 and text[-2].isalpha():
+                    seen[block] = text[:-1]  # a hyphenated word goes on
+                elif text and not text[-1].isspace():
+                    seen[block] = text + " "
+
+        walk(page._page_box, None)
+        if first and index >= first_text:
+            starts[index - first_text + 1] = first[0]
+    return starts
+
+
+def page_list(document, edition) -> list[tuple[int, str, int]]:
+    """Every printed page of the text, in order: (page, block id or part anchor, words before it).
+
+    Pages with no text of their own (part titles, blank versos) point where the next text starts;
+    a part title page points to the part (words = -1)."""
+    first_text = first_page_of(document, f"part-{edition.sources[0].siglum}")
+    blocks = {b.element.get("{http://www.w3.org/XML/1998/namespace}id") for b in edition.blocks.values()}
+    starts = page_starts(document, blocks - {None}, first_text)
+    parts = {index - first_text + 1: f"part-{s.siglum}" for s in edition.sources
+             for index, page in enumerate(document.pages) if f"part-{s.siglum}" in page.anchors}
+    last = max(starts) if starts else 0
+    result, pending = [], []
+    for number in range(1, last + 1):
+        if number in parts:
+            result.append((number, parts[number], -1))
+        elif number in starts:
+            result.extend((p, *starts[number]) for p in pending)
+            pending = []
+            result.append((number, *starts[number]))
+        else:
+            pending.append(number)
+    return sorted(result)
