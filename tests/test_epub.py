@@ -92,3 +92,12 @@ def test_page_list_has_every_printed_page_and_each_lands_where_the_page_begins(b
                 (number, after)
             landed += 1
     assert landed > 180
+
+
+def test_cover_is_generated_declared_and_in_the_landmarks(built):
+    with zipfile.ZipFile(built.epub) as archive:
+        opf = archive.read("OEBPS/content.opf").decode()
+        png = archive.read("OEBPS/images/cover.png")
+        nav = archive.read("OEBPS/nav.xhtml").decode()
+    assert 'properties="cover-image"' in opf and png.startswith(b"\x89PNG")
+    assert 'epub:type="cover" href="text/cover.xhtml"' in nav

@@ -16,9 +16,9 @@ import zipfile
 from pathlib import Path
 
 from lxml import etree
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from .. import templating
+from .. import cover, templating
 from ..html import OPS_TYPE, Options, Renderer
 from ..model import Division, Edition, Note, Source
 from . import print_html, replace_atomically
@@ -73,7 +73,10 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[int, str, int]]
         return f"#{key}"
 
     renderer = Renderer(edition, Options(notes="collect", href=href, date_display=settings.date_display, series=settings.printing.series, epub=True))
-    pages: list[Page] = [Page(f"{TEXT_DIR}/titlepage.xhtml", "titlepage", settings.title,
+    pages: list[Page] = [Page(f"{TEXT_DIR}/cover.xhtml", "cover", settings.title, Markup(
+        f'<section epub:type="cover" class="cover"><img src="../images/cover.png" alt="{escape(settings.title)}: '
+        f'{escape(settings.subtitle)}"/></section>'), body_type="cover", language=settings.language),
+                         Page(f"{TEXT_DIR}/titlepage.xhtml", "titlepage", settings.title,
                               Markup(templating.render("epub/titlepage.xhtml.jinja", settings=settings,
                                                        sources=edition.sources)),
                               body_type="frontmatter titlepage", language=settings.language)]
@@ -136,7 +139,7 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[int, str, int]]
     epoch = source_date_epoch(settings)
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
     identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'critical-edition:' + settings.slug)}"
-    first_text = next((p.file for p in pages if p.body_type == "bodymatter"), pages[0].file)
+    first_text = next((p.file for p in pages if p.body_type in ("bodymatter", "part")), pages[0].file)
     files: dict[str, str] = {
         "META-INF/container.xml": templating.render("epub/container.xml.jinja"),
         "OEBPS/nav.xhtml": templating.render("epub/nav.xhtml.jinja", settings=settings, toc=toc,
@@ -147,12 +150,13 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[int, str, int]]
     }
     for page in pages:
         files[f"OEBPS/{page.file}"] = templating.render("epub/page.xhtml.jinja", page=page)
+    binaries = {"OEBPS/images/cover.png": cover.cover_png(settings)}
     files["OEBPS/content.opf"] = templating.render(
         "epub/content.opf.jinja", settings=settings, pages=pages, identifier=identifier,
         modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), sources=edition.sources, paginated=bool(page_hrefs))
 
     path = out_dir / f"{settings.slug}.epub"
-    replace_atomically(path, lambda tmp: _package(tmp, files, modified))
+    replace_atomically(path, lambda tmp: _package(tmp, {**files, **binaries}, modified))
     return path
 
 
@@ -226,7 +230,7 @@ def _aside(renderer: Renderer, note: Note, body: etree._Element) -> str:
     return str(templating.fragment(aside, xhtml=True))
 
 
-def _package(path: Path, files: dict[str, str], modified: dt.datetime) -> None:
+def _package(path: Path, files: dict[str, str | bytes], modified: dt.datetime) -> None:
     stamp = modified.timetuple()[:6]
     with zipfile.ZipFile(path, "w") as archive:
         info = zipfile.ZipInfo("mimetype", date_time=stamp)
@@ -236,4 +240,5 @@ def _package(path: Path, files: dict[str, str], modified: dt.datetime) -> None:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name].encode("utf-8"))
+            data = files[name]
+            archive.writestr(info, data if isinstance(data, bytes) else data.encode("utf-8"))
