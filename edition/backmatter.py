@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from . import calendars
 from .model import Edition, Entity
+from .tei import XML_ID
 
 ARTICLES = re.compile(r"^(the|a|an)\s+", re.I)
 
@@ -104,8 +105,7 @@ def events_in_order(edition: Edition) -> list[Entity]:
 def chronology(edition: Edition) -> list[ChronologyRow]:
     rows = []
     for event in events_in_order(edition):
-        refs = [Ref(t.block.label, t.date.element.get("{http://www.w3.org/XML/1998/namespace}id") or t.block.element.get(
-            "{http://www.w3.org/XML/1998/namespace}id"), t.date.text)
+        refs = [Ref(t.block.label, t.date.element.get(XML_ID) or t.block.id, t.date.text)
                 for t in edition.tellings[event.id] if t.date is not None]
         refs = [r for r in refs if r.target]
         julian = date_range(event.julian, event.until_julian) if event.julian else "—"
@@ -118,7 +118,7 @@ def concordance(edition: Edition) -> list[ConcordanceRow]:
     for event in events_in_order(edition):
         cells = []
         for source in edition.sources:
-            cells.append([Ref(t.block.label, t.block.element.get("{http://www.w3.org/XML/1998/namespace}id"))
+            cells.append([Ref(t.block.label, t.block.id)
                           for t in edition.tellings[event.id] if t.block.chapter.source is source])
         rows.append(ConcordanceRow(event, date_range(event.when, event.until), cells))
     return rows

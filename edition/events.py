@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from .calendars import PartialDate
 from .model import Block, DateMention, Edition, Entity, Target
-from .tei import XML_ID, local
+from .tei import local
 
 
 @dataclasses.dataclass(eq=False)
@@ -119,7 +119,7 @@ def parallels(edition: Edition, told: dict[str, list[Telling]]) -> dict[Block, l
     result: dict[Block, list[Parallel]] = defaultdict(list)
 
     def add(block: Block, target_block: Block, reason: str) -> None:
-        target_id = target_block.element.get(XML_ID)
+        target_id = target_block.id
         if target_id is None or target_id not in edition.targets:
             return
         if any(p.target.id == target_id for p in result[block]):
@@ -148,7 +148,7 @@ def parallels(edition: Edition, told: dict[str, list[Telling]]) -> dict[Block, l
         if pointer.attribute != "target" or local(pointer.element) not in ("ref", "ptr"):
             continue
         target = edition.targets.get(pointer.value.lstrip("#"))
-        here = _block_of(edition, pointer.element)
+        here = edition.block_of(pointer.element)
         if target is None or target.block is None or here is None:
             continue
         if target.block.chapter.source is here.chapter.source:
@@ -162,12 +162,6 @@ def collect(edition: Edition) -> None:
     edition.tellings = tellings(edition)
     edition.parallels = parallels(edition, edition.tellings)
 
-
-def _block_of(edition: Edition, element) -> Block | None:
-    for candidate in [element, *element.iterancestors()]:
-        if candidate in edition.blocks:
-            return edition.blocks[candidate]
-    return None
 
 
 def reconciliation(edition: Edition) -> str:

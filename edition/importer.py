@@ -12,7 +12,7 @@ import dataclasses
 import re
 import shutil
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import yaml
 
@@ -114,7 +114,7 @@ def to_tei(copytext: str, siglum: str, title: str, author: str, source_name: str
         body.append(f'      <div type="chapter" n="{chapter}" xml:id="{siglum}.{chapter}">')
         open_divs = 1
         if head is not None:
-            body.append(f"        <!-- importer: heading guessed; check it -->")
+            body.append("        <!-- importer: heading guessed; check it -->")
             body.append(f"        <head>{_inline(head, notes)}</head>")
 
     # Short lines before the first chapter heading or paragraph are the text's title lines.
@@ -123,6 +123,7 @@ def to_tei(copytext: str, siglum: str, title: str, author: str, source_name: str
         front.append(f"      <docTitle><titlePart>{_inline(blocks.pop(0).text, notes)}</titlePart></docTitle>")
 
     for block in blocks:
+        indent = "  " * (3 + open_divs)
         if block.kind == "debris":
             target = front if chapter == 0 else body
             pad = "      " if chapter == 0 else indent

@@ -15,7 +15,7 @@ from lxml import etree
 from .calendars import PartialDate
 from .diagnostics import Location
 from .settings import Settings
-from .tei import TeiFile
+from .tei import XML_ID, TeiFile
 
 NOTE_SERIES = ("source", "editorial")
 
@@ -32,6 +32,10 @@ class Block:
     def label(self) -> str:
         """The citation form printed in the margin of both outputs: 'T1 7.12'."""
         return f"{self.chapter.source.siglum} {self.number}"
+
+    @property
+    def id(self) -> str | None:
+        return self.element.get(XML_ID)
 
 
 @dataclasses.dataclass(eq=False)
@@ -64,7 +68,7 @@ class Division:
 
     @property
     def id(self) -> str:
-        return self.element.get("{http://www.w3.org/XML/1998/namespace}id") or ""
+        return self.element.get(XML_ID) or ""
 
     def blocks(self):
         for item in self.content:
@@ -187,6 +191,13 @@ class Edition:
         if len(self._mention_index) != len(self.mentions):
             self._mention_index = {m.element: m for m in self.mentions}
         return self._mention_index.get(element)
+
+    def block_of(self, element: etree._Element) -> Block | None:
+        """The numbered block an element of the text belongs to (itself or its nearest ancestor)."""
+        for candidate in (element, *element.iterancestors()):
+            if candidate in self.blocks:
+                return self.blocks[candidate]
+        return None
 
     def chapter_notes(self, chapter: Division) -> list[Note]:
         return [note for note in self.notes.values() if note.chapter is chapter]

@@ -16,7 +16,7 @@ from collections import defaultdict
 from lxml import etree
 
 from .diagnostics import Report
-from .model import Block, Edition, Entity, Mention
+from .model import Edition, Entity, Mention
 from .reader import plain_text
 from .tei import local, tei
 
@@ -59,21 +59,13 @@ def link_mentions(edition: Edition, report: Report) -> None:
     for source in edition.sources:
         file = source.file
         for chapter in source.chapters:
-            blocks = {block.element: block for block in chapter.blocks()}
-
-            def block_of(element) -> Block | None:
-                for candidate in [element, *element.iterancestors()]:
-                    if candidate in blocks:
-                        return blocks[candidate]
-                return None
-
             def explicit(element) -> None:
                 ref = (element.get("ref") or "").split()
                 key = ref[0].lstrip("#") if ref else ""
                 entity = edition.entities.get(key)
                 text = plain_text(element)
                 if entity is not None:
-                    edition.mentions.append(Mention(f"m.{next(counter)}", entity, element, block_of(element), False))
+                    edition.mentions.append(Mention(f"m.{next(counter)}", entity, element, edition.block_of(element), False))
                 elif not ref and local(element) != "rs" and text not in matcher.forms:
                     report.warning(file.locate(element), "name-unregistered",
                                    f"'{text}' is tagged as a name but is in no register: add it, or give @ref")
@@ -102,7 +94,7 @@ def link_mentions(edition: Edition, report: Report) -> None:
                     pieces.append(text[last:match.start()])
                     rs = etree.Element(tei("rs"), {"ref": f"#{entity.id}", "type": entity.kind})
                     rs.text = form
-                    edition.mentions.append(Mention(f"m.{next(counter)}", entity, rs, block_of(parent), True))
+                    edition.mentions.append(Mention(f"m.{next(counter)}", entity, rs, edition.block_of(parent), True))
                     pieces.append(rs)
                     last = match.end()
                 pieces.append(text[last:])

@@ -256,7 +256,7 @@ def _index(source: Source, edition: Edition, report: Report) -> None:
         for element in chapter.element.iter():
             if not isinstance(element.tag, str):
                 continue
-            block = next((blocks[a] for a in element.iterancestors() if a in blocks), blocks.get(element))
+            block = edition.block_of(element)
             if local(element) == "note":
                 series = "editorial" if element.get("type") == "editorial" else "source"
                 counts[series] += 1

@@ -80,3 +80,11 @@ def test_imported_text_builds_into_a_sixth_part(tmp_path):
         assert "Sam Sixth" in archive.read("OEBPS/nav.xhtml").decode()
         chapter = re.sub(r"<[^>]+>", "", archive.read("OEBPS/text/S6-1.xhtml").decode())
         assert "Stalin came back." in chapter
+
+
+def test_debris_right_after_a_chapter_heading(edition_dir, tmp_path):
+    text = tmp_path / "t.txt"
+    text.write_text("CHAPTER ONE\n\nNo comments:\n\nThe only paragraph.\n")
+    assert main(["import", str(text), "--siglum", "S7", "--sources", str(edition_dir), "-q"]) == 0
+    assert '<gap reason="debris"><desc>No comments:</desc></gap>' in (edition_dir / "texts" / "S7.xml").read_text()
+    assert main(["check", "--sources", str(edition_dir), "-q"]) == 0

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from conftest import SOURCES
 from edition.diagnostics import Report
-from edition.html import HANDLERS, Options, Renderer, other_style
+from edition.html import HANDLERS, Options, Renderer
 from edition.reader import read_edition
 from edition.tei import SCHEMA, TEI_NS
 

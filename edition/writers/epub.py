@@ -103,7 +103,7 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[int, str, int]]
             section.set("class", section.get("class") + " chapter")
             section.set(OPS_TYPE, "chapter")
             for block in division.blocks():
-                block_id = block.element.get("{http://www.w3.org/XML/1998/namespace}id")
+                block_id = block.id
                 for number, words in markers.get(block_id, []):
                     html = section.xpath(f"//*[@id='{block_id}']")[0]
                     _insert_pagebreak(html, words, number)

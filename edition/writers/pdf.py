@@ -76,8 +76,6 @@ def save(document, screen_path: Path, press_path: Path, settings: Settings, firs
     marks, TrimBox and BleedBox.  The screen PDF is the same file cropped to the trim size and
     declared PDF/UA-1 instead of PDF/X.  Both get page labels: roman for the front matter, arabic
     from the first page of the text."""
-    import pikepdf
-
     raw = press_path.with_name(press_path.name + ".raw")
     document.write_pdf(str(raw), pdf_variant=settings.printing.press_variant, pdf_tags=True)
     try:
@@ -178,7 +176,7 @@ def page_list(document, edition) -> list[tuple[int, str, int]]:
     Pages with no text of their own (part titles, blank versos) point where the next text starts;
     a part title page points to the part (words = -1)."""
     first_text = first_page_of(document, f"part-{edition.sources[0].siglum}")
-    blocks = {b.element.get("{http://www.w3.org/XML/1998/namespace}id") for b in edition.blocks.values()}
+    blocks = {b.id for b in edition.blocks.values()}
     starts = page_starts(document, blocks - {None}, first_text)
     parts = {index - first_text + 1: f"part-{s.siglum}" for s in edition.sources
              for index, page in enumerate(document.pages) if f"part-{s.siglum}" in page.anchors}
