@@ -158,3 +158,14 @@ def index(edition: Edition, kind: str, pages: dict[str, int] | None = None) -> l
                 entries.append(IndexEntry(form, "", [], [], see=entity.name, id=f"index-{entity.id}"))
     unique = {(e.heading, e.see): e for e in entries}
     return sorted(unique.values(), key=lambda e: (sort_key(e.heading), e.see))
+
+
+def appendices(edition: Edition, pages: dict[str, int]) -> dict:
+    """All the appendices' rows, for both writers (the EPUB passes no pages)."""
+    return {
+        "chronology": chronology(edition),
+        "concordance": concordance(edition),
+        "persons": index(edition, "person", pages),
+        "places": index(edition, "place", pages),
+        "sigla": [source.siglum for source in edition.sources],
+    }

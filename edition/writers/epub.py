@@ -18,10 +18,10 @@ from pathlib import Path
 from lxml import etree
 from markupsafe import Markup, escape
 
-from .. import cover, templating
+from .. import backmatter, cover, templating
 from ..html import OPS_TYPE, Options, Renderer
 from ..model import Division, Edition, Note, Source
-from . import print_html, replace_atomically
+from . import replace_atomically
 from .pdf import NOT_IN_FLOW, source_date_epoch
 
 TEXT_DIR = "text"
@@ -123,7 +123,7 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[int, str, int]]
             entry.children.append(chapter_entry)
         toc.append(entry)
 
-    back = print_html.back_matter(edition, {})
+    back = backmatter.appendices(edition, {})
     for kind, title, rows in (("chronology", "Chronology", back["chronology"]),
                               ("concordance", "Concordance", back["concordance"]),
                               ("persons", "Index of persons", back["persons"]),

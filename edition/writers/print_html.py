@@ -97,17 +97,6 @@ def page_numbers(pages: dict[str, int] | None):
     return page
 
 
-def back_matter(edition: Edition, pages: dict[str, int]) -> dict:
-    """The appendices' data, shared in shape with the EPUB writer."""
-    return {
-        "chronology": backmatter.chronology(edition),
-        "concordance": backmatter.concordance(edition),
-        "persons": backmatter.index(edition, "person", pages),
-        "places": backmatter.index(edition, "place", pages),
-        "sigla": [source.siglum for source in edition.sources],
-    }
-
-
 def _sections(division: Division) -> list[tuple[str, str]]:
     return [(item.id, item.title) for item in division.content
             if isinstance(item, Division) and item.id and item.title]
@@ -122,7 +111,7 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None) 
     renderer = Renderer(edition, Options(notes="inline", href=lambda key: f"#{key}", page=page,
                                          date_display=settings.date_display, series=settings.printing.series))
     book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
-                             css=f"{ASSETS}/book.css", back=back_matter(edition, pages or {}), page=page,
+                             css=f"{ASSETS}/book.css", back=backmatter.appendices(edition, pages or {}), page=page,
                              introduction=_introduction(renderer, edition), build_id=build_id(edition))
     css = templating.render("print/book.css.jinja", settings=settings, page=settings.page,
                             profile_components=profile_components(output_profile(settings)))
