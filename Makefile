@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: edition check test clean
+.PHONY: edition check test a11y clean
 
 edition: $(STAMP)
 	$(VENV)/bin/python build.py
@@ -14,6 +14,18 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+# Optional: DAISY Ace checks the EPUB's accessibility (WCAG, via axe-core) in Debian's Chromium
+# (apt-get install chromium); Ace comes from npm, pinned in tools/ace/package-lock.json.
+a11y: edition tools/ace/node_modules
+	for epub in build/*.epub; do \
+	  PUPPETEER_EXECUTABLE_PATH=$(CURDIR)/tools/ace/chromium node tools/ace/node_modules/@daisy/ace-cli/bin/ace.js \
+	    --exiterror2 --force --outdir build/ace "$$epub" || exit 1; \
+	done
+
+tools/ace/node_modules: tools/ace/package-lock.json
+	cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --silent
+	touch tools/ace/node_modules
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

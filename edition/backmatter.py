@@ -153,9 +153,9 @@ def index(edition: Edition, kind: str, pages: dict[str, int] | None = None) -> l
         page_list = [pages[m.id] for m in found if pages and m.id in pages]
         entries.append(IndexEntry(entity.name, note, [m.id for m in found], labels,
                                   ranges(page_list), id=f"index-{entity.id}"))
-        for form, _ in entity.variants:
+        for k, (form, _) in enumerate(entity.variants):
             if _needs_see(form, entity.name):
-                entries.append(IndexEntry(form, "", [], [], see=entity.name, id=f"index-{entity.id}"))
+                entries.append(IndexEntry(form, "", [], [], see=entity.name, id=f"index-{entity.id}-see{k}"))
     unique = {(e.heading, e.see): e for e in entries}
     return sorted(unique.values(), key=lambda e: (sort_key(e.heading), e.see))
 

@@ -19,6 +19,8 @@ from .model import Block, Division, Edition, Note
 from .tei import XML_ID, XML_LANG, local
 
 OPS_NS = "http://www.idpf.org/2007/ops"
+TEI_CHOICE = "{http://www.tei-c.org/ns/1.0}choice"
+APPARATUS_SIGN = "°"  # marks an emended word where notes are collected (the EPUB), as in many printed editions
 OPS_TYPE = f"{{{OPS_NS}}}type"
 
 HANDLERS: dict[str, Callable] = {}
@@ -64,6 +66,10 @@ class Renderer:
         for item in division.content:
             if isinstance(item, Block):
                 section.append(self.block(item))
+                if "parallels" in self.options.series and self.options.notes == "collect":
+                    parallels = self.parallels(item, "p")  # EPUB: its own paragraph, after the numbered one
+                    if parallels is not None:
+                        section.append(parallels)
             elif isinstance(item, Division):
                 if subdivisions:
                     section.append(self.division(item))
@@ -88,6 +94,8 @@ class Renderer:
                         self.wrap(child, section, "h3")
                 else:
                     self.node(child, section)
+                    if len(section) and not section[-1].get("id"):
+                        section[-1].set("id", f"intro-{len(section)}")  # where the print's pages begin
         return title, section
 
     def part_opening(self, chapter: Division) -> etree._Element | None:
@@ -107,65 +115,81 @@ class Renderer:
             wrapper.append(html)
             html = wrapper
         html.set("class", (html.get("class", "") + " numbered").strip())
-        if "apparatus" in self.options.series:
-            self.add_apparatus(block, html)
-        if "parallels" in self.options.series:
-            self.add_parallels(block, html)
+        if "apparatus" in self.options.series and self.options.notes == "inline":
+            self.add_apparatus(block, html)  # collected notes: each emendation has its own call
+        if "parallels" in self.options.series and self.options.notes == "inline":
+            parallels = self.parallels(block, "span")  # print CSS floats it to the foot of the page
+            if parallels is not None:
+                html.append(parallels)
         number = etree.Element("span", {"class": "pn"})
         number.text = block.number
-        number.tail = html.text
+        number.tail = " " + (html.text or "")  # a real space: readers without CSS do not run it into the text
         html.text = None
         html.insert(0, number)
         return html
 
     def add_apparatus(self, block: Block, html: etree._Element) -> None:
-        """The emendations of a paragraph: '7.94 reptilian] reptilian_ copy-text; corr. the editors'.
-
-        Print CSS floats it to the foot of the page after the notes; the EPUB shows it under the
-        paragraph."""
-        entries = [c for c in block.element.iter("{http://www.tei-c.org/ns/1.0}choice")]
+        """The emendations of a paragraph, which print CSS floats to the foot of the page after the
+        notes: '7.94 reptilian] reptilian_ copy-text; corr. ed. | …'."""
+        entries = [self.edition.apparatus[c] for c in block.element.iter(TEI_CHOICE) if c in self.edition.apparatus]
         if not entries:
             return
         span = etree.SubElement(html, "span", {"class": "apparatus"})
         number = etree.SubElement(span, "span", {"class": "app-number"})
         number.text = block.number
         number.tail = " "
-        for k, choice in enumerate(entries):
-            parts = {local(c): c for c in choice if isinstance(c.tag, str)}
-            shown = next(parts[n] for n in ("corr", "reg", "expan") if n in parts)
-            original = next(parts[n] for n in ("sic", "orig", "abbr") if n in parts)
-            entry = etree.SubElement(span, "span", {"class": "app-entry"})
-            lemma = etree.SubElement(entry, "span", {"class": "lemma"})
-            lemma.text = _plain(shown) or "⟨om.⟩"
-            lemma.tail = "] "
-            reading = etree.SubElement(entry, "span", {"class": "reading"})
-            reading.text = _plain(original) or "⟨om.⟩"
-            verb = {"corr": "corr.", "reg": "reg.", "expan": "exp."}[local(shown)]
-            who = self.responsible(shown)
-            reading.tail = f" copy-text; {verb} {'ed.' if who.lower().startswith('the editors') else who}"
+        for k, entry in enumerate(entries):
+            item = self.apparatus_entry(entry)
+            span.append(item)
             if k < len(entries) - 1:
-                entry.tail = " | "
+                item.tail = " | "
 
-    def add_parallels(self, block: Block, html: etree._Element) -> None:
-        """'cf. K 2.14, M 38.3': the other sources' passages on the same events, and cross-references.
+    def apparatus_entry(self, entry: Note) -> etree._Element:
+        """One emendation without its paragraph number: 'reptilian] reptilian_ copy-text; corr. ed.'"""
+        parts = {local(c): c for c in entry.element if isinstance(c.tag, str)}
+        shown = next(parts[n] for n in ("corr", "reg", "expan") if n in parts)
+        original = next(parts[n] for n in ("sic", "orig", "abbr") if n in parts)
+        html = etree.Element("span", {"class": "app-entry"})
+        lemma = etree.SubElement(html, "span", {"class": "lemma"})
+        lemma.text = _plain(shown) or "⟨om.⟩"
+        lemma.tail = "] "
+        reading = etree.SubElement(html, "span", {"class": "reading"})
+        reading.text = _plain(original) or "⟨om.⟩"
+        verb = {"corr": "corr.", "reg": "reg.", "expan": "exp."}[local(shown)]
+        who = self.responsible(shown)
+        reading.tail = f" copy-text; {verb} {'ed.' if who.lower().startswith('the editors') else who}"
+        return html
 
-        One markup for both outputs: print CSS floats it to the foot of the page and adds the
-        pages; the EPUB shows it under the paragraph as links."""
+    def note_call(self, note: Note, out: etree._Element, text: str, label: str | None = None) -> None:
+        """The call of a collected note (EPUB: a noteref that pops the note up); `label` names it for screen readers."""
+        call = etree.SubElement(out, "a", {"class": f"noteref note-{note.series}", "href": f"#{note.id}",
+                                           "id": f"ref-{note.id}"})
+        if self.options.epub:
+            call.set(OPS_TYPE, "noteref")
+            call.set("role", "doc-noteref")
+        if label:
+            call.set("aria-label", label)
+        etree.SubElement(call, "sup").text = text  # raised even where the reader ignores the CSS
+
+    def parallels(self, block: Block, tag: str) -> etree._Element | None:
+        """'cf. K 2.14; M 38.3': the other sources' passages on the same events, and cross-references,
+        as links; print adds the page of each (from the previous layout)."""
         found = self.edition.parallels.get(block) if self.edition else None
         if not found:
-            return
-        span = etree.SubElement(html, "span", {"class": "parallels"})
-        label = etree.SubElement(span, "span", {"class": "parallels-label"})
+            return None
+        html = self.element(tag, {"class": "parallels"})
+        label = etree.SubElement(html, "span", {"class": "parallels-label"})
         label.text = "cf."
         label.tail = " "
         for k, parallel in enumerate(found):
-            link = etree.SubElement(span, "a", {"class": "xref", "href": self.options.href(parallel.target.id),
+            link = etree.SubElement(html, "a", {"class": "xref", "href": self.options.href(parallel.target.id),
                                                 "title": parallel.reason})
             link.text = parallel.target.block.label
             link.tail = "; " if k < len(found) - 1 else None
             if self.options.page:
                 page = etree.SubElement(link, "span", {"class": "page"})
                 page.text = f", p.\u00a0{self.options.page(parallel.target.id)}"
+        return html
 
     def contents(self, element: etree._Element, tag: str = "div") -> etree._Element:
         """The content of any element rendered into a new <div> (or other tag), e.g. a source's front."""
@@ -212,6 +236,8 @@ class Renderer:
             html.set("id", element.get(XML_ID))
         if element.get(XML_LANG):
             html.set("lang", element.get(XML_LANG))
+            if self.options.epub:
+                html.set(XML_LANG, element.get(XML_LANG))  # XHTML: reading systems read xml:lang
         self.children(element, html)
         return html
 
@@ -366,6 +392,12 @@ def _choice(r: Renderer, element, out):
     span = r.wrap(shown, out, "span", local(shown))
     if element.get(XML_ID):
         span.set("id", element.get(XML_ID))
+    entry = r.edition.apparatus.get(element) if r.edition else None
+    if entry is not None and r.options.notes == "collect" and "apparatus" in r.options.series:
+        r.note_call(entry, out, APPARATUS_SIGN, label=f"emendation, {entry.mark}")
+        holder = r.element("div")
+        holder.append(r.apparatus_entry(entry))
+        r.collected.append((entry, holder))
 
 
 @handles("add")
@@ -520,11 +552,7 @@ def _note(r: Renderer, element, out):
             p.tag = "span"
             p.set("class", "fn-p")
         return
-    sup = etree.SubElement(out, "a", {"class": f"noteref {css}", "href": f"#{note.id}", "id": f"ref-{note.id}"})
-    if r.options.epub:
-        sup.set(OPS_TYPE, "noteref")
-        sup.set("role", "doc-noteref")
-    sup.text = note.mark
+    r.note_call(note, out, note.mark)
     holder = r.element("div")
     r.children(element, holder)
     r.collected.append((note, holder))

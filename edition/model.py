@@ -17,7 +17,7 @@ from .diagnostics import Location
 from .settings import Settings
 from .tei import XML_ID, TeiFile
 
-NOTE_SERIES = ("source", "editorial")
+NOTE_SERIES = ("source", "editorial")  # the TEI notes; the apparatus is a third series of Note
 
 
 @dataclasses.dataclass(eq=False)
@@ -80,10 +80,12 @@ class Division:
 
 @dataclasses.dataclass(eq=False)
 class Note:
+    """A note of the text, or an entry of the apparatus (series "apparatus", element a `choice`)."""
+
     element: etree._Element
     id: str
-    series: str  # one of NOTE_SERIES
-    mark: str  # "1" for source notes (as in the source), "a" for editorial notes
+    series: str  # "source", "editorial" or "apparatus"
+    mark: str  # "1" for source notes (as in the source), "a" for editorial notes, "8.1" for the apparatus
     chapter: Division
 
 
@@ -175,6 +177,7 @@ class Edition:
     targets: dict[str, Target]
     blocks: dict[etree._Element, Block]
     notes: dict[etree._Element, Note]
+    apparatus: dict[etree._Element, Note]  # choice -> its entry, keyed by paragraph number like print
     dates: list[DateMention]
     pointers: list[Pointer]
     entities: dict[str, Entity] = dataclasses.field(default_factory=dict)

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import checks, events, names
+from . import checks, events, names, pagination
 from .diagnostics import Report
 from .model import Edition
 from .reader import read_edition
@@ -120,7 +120,7 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
                 first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")
                 pdf.save(document, screen, press, edition.settings, first_text)
             written += [screen, press]
-        page_list = pdf.page_list(document, edition) if "epub" in wanted else []
+        page_list = pagination.page_list(document, edition) if "epub" in wanted else []
     if "epub" in wanted:
         with progress.stage("write the EPUB"):
             written.append(epub.write(edition, out_dir, page_list))

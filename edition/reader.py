@@ -41,7 +41,7 @@ def read_edition(root: Path, report: Report) -> Edition:
     introduction = tei.read(settings.introduction, report) if settings.introduction else None
     report.raise_if_errors()
 
-    edition = Edition(settings=settings, sources=[], targets={}, blocks={}, notes={}, dates=[], pointers=[])
+    edition = Edition(settings=settings, sources=[], targets={}, blocks={}, notes={}, apparatus={}, dates=[], pointers=[])
     for entry, file in files:
         source = _read_source(entry.siglum, file, settings.language, edition, report)
         source.copytext = entry.copytext
@@ -253,6 +253,7 @@ def _index(source: Source, edition: Edition, report: Report) -> None:
         blocks = {block.element: block for block in chapter.blocks()}
         edition.blocks.update(blocks)
         counts = {"source": 0, "editorial": 0}
+        entries: dict[Block, int] = {}  # emendations so far in each paragraph
         for element in chapter.element.iter():
             if not isinstance(element.tag, str):
                 continue
@@ -263,6 +264,10 @@ def _index(source: Source, edition: Edition, report: Report) -> None:
                 mark = (element.get("n") or str(counts[series])) if series == "source" else _letters(counts[series])
                 note_id = element.get(XML_ID) or f"{chapter.id or source.siglum}.{series[0]}{mark}"
                 edition.notes[element] = Note(element, note_id, series, mark, chapter)
+            elif local(element) == "choice" and block is not None:
+                entries[block] = entries.get(block, 0) + 1
+                entry_id = element.get(XML_ID) or f"{block.id or chapter.id}.app{entries[block]}"
+                edition.apparatus[element] = Note(element, entry_id, "apparatus", block.number, chapter)
             element_id = element.get(XML_ID)
             if element_id:
                 if element_id in edition.targets:

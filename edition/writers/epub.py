@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import defaultdict
 import uuid
 import zipfile
 from pathlib import Path
@@ -22,9 +21,14 @@ from .. import backmatter, cover, templating
 from ..html import OPS_TYPE, Options, Renderer
 from ..model import Division, Edition, Note, Source
 from . import replace_atomically
-from .pdf import NOT_IN_FLOW, source_date_epoch
+from ..pagination import NOT_IN_FLOW, anchors
+from .pdf import source_date_epoch
 
 TEXT_DIR = "text"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+XHTML_PROLOGUE = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
+CONTENTS = "contents"  # the print's contents: the EPUB's nav document
+NOTE_GROUPS = ("source", "editorial", "apparatus")  # the order of the notes after each chapter
 
 
 @dataclasses.dataclass
@@ -54,14 +58,9 @@ def part_file(source: Source) -> str:
     return f"{TEXT_DIR}/part-{source.siglum}.xhtml"
 
 
-def write(edition: Edition, out_dir: Path, page_list: list[tuple[int, str, int]] = ()) -> Path:
+def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]] = ()) -> Path:
     """Write the EPUB; `page_list` (from the print layout) places a marker where each printed page begins."""
     settings = edition.settings
-    markers: dict[str, list[tuple[int, int]]] = defaultdict(list)  # block id or part anchor -> (page, words)
-    for number, where, words in page_list:
-        markers[where].append((number, words))
-    page_hrefs: list[tuple[int, str]] = []
-
     mention_files = {m.id: chapter_file(m.block.chapter) for m in edition.mentions if m.block is not None}
 
     def href(key: str) -> str:
@@ -73,14 +72,17 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[int, str, int]]
         return f"#{key}"
 
     renderer = Renderer(edition, Options(notes="collect", href=href, date_display=settings.date_display, series=settings.printing.series, epub=True))
-    pages: list[Page] = [Page(f"{TEXT_DIR}/cover.xhtml", "cover", settings.title, Markup(
+    front = {"settings": settings, "sources": edition.sources}
+    pages: list[Page] = [Page(f"{TEXT_DIR}/cover.xhtml", "cover", f"Cover – {settings.title}", Markup(
         f'<section epub:type="cover" class="cover"><img src="../images/cover.png" alt="{escape(settings.title)}: '
         f'{escape(settings.subtitle)}"/></section>'), body_type="cover", language=settings.language),
-                         Page(f"{TEXT_DIR}/titlepage.xhtml", "titlepage", settings.title,
-                              Markup(templating.render("epub/titlepage.xhtml.jinja", settings=settings,
-                                                       sources=edition.sources)),
-                              body_type="frontmatter titlepage", language=settings.language)]
-    toc: list[NavEntry] = []
+                         Page(f"{TEXT_DIR}/titlepage.xhtml", "titlepage", f"Title page – {settings.title}",
+                              Markup(templating.render("epub/titlepage.xhtml.jinja", **front)),
+                              body_type="frontmatter", language=settings.language),
+                         Page(f"{TEXT_DIR}/sigla.xhtml", "sigla", f"Sigla – {settings.title}",
+                              Markup(templating.render("epub/sigla.xhtml.jinja", **front)),
+                              body_type="frontmatter", language=settings.language)]
+    toc: list[NavEntry] = [NavEntry("Sigla", pages[-1].file)]
     introduction = renderer.front_matter(edition.introduction)
     if introduction is not None:
         title, body = introduction
@@ -90,31 +92,26 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[int, str, int]]
             body_type="frontmatter", language=settings.language))
         toc.append(NavEntry(title, file))
     for source in edition.sources:
-        part_pages = [number for number, _ in markers.get(f"part-{source.siglum}", [])]
-        page_hrefs += [(n, f"{part_file(source)}#page-{n}") for n in part_pages]
-        part_body = templating.render("epub/part.xhtml.jinja", source=source, pages=part_pages,
-                                      front=_front(renderer, source))
+        part_body = templating.render("epub/part.xhtml.jinja", source=source, front=_front(renderer, source))
         pages.append(Page(part_file(source), f"part-{source.siglum}", f"{source.siglum}: {source.author}, {source.title}",
-                          Markup(part_body), body_type="part", language=source.language))
+                          Markup(part_body), body_type="bodymatter", language=source.language))
         entry = NavEntry(f"{source.siglum} {source.author}, {source.title}", part_file(source))
         for division in source.chapters:
             renderer.collected = []
             section = renderer.division(division)
             section.set("class", section.get("class") + " chapter")
             section.set(OPS_TYPE, "chapter")
-            for block in division.blocks():
-                block_id = block.id
-                for number, words in markers.get(block_id, []):
-                    html = section.xpath(f"//*[@id='{block_id}']")[0]
-                    _insert_pagebreak(html, words, number)
-                    page_hrefs.append((number, f"{chapter_file(division)}#page-{number}"))
-            notes = [_aside(renderer, note, body) for note, body in renderer.collected]
+            section.set("role", "doc-chapter")
+            asides = [(note.series, _aside(renderer, note, body)) for note, body in renderer.collected]
+            groups = [(series, [Markup(a) for s, a in asides if s == series]) for series in NOTE_GROUPS]
             opening = renderer.part_opening(division)
-            body = (templating.fragment(opening, xhtml=True) if opening is not None else Markup("")) \
-                + templating.fragment(section, xhtml=True) + Markup("".join(notes and [
-                '<section class="notes" aria-label="Notes">'] + notes + ["</section>"]))
+            body = Markup(templating.render(
+                "epub/chapter.xhtml.jinja", key=f"{division.source.siglum}-{division.n}",
+                opening=templating.fragment(opening, xhtml=True) if opening is not None else None,
+                chapter=templating.fragment(section, xhtml=True), groups=[g for g in groups if g[1]]))
             pages.append(Page(chapter_file(division), f"c-{division.source.siglum}-{division.n}",
-                              f"{source.siglum} {division.title}", body, language=source.language))
+                              f"{division.title} – {source.author}, {source.title} ({source.siglum})", body,
+                              language=source.language))
             chapter_entry = NavEntry(division.title, chapter_file(division) + (f"#{division.id}" if opening is not None else ""))
             chapter_entry.children = [NavEntry(item.title, f"{chapter_file(division)}#{item.id}")
                                       for item in division.content if isinstance(item, Division) and item.id]
@@ -139,17 +136,20 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[int, str, int]]
     epoch = source_date_epoch(settings)
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
     identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'critical-edition:' + settings.slug)}"
-    first_text = next((p.file for p in pages if p.body_type in ("bodymatter", "part")), pages[0].file)
+    first_text = next((p.file for p in pages if p.body_type == "bodymatter"), pages[0].file)
+    documents = {f"OEBPS/{page.file}": etree.fromstring(templating.render("epub/page.xhtml.jinja", page=page).encode())
+                 for page in pages}
+    page_hrefs, contents_pages = _place_page_markers(edition, documents, page_list)
     files: dict[str, str] = {
         "META-INF/container.xml": templating.render("epub/container.xml.jinja"),
         "OEBPS/nav.xhtml": templating.render("epub/nav.xhtml.jinja", settings=settings, toc=toc,
-                                             page_list=sorted(page_hrefs),
+                                             page_list=page_hrefs, contents_pages=contents_pages,
                                              first_text=first_text,
                                              indices=[p.file for p in pages if p.id in ("persons", "places")]),
         "OEBPS/css/epub.css": templating.render("epub/epub.css.jinja"),
     }
-    for page in pages:
-        files[f"OEBPS/{page.file}"] = templating.render("epub/page.xhtml.jinja", page=page)
+    for name, root in documents.items():
+        files[name] = XHTML_PROLOGUE + etree.tostring(root, encoding="unicode") + "\n"
     binaries = {"OEBPS/images/cover.png": cover.cover_png(settings)}
     files["OEBPS/content.opf"] = templating.render(
         "epub/content.opf.jinja", settings=settings, pages=pages, identifier=identifier,
@@ -160,15 +160,69 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[int, str, int]]
     return path
 
 
-def _insert_pagebreak(html: etree._Element, words: int, number: int) -> None:
-    """Put a page-break marker before word `words` of a rendered paragraph (its flow text only)."""
-    marker = etree.Element("span", {"id": f"page-{number}", "role": "doc-pagebreak", "aria-label": str(number)})
+def _place_page_markers(edition: Edition, documents: dict[str, etree._Element], page_list) -> tuple[list, list[str]]:
+    """Put a page-break marker where each printed page begins, at the same word as in print.
+
+    `page_list` gives, for every printed page, the id of the element where it begins and the words
+    of that element before it (see writers.pdf.page_list).  A page whose element the EPUB lacks
+    (the half-title) waits for the next page's place; the pages of the contents go before the nav's
+    table of contents.  Returns the page list's (number, href) in page order, and the numbers of
+    the contents' pages."""
+    where = {element.get("id"): (name, element) for name, root in documents.items()
+             for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
+    where = {key: where[key] for key in anchors(edition, where)}
+    hrefs, contents_pages, pending, last = [], [], [], None
+    for number, anchor, words in page_list:
+        if anchor == CONTENTS:
+            contents_pages += pending + [number]
+            hrefs += [(n, f"nav.xhtml#page-{n}") for n in pending + [number]]
+        elif anchor in where:
+            last = where[anchor]
+            name, element = last
+            for n in pending + [number]:  # stacked in page order at the same place
+                _insert_pagebreak(element, words if words >= 0 else -1, n, where)
+                hrefs.append((n, f"{name.removeprefix('OEBPS/')}#page-{n}"))
+        else:
+            pending.append(number)
+            continue
+        pending = []
+    if pending and last is not None:  # pages without text at the end: after the last element
+        name, element = last
+        for n in pending:
+            _insert_pagebreak(element, -1, n, where)
+            hrefs.append((n, f"{name.removeprefix('OEBPS/')}#page-{n}"))
+    return hrefs, contents_pages
+
+
+def _insert_pagebreak(html: etree._Element, words: int, number: str, anchors) -> None:
+    """Put a page-break marker before word `words` of a rendered element: its flow text only, less
+    the elements inside it that are anchors of their own (print counts their words apart).
+
+    At word 0 a container gets the marker as its first child (before its heading, not inside
+    it) and a table row in its first cell; at -1 the marker goes after the element's content."""
+    marker = etree.Element(XHTML + "span", {"id": f"page-{number}", "role": "doc-pagebreak", "aria-label": str(number)})
     marker.set(OPS_TYPE, "pagebreak")
+    tag = etree.QName(html).localname
+    if words < 0:
+        html.append(marker)
+        return
+    if words == 0 and tag in ("section", "div", "tr", "dd", "aside"):
+        holder = html.find(XHTML + "td") if tag == "tr" else html
+        after = 0  # after the markers of earlier pages already there
+        while after < len(holder) and holder[after].get(OPS_TYPE) == "pagebreak":
+            after += 1
+        if after:
+            marker.tail, holder[after - 1].tail = holder[after - 1].tail, None
+        else:
+            marker.tail, holder.text = holder.text, None
+        holder.insert(after, marker)
+        return
     count, previous_space = 0, True
     slots = []  # (holder element, "text" or "tail") in reading order, flow text only
 
     def collect(element):
-        if element is not html and set((element.get("class") or "").split()) & NOT_IN_FLOW:
+        if element is not html and (set((element.get("class") or "").split()) & NOT_IN_FLOW
+                                    or element.get("id") in anchors or etree.QName(element).localname == "thead"):
             return
         slots.append((element, "text"))
         for child in element:
@@ -186,7 +240,7 @@ def _insert_pagebreak(html: etree._Element, words: int, number: int) -> None:
                     _place(marker, element, slot, position)
                     return
                 count += 1
-    html.append(marker)  # the page begins after the paragraph's last word (should not happen)
+    html.append(marker)  # the page begins after the element's last word (as print counts it)
 
 
 def _place(marker: etree._Element, element: etree._Element, slot: str, position: int) -> None:

@@ -1,0 +1,122 @@
+"""Where the printed pages begin, so that the EPUB can mark them (its page list).
+
+In: WeasyPrint's laid-out document and the edition.  Out: for every page, its printed number and
+the element (an id both outputs share) and word where it begins.  Both outputs count the same
+words: the reading text, less what NOT_IN_FLOW names (margin numbers, notes, page references).
+"""
+
+from __future__ import annotations
+
+from .model import Division
+from .writers import pdf
+
+# Classes whose text is not part of the reading text's flow (in print and in the EPUB alike);
+# "page" is the page number print adds to a reference.
+NOT_IN_FLOW = {"pn", "srcpage", "footnote", "parallels", "apparatus", "noteref", "page"}
+
+# Ids of the front matter that both outputs share (the half-title has no EPUB counterpart).
+FRONT_ANCHORS = {"half-title", "title-page", "imprint", "contents", "sigla", "introduction"}
+
+
+def page_starts(document, anchors: set[str]) -> dict[int, tuple[str, int]]:
+    """Where each page begins: page index -> (anchor id, words of that element before the page).
+
+    Walks WeasyPrint's laid-out boxes page by page, main flow only (no margin boxes, no footnote
+    area, no margin numbers), keeping the text of each anchored element seen so far; the innermost
+    anchor holding the page's first text wins.  A word split by a hyphen at the foot of a page
+    counts as beginning on the next one."""
+    from weasyprint.formatting_structure import boxes
+
+    seen: dict[str, str] = {}
+    starts: dict[int, tuple[str, int]] = {}
+    for index, page in enumerate(document.pages):
+        first: list = []
+
+        def walk(box, anchor):
+            if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+                return
+            if getattr(box, "pseudo_type", None):
+                return  # generated text: footnote calls, markers
+            element = box.element if box.element_tag else None
+            if element is not None:
+                if set((element.get("class") or "").split()) & NOT_IN_FLOW or element.tag == "thead":
+                    return  # not reading text; a table's head repeats on every page
+                if element.get("id") in anchors and not isinstance(box, boxes.InlineLevelBox):
+                    anchor = element.get("id")
+            if isinstance(box, boxes.TextBox) and anchor is not None:
+                text = seen.get(anchor, "")
+                if not first:
+                    first.append((anchor, len(text.split()) - (1 if text and not text[-1].isspace() else 0)))
+                seen[anchor] = text + box.text
+                return
+            for child in getattr(box, "children", []):
+                walk(child, anchor)
+            if isinstance(box, boxes.LineBox) and anchor is not None:
+                text = seen.get(anchor, "")
+                if text.endswith(("\u2010", "\xad", "-")) and len(text) > 1 and text[-2].isalpha():
+                    seen[anchor] = text[:-1]  # a hyphenated word goes on
+                elif text and not text[-1].isspace():
+                    seen[anchor] = text + " "
+
+        walk(page._page_box, None)
+        if first:
+            starts[index] = first[0]
+    return starts
+
+
+def page_labels(document, edition) -> list[str]:
+    """The printed number of every page: roman before the first part, arabic from it."""
+    first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")
+    return [_roman(i + 1) if i < first_text else str(i - first_text + 1) for i in range(len(document.pages))]
+
+
+def page_list(document, edition) -> list[tuple[str, str, int]]:
+    """Every page of the book, in order: (printed number, anchor id, words of the anchor before it).
+
+    Anchors are the ids both outputs share: the front matter's sections, the introduction's
+    paragraphs, parts, divisions and numbered blocks, and the appendices' rows and entries.  A page
+    with no text of its own (a blank verso) points where the next page's text starts."""
+    starts = page_starts(document, anchors(edition, {a for page in document.pages for a in page.anchors}))
+    result, pending = [], []
+    for index, label in enumerate(page_labels(document, edition)):
+        if index in starts:
+            result.extend((p, *starts[index]) for p in pending)
+            pending = []
+            result.append((label, *starts[index]))
+        else:
+            pending.append(label)
+    last = result[-1][1:] if result else ("", 0)
+    return result + [(p, last[0], -1) for p in pending]  # blank pages at the end: after the last text
+
+
+def anchors(edition, ids) -> set[str]:
+    """Those of `ids` (of an output) where a page can begin: the same set in print and EPUB."""
+    fixed = FRONT_ANCHORS | {f"part-{s.siglum}" for s in edition.sources} | {f"sigla-{s.siglum}" for s in edition.sources}
+    fixed |= {b.id for b in edition.blocks.values() if b.id} | {d.id for d in _divisions(edition) if d.id}
+    return {i for i in ids if i in fixed or i.startswith(GENERATED_ANCHORS)}
+
+
+# Ids of the introduction's paragraphs and of the appendices' sections, rows and entries.
+GENERATED_ANCHORS = ("intro-", "chronology", "chron-", "concordance", "conc-", "index-")
+
+
+def _divisions(edition):
+    for source in edition.sources:
+        for chapter in source.chapters:
+            if chapter.part is not None:
+                yield chapter.part
+            stack = [chapter]
+            while stack:
+                division = stack.pop()
+                yield division
+                stack += [item for item in division.content if isinstance(item, Division)]
+
+
+def _roman(n: int) -> str:
+    numerals = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90), ("l", 50),
+                ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+    out = ""
+    for numeral, value in numerals:
+        while n >= value:
+            out, n = out + numeral, n - value
+    return out
