@@ -61,6 +61,41 @@ def part_file(source: Source) -> str:
 def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]] = ()) -> Path:
     """Write the EPUB; `page_list` (from the print layout) places a marker where each printed page begins."""
     settings = edition.settings
+    renderer = Renderer(edition, Options(notes="collect", href=_resolver(edition), date_display=settings.date_display,
+                                         series=settings.printing.series, epub=True))
+    pages, toc = _front_pages(edition, renderer)
+    for source in edition.sources:
+        toc.append(_source_pages(source, renderer, pages))
+    toc += _back_pages(edition, renderer.options.href, pages)
+
+    epoch = source_date_epoch(settings)
+    modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'critical-edition:' + settings.slug)}"
+    first_text = next((p.file for p in pages if p.body_type == "bodymatter"), pages[0].file)
+    documents = {f"OEBPS/{page.file}": etree.fromstring(templating.render("epub/page.xhtml.jinja", page=page).encode())
+                 for page in pages}
+    page_hrefs, contents_pages = _place_page_markers(edition, documents, page_list)
+    files: dict[str, str | bytes] = {
+        "META-INF/container.xml": templating.render("epub/container.xml.jinja"),
+        "OEBPS/nav.xhtml": templating.render("epub/nav.xhtml.jinja", settings=settings, toc=toc,
+                                             page_list=page_hrefs, contents_pages=contents_pages,
+                                             first_text=first_text,
+                                             indices=[p.file for p in pages if p.id in ("persons", "places")]),
+        "OEBPS/css/epub.css": templating.render("epub/epub.css.jinja"),
+        "OEBPS/images/cover.png": cover.cover_png(settings),
+        "OEBPS/content.opf": templating.render(
+            "epub/content.opf.jinja", settings=settings, pages=pages, identifier=identifier,
+            modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), sources=edition.sources, paginated=bool(page_hrefs)),
+    }
+    for name, root in documents.items():
+        files[name] = XHTML_PROLOGUE + etree.tostring(root, encoding="unicode") + "\n"
+    path = out_dir / f"{settings.slug}.epub"
+    replace_atomically(path, lambda tmp: _package(tmp, files, modified))
+    return path
+
+
+def _resolver(edition: Edition):
+    """id -> href from inside the text folder: the chapter file of a target or a name's mention."""
     mention_files = {m.id: chapter_file(m.block.chapter) for m in edition.mentions if m.block is not None}
 
     def href(key: str) -> str:
@@ -70,19 +105,23 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]]
         if key in mention_files:
             return f"../{mention_files[key]}#{key}"
         return f"#{key}"
+    return href
 
-    renderer = Renderer(edition, Options(notes="collect", href=href, date_display=settings.date_display, series=settings.printing.series, epub=True))
+
+def _front_pages(edition: Edition, renderer: Renderer) -> tuple[list[Page], list[NavEntry]]:
+    """Cover, title page with imprint, sigla and introduction, as in print (the contents are the nav)."""
+    settings = edition.settings
     front = {"settings": settings, "sources": edition.sources}
-    pages: list[Page] = [Page(f"{TEXT_DIR}/cover.xhtml", "cover", f"Cover – {settings.title}", Markup(
+    pages = [Page(f"{TEXT_DIR}/cover.xhtml", "cover", f"Cover – {settings.title}", Markup(
         f'<section epub:type="cover" class="cover"><img src="../images/cover.png" alt="{escape(settings.title)}: '
         f'{escape(settings.subtitle)}"/></section>'), body_type="cover", language=settings.language),
-                         Page(f"{TEXT_DIR}/titlepage.xhtml", "titlepage", f"Title page – {settings.title}",
-                              Markup(templating.render("epub/titlepage.xhtml.jinja", **front)),
-                              body_type="frontmatter", language=settings.language),
-                         Page(f"{TEXT_DIR}/sigla.xhtml", "sigla", f"Sigla – {settings.title}",
-                              Markup(templating.render("epub/sigla.xhtml.jinja", **front)),
-                              body_type="frontmatter", language=settings.language)]
-    toc: list[NavEntry] = [NavEntry("Sigla", pages[-1].file)]
+             Page(f"{TEXT_DIR}/titlepage.xhtml", "titlepage", f"Title page – {settings.title}",
+                  Markup(templating.render("epub/titlepage.xhtml.jinja", **front)),
+                  body_type="frontmatter", language=settings.language),
+             Page(f"{TEXT_DIR}/sigla.xhtml", "sigla", f"Sigla – {settings.title}",
+                  Markup(templating.render("epub/sigla.xhtml.jinja", **front)),
+                  body_type="frontmatter", language=settings.language)]
+    toc = [NavEntry("Sigla", pages[-1].file)]
     introduction = renderer.front_matter(edition.introduction)
     if introduction is not None:
         title, body = introduction
@@ -91,73 +130,54 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]]
             "epub/introduction.xhtml.jinja", title=title, body=templating.fragment(body, xhtml=True))),
             body_type="frontmatter", language=settings.language))
         toc.append(NavEntry(title, file))
-    for source in edition.sources:
-        part_body = templating.render("epub/part.xhtml.jinja", source=source, front=_front(renderer, source))
-        pages.append(Page(part_file(source), f"part-{source.siglum}", f"{source.siglum}: {source.author}, {source.title}",
-                          Markup(part_body), body_type="bodymatter", language=source.language))
-        entry = NavEntry(f"{source.siglum} {source.author}, {source.title}", part_file(source))
-        for division in source.chapters:
-            renderer.collected = []
-            section = renderer.division(division)
-            section.set("class", section.get("class") + " chapter")
-            section.set(OPS_TYPE, "chapter")
-            section.set("role", "doc-chapter")
-            asides = [(note.series, _aside(renderer, note, body)) for note, body in renderer.collected]
-            groups = [(series, [Markup(a) for s, a in asides if s == series]) for series in NOTE_GROUPS]
-            opening = renderer.part_opening(division)
-            body = Markup(templating.render(
-                "epub/chapter.xhtml.jinja", key=f"{division.source.siglum}-{division.n}",
-                opening=templating.fragment(opening, xhtml=True) if opening is not None else None,
-                chapter=templating.fragment(section, xhtml=True), groups=[g for g in groups if g[1]]))
-            pages.append(Page(chapter_file(division), f"c-{division.source.siglum}-{division.n}",
-                              f"{division.title} – {source.author}, {source.title} ({source.siglum})", body,
-                              language=source.language))
-            chapter_entry = NavEntry(division.title, chapter_file(division) + (f"#{division.id}" if opening is not None else ""))
-            chapter_entry.children = [NavEntry(item.title, f"{chapter_file(division)}#{item.id}")
-                                      for item in division.content if isinstance(item, Division) and item.id]
-            if opening is not None:
-                entry.children.append(NavEntry(division.part.title, chapter_file(division)))
-            entry.children.append(chapter_entry)
-        toc.append(entry)
+    return pages, toc
 
+
+def _source_pages(source: Source, renderer: Renderer, pages: list[Page]) -> NavEntry:
+    """The part title of a source and one file per chapter, each with its notes; its contents entry."""
+    pages.append(Page(part_file(source), f"part-{source.siglum}", f"{source.siglum}: {source.author}, {source.title}",
+                      Markup(templating.render("epub/part.xhtml.jinja", source=source, front=_front(renderer, source))),
+                      body_type="bodymatter", language=source.language))
+    entry = NavEntry(f"{source.siglum} {source.author}, {source.title}", part_file(source))
+    for division in source.chapters:
+        renderer.collected = []
+        section = renderer.division(division)
+        section.set("class", section.get("class") + " chapter")
+        section.set(OPS_TYPE, "chapter")
+        section.set("role", "doc-chapter")
+        asides = [(note.series, _aside(renderer, note, body)) for note, body in renderer.collected]
+        groups = [(series, [Markup(a) for s, a in asides if s == series]) for series in NOTE_GROUPS]
+        opening = renderer.part_opening(division)
+        body = Markup(templating.render(
+            "epub/chapter.xhtml.jinja", key=f"{source.siglum}-{division.n}",
+            opening=templating.fragment(opening, xhtml=True) if opening is not None else None,
+            chapter=templating.fragment(section, xhtml=True), groups=[g for g in groups if g[1]]))
+        pages.append(Page(chapter_file(division), f"c-{source.siglum}-{division.n}",
+                          f"{division.title} – {source.author}, {source.title} ({source.siglum})", body,
+                          language=source.language))
+        chapter_entry = NavEntry(division.title, chapter_file(division) + (f"#{division.id}" if opening is not None else ""))
+        chapter_entry.children = [NavEntry(item.title, f"{chapter_file(division)}#{item.id}")
+                                  for item in division.content if isinstance(item, Division) and item.id]
+        if opening is not None:
+            entry.children.append(NavEntry(division.part.title, chapter_file(division)))
+        entry.children.append(chapter_entry)
+    return entry
+
+
+def _back_pages(edition: Edition, href, pages: list[Page]) -> list[NavEntry]:
+    """The chronology, concordance and indices, with links to the paragraphs and mentions."""
     back = backmatter.appendices(edition, {})
-    for kind, title, rows in (("chronology", "Chronology", back["chronology"]),
-                              ("concordance", "Concordance", back["concordance"]),
-                              ("persons", "Index of persons", back["persons"]),
-                              ("places", "Index of places", back["places"])):
-        if not rows:
+    toc = []
+    for kind, title in (("chronology", "Chronology"), ("concordance", "Concordance"),
+                        ("persons", "Index of persons"), ("places", "Index of places")):
+        if not back[kind]:
             continue
         file = f"{TEXT_DIR}/{kind}.xhtml"
-        body = templating.render("epub/back.xhtml.jinja", kind=kind, title=title, rows=rows,
-                                 sigla=back["sigla"], href=lambda key: href(key))
-        pages.append(Page(file, kind, title, Markup(body), body_type="backmatter", language=settings.language))
+        body = templating.render("epub/back.xhtml.jinja", kind=kind, title=title, rows=back[kind],
+                                 sigla=back["sigla"], href=href)
+        pages.append(Page(file, kind, title, Markup(body), body_type="backmatter", language=edition.settings.language))
         toc.append(NavEntry(title, file))
-
-    epoch = source_date_epoch(settings)
-    modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
-    identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'critical-edition:' + settings.slug)}"
-    first_text = next((p.file for p in pages if p.body_type == "bodymatter"), pages[0].file)
-    documents = {f"OEBPS/{page.file}": etree.fromstring(templating.render("epub/page.xhtml.jinja", page=page).encode())
-                 for page in pages}
-    page_hrefs, contents_pages = _place_page_markers(edition, documents, page_list)
-    files: dict[str, str] = {
-        "META-INF/container.xml": templating.render("epub/container.xml.jinja"),
-        "OEBPS/nav.xhtml": templating.render("epub/nav.xhtml.jinja", settings=settings, toc=toc,
-                                             page_list=page_hrefs, contents_pages=contents_pages,
-                                             first_text=first_text,
-                                             indices=[p.file for p in pages if p.id in ("persons", "places")]),
-        "OEBPS/css/epub.css": templating.render("epub/epub.css.jinja"),
-    }
-    for name, root in documents.items():
-        files[name] = XHTML_PROLOGUE + etree.tostring(root, encoding="unicode") + "\n"
-    binaries = {"OEBPS/images/cover.png": cover.cover_png(settings)}
-    files["OEBPS/content.opf"] = templating.render(
-        "epub/content.opf.jinja", settings=settings, pages=pages, identifier=identifier,
-        modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), sources=edition.sources, paginated=bool(page_hrefs))
-
-    path = out_dir / f"{settings.slug}.epub"
-    replace_atomically(path, lambda tmp: _package(tmp, {**files, **binaries}, modified))
-    return path
+    return toc
 
 
 def _place_page_markers(edition: Edition, documents: dict[str, etree._Element], page_list) -> tuple[list, list[str]]:
