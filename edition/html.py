@@ -15,7 +15,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from . import calendars
-from .model import Block, Division, Edition, Note
+from .model import Block, Division, Edition, Note, Source
 from .tei import XML_ID, XML_LANG, local
 
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -191,6 +191,17 @@ class Renderer:
                 page.text = f", p.\u00a0{self.options.page(parallel.target.id)}"
         return html
 
+    def source_description(self, source: Source, with_copytext: bool) -> etree._Element:
+        """The print source of a text, and (for the sigla) the transcription that is its copy-text,
+        as phrases: titles in italics, foreign words with their language."""
+        html = self.element("span", {"class": "source-description"})
+        if source.print_bibl is not None:
+            self.children(source.print_bibl, html)
+        if with_copytext and source.transcription is not None:
+            append_text(html, " Copy-text: ")
+            self.children(source.transcription, html)
+        return html
+
     def contents(self, element: etree._Element, tag: str = "div") -> etree._Element:
         """The content of any element rendered into a new <div> (or other tag), e.g. a source's front."""
         holder = self.element(tag, {"class": local(element)})
@@ -263,6 +274,7 @@ SIMPLE = {
     "list": "ul", "item": ("li", None), "l": "span", "speaker": "span", "emph": ("em", None),
     "foreign": "i", "term": "i", "mentioned": "i", "bibl": "cite",
     "q": "span", "said": "span", "soCalled": "span", "seg": "span", "num": "span", "time": "span",
+    "author": "span", "editor": "span", "publisher": "span", "pubPlace": "span", "biblScope": "span",
     "abbr": "span", "expan": "span", "sic": "span", "orig": "span", "corr": "span", "reg": "span",
 }
 

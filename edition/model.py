@@ -117,8 +117,8 @@ class Source:
     file: TeiFile
     title: str
     author: str
-    print_bibl: str  # the print source, as a sentence
-    transcription: str  # the transcription the copy-text was taken from
+    print_bibl: etree._Element | None  # the print source: <bibl type="print">
+    transcription: etree._Element | None  # the transcription the copy-text was taken from
     front: etree._Element | None
     language: str
     copytext: Path | None = None

