@@ -18,7 +18,7 @@ from lxml import etree
 from .diagnostics import Report
 from .model import Edition, Entity, Mention
 from .reader import plain_text
-from .tei import local, tei
+from .tei import local, substitute, tei
 
 NAME_ELEMENTS = {"persName", "placeName", "orgName", "name", "rs"}
 # Where names are not looked for: what the reader does not see, dates, titles of works, pointers.
@@ -74,31 +74,24 @@ def link_mentions(edition: Edition, report: Report) -> None:
                                    f"'{text}' is tagged without @ref: say which entry it names "
                                    f"({', '.join('#' + e.id for e, _ in matcher.forms[text])})")
 
-            def split(text: str, anchor, parent) -> list:
-                """Pieces of a text: strings, and rs elements for the names found in it."""
-                pieces: list = []
-                last = 0
-                for match in matcher.pattern.finditer(text):
-                    form = match.group(0)
-                    entity = matcher.resolve(form)
-                    if entity is None:
-                        key = (id(anchor), form)
-                        if key not in ambiguous_seen:
-                            ambiguous_seen.add(key)
-                            names = ", ".join(f"#{e.id}" for e, _ in matcher.forms[form])
-                            report.error(file.locate(anchor), "name-ambiguous",
-                                         f"'{form}' may name {names}: mark it, e.g. "
-                                         f"<{'persName' if matcher.forms[form][0][0].kind == 'person' else 'placeName'} "
-                                         f"ref=\"#{matcher.forms[form][0][0].id}\">{form}</…>, or make one entry's form the default")
-                        continue
-                    pieces.append(text[last:match.start()])
-                    rs = etree.Element(tei("rs"), {"ref": f"#{entity.id}", "type": entity.kind})
-                    rs.text = form
-                    edition.mentions.append(Mention(f"m.{next(counter)}", entity, rs, edition.block_of(parent), True))
-                    pieces.append(rs)
-                    last = match.end()
-                pieces.append(text[last:])
-                return pieces
+            def mention(match, parent):
+                """An rs element for a name found in the text, or None (ambiguous: reported)."""
+                form = match.group(0)
+                entity = matcher.resolve(form)
+                if entity is None:
+                    key = (id(parent), form)
+                    if key not in ambiguous_seen:
+                        ambiguous_seen.add(key)
+                        names = ", ".join(f"#{e.id}" for e, _ in matcher.forms[form])
+                        report.error(file.locate(parent), "name-ambiguous",
+                                     f"'{form}' may name {names}: mark it, e.g. "
+                                     f"<{'persName' if matcher.forms[form][0][0].kind == 'person' else 'placeName'} "
+                                     f"ref=\"#{matcher.forms[form][0][0].id}\">{form}</…>, or make one entry's form the default")
+                    return None
+                rs = etree.Element(tei("rs"), {"ref": f"#{entity.id}", "type": entity.kind})
+                rs.text = form
+                edition.mentions.append(Mention(f"m.{next(counter)}", entity, rs, edition.block_of(parent), True))
+                return rs
 
             def walk(element) -> None:
                 if _is_skipped(element):
@@ -108,21 +101,6 @@ def link_mentions(edition: Edition, report: Report) -> None:
                     return
                 if matcher.pattern is None:
                     return
-                children = [child for child in element if isinstance(child.tag, str)]  # before inserting
-                if element.text:
-                    pieces = split(element.text, element, element)
-                    element.text = pieces[0]
-                    for offset, (rs, tail) in enumerate(zip(pieces[1::2], pieces[2::2])):
-                        rs.tail = tail
-                        element.insert(offset, rs)
-                for child in children:
-                    walk(child)
-                    if child.tail:
-                        pieces = split(child.tail, element, element)
-                        child.tail = pieces[0]
-                        position = element.index(child)
-                        for offset, (rs, tail) in enumerate(zip(pieces[1::2], pieces[2::2]), 1):
-                            rs.tail = tail
-                            element.insert(position + offset, rs)
+                substitute(element, matcher.pattern, lambda match: mention(match, element), walk)
 
             walk(chapter.element)

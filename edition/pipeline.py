@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import checks, events, names, pagination
+from . import checks, citations, events, names, pagination
 from .diagnostics import Report
 from .model import Edition
 from .reader import read_edition
@@ -55,6 +55,7 @@ def check(root: Path, report: Report, progress: Progress) -> Edition:
         edition = read_edition(root, report)
     with progress.stage("link names and events"):
         names.link_mentions(edition, report)
+        citations.link_citations(edition, report)
         events.collect(edition)
     with progress.stage("check the model"):
         checks.run_all(edition, report)

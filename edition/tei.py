@@ -28,6 +28,37 @@ def tei(tag: str) -> str:
     return f"{{{TEI_NS}}}{tag}"
 
 
+def substitute(element: etree._Element, pattern, make, descend) -> None:
+    """Replace matches of `pattern` in an element's text and its children's tails by the elements
+    `make(match)` returns (None leaves the text), in document order; `descend(child)` is called
+    for each child in its place.  Used to mark up names and citations in memory."""
+    def split(text: str) -> list:
+        pieces, last = [], 0
+        for match in pattern.finditer(text):
+            made = make(match)
+            if made is not None:
+                pieces += [text[last:match.start()], made]
+                last = match.end()
+        return pieces + [text[last:]]
+
+    children = [child for child in element if isinstance(child.tag, str)]  # before inserting
+    if element.text:
+        pieces = split(element.text)
+        element.text = pieces[0]
+        for offset, (made, tail) in enumerate(zip(pieces[1::2], pieces[2::2])):
+            made.tail = tail
+            element.insert(offset, made)
+    for child in children:
+        descend(child)
+        if child.tail:
+            pieces = split(child.tail)
+            child.tail = pieces[0]
+            position = element.index(child)
+            for offset, (made, tail) in enumerate(zip(pieces[1::2], pieces[2::2]), 1):
+                made.tail = tail
+                element.insert(position + offset, made)
+
+
 def local(element: etree._Element) -> str:
     """An element's name without its namespace ('' for comments and processing instructions)."""
     return etree.QName(element).localname if isinstance(element.tag, str) else ""

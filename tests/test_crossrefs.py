@@ -108,3 +108,26 @@ def test_an_ambiguous_name_without_markup_is_reported(tmp_path, capsys):
     assert main(["check", "--sources", str(root), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert err.count("[name-ambiguous]") == 1 and "texts/A.xml:15:" in err
+
+
+def test_citations_in_editorial_notes_become_links_and_wrong_ones_are_reported(tmp_path, capsys):
+    body = """
+        <p xml:id="A.1.1">First.</p>
+        <p xml:id="A.1.2">Second.<note type="editorial" resp="#julian">As A 1.1 says; not A 1.9.</note></p>
+    """
+    root = make_edition(tmp_path / "e", {"A": tei_source("A", body)})
+    out = tmp_path / "out"
+    assert main(["--sources", str(root), "--out", str(out), "--quiet", "--format", "html", "--format", "epub"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("[citation-unresolved]") == 1 and "texts/A.xml:16:" in err and "'A 1.9'" in err
+    assert '<a class="ref" href="#A.1.1">A 1.1</a>' in (out / "tiny.html").read_text()
+    with zipfile.ZipFile(out / "tiny.epub") as archive:
+        chapter = archive.read("OEBPS/text/A-1.xhtml").decode()
+    assert '<a class="ref" href="../text/A-1.xhtml#A.1.1">A 1.1</a>' in chapter and ">A 1.9<" not in chapter
+
+
+def test_citations_in_the_real_notes_are_links(built):
+    doc = html(built)
+    links = doc.xpath("//span[contains(@class, 'footnote')]//a[@class='ref'] | //section[@id='introduction']//a[@class='ref']")
+    assert len(links) >= 25 and all(re.fullmatch(LABEL, a.text) for a in links)
+    assert all(a.get("href") == "#" + a.text.replace(" ", ".") for a in links)
