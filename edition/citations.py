@@ -29,7 +29,6 @@ def link_citations(edition: Edition, report: Report) -> int:
     linked = 0
 
     def walk(element, file) -> None:
-        nonlocal linked
         if local(element) in NOT_SEARCHED:
             return
 

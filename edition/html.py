@@ -160,8 +160,11 @@ class Renderer:
         reading.tail = f" copy-text; {verb} {'ed.' if who.lower().startswith('the editors') else who}"
         return html
 
-    def note_call(self, note: Note, out: etree._Element, text: str, label: str | None = None) -> None:
-        """The call of a collected note (EPUB: a noteref that pops the note up); `label` names it for screen readers."""
+    def collect_note(self, note: Note, body: etree._Element, out: etree._Element, text: str,
+                     label: str | None = None) -> None:
+        """A note gathered for the end of the chapter (`body`, a div), and its call in `out` (EPUB:
+        a noteref that pops the note up); `label` names the call for screen readers."""
+        self.collected.append((note, body))
         call = etree.SubElement(out, "a", {"class": f"noteref note-{note.series}", "href": f"#{note.id}",
                                            "id": f"ref-{note.id}"})
         if self.options.epub:
@@ -406,10 +409,9 @@ def _choice(r: Renderer, element, out):
         span.set("id", element.get(XML_ID))
     entry = r.edition.apparatus.get(element) if r.edition else None
     if entry is not None and r.options.notes == "collect" and "apparatus" in r.options.series:
-        r.note_call(entry, out, APPARATUS_SIGN, label=f"emendation, {entry.mark}")
         holder = r.element("div")
         holder.append(r.apparatus_entry(entry))
-        r.collected.append((entry, holder))
+        r.collect_note(entry, holder, out, APPARATUS_SIGN, label=f"emendation, {entry.mark}")
 
 
 @handles("add")
@@ -564,7 +566,6 @@ def _note(r: Renderer, element, out):
             p.tag = "span"
             p.set("class", "fn-p")
         return
-    r.note_call(note, out, note.mark)
     holder = r.element("div")
     r.children(element, holder)
-    r.collected.append((note, holder))
+    r.collect_note(note, holder, out, note.mark)

@@ -17,8 +17,6 @@ from .diagnostics import Location
 from .settings import Settings
 from .tei import XML_ID, TeiFile
 
-NOTE_SERIES = ("source", "editorial")  # the TEI notes; the apparatus is a third series of Note
-
 
 @dataclasses.dataclass(eq=False)
 class Block:

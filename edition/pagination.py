@@ -8,7 +8,6 @@ words: the reading text, less what NOT_IN_FLOW names (margin numbers, notes, pag
 from __future__ import annotations
 
 from .model import Division
-from .writers import pdf
 
 # Classes whose text is not part of the reading text's flow (in print and in the EPUB alike);
 # "page" is the page number print adds to a reference.
@@ -64,13 +63,13 @@ def page_starts(document, anchors: set[str]) -> dict[int, tuple[str, int]]:
     return starts
 
 
-def page_labels(document, edition) -> list[str]:
-    """The printed number of every page: roman before the first part, arabic from it."""
-    first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")
+def page_labels(document, first_text: int) -> list[str]:
+    """The printed number of every page, as the PDF's page labels give it: roman before the page
+    with index `first_text` (the first part's title), arabic from it."""
     return [_roman(i + 1) if i < first_text else str(i - first_text + 1) for i in range(len(document.pages))]
 
 
-def page_list(document, edition) -> list[tuple[str, str, int]]:
+def page_list(document, edition, first_text: int) -> list[tuple[str, str, int]]:
     """Every page of the book, in order: (printed number, anchor id, words of the anchor before it).
 
     Anchors are the ids both outputs share: the front matter's sections, the introduction's
@@ -78,7 +77,7 @@ def page_list(document, edition) -> list[tuple[str, str, int]]:
     with no text of its own (a blank verso) points where the next page's text starts."""
     starts = page_starts(document, anchors(edition, {a for page in document.pages for a in page.anchors}))
     result, pending = [], []
-    for index, label in enumerate(page_labels(document, edition)):
+    for index, label in enumerate(page_labels(document, first_text)):
         if index in starts:
             result.extend((p, *starts[index]) for p in pending)
             pending = []

@@ -114,14 +114,14 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
             progress.note(f"weasyprint: {message}")
         if "html" in wanted:
             written.append(html_dir / f"{edition.settings.slug}.html")
+        first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")  # page 1: arabic from here
         if "pdf" in wanted:
             screen = out_dir / f"{edition.settings.slug}.pdf"
             press = out_dir / f"{edition.settings.slug}-press.pdf"
             with progress.stage("write the press and screen PDFs"):
-                first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")
                 pdf.save(document, screen, press, edition.settings, first_text)
             written += [screen, press]
-        page_list = pagination.page_list(document, edition) if "epub" in wanted else []
+        page_list = pagination.page_list(document, edition, first_text) if "epub" in wanted else []
     if "epub" in wanted:
         with progress.stage("write the EPUB"):
             written.append(epub.write(edition, out_dir, page_list))

@@ -205,7 +205,7 @@ def _place_page_markers(edition: Edition, documents: dict[str, etree._Element], 
             last = where[anchor]
             name, element = last
             for n in pending + [number]:  # stacked in page order at the same place
-                _insert_pagebreak(element, words if words >= 0 else -1, n, where)
+                _insert_pagebreak(element, words, n, where)
                 hrefs.append((n, f"{name.removeprefix('OEBPS/')}#page-{n}"))
         else:
             pending.append(number)
