@@ -11,10 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import events, importer, pipeline, stats
-from .settings import SIGLUM
+from . import pipeline
 from .diagnostics import Report, SourceErrors, display_path
-from .writers import FORMATS
+from .model import events, stats
+from .read import importer
+from .read.settings import SIGLUM
+from .write import FORMATS
 
 COMMANDS = ("build", "check", "import", "stats")
 

@@ -14,11 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import checks, citations, events, names, pagination
+from .check import sources as checks
 from .diagnostics import Report
-from .model import Edition
-from .reader import read_edition
-from .writers import FORMATS, epub, pdf, print_html
+from .model import citations, events, names
+from .model.records import Edition
+from .read.reader import read_edition
+from .write import FORMATS, epub, pagination, pdf, print_html
 
 
 class Progress:

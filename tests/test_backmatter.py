@@ -1,7 +1,7 @@
 """The back matter's helpers: page ranges, index order, date ranges."""
 
-from edition.backmatter import date_range, ranges, sort_key
-from edition.calendars import PartialDate
+from edition.render.backmatter import date_range, ranges, sort_key
+from edition.model.calendars import PartialDate
 
 D = PartialDate.parse
 

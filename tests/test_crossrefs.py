@@ -10,7 +10,7 @@ from lxml import etree
 from conftest import SOURCES, make_edition, tei_source
 from edition.cli import main
 from edition.diagnostics import Report
-from edition.reader import read_edition
+from edition.read.reader import read_edition
 
 LABEL = r"(A|M|T1|T2|K) (\d+\.\d+)"
 

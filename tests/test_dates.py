@@ -8,9 +8,9 @@ import pytest
 
 from conftest import SOURCES, make_edition, tei_source
 from edition.cli import main
-from edition.datewords import Reading, readings
+from edition.model.datewords import Reading, readings
 from edition.diagnostics import Report
-from edition.reader import read_edition
+from edition.read.reader import read_edition
 
 
 @pytest.mark.parametrize("words, expected", [

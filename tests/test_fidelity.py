@@ -7,10 +7,10 @@ import re
 import pytest
 
 from conftest import SOURCES, make_edition, tei_source
-from edition import fidelity
+from edition.check import fidelity
 from edition.cli import main
 from edition.diagnostics import Report
-from edition.reader import read_edition
+from edition.read.reader import read_edition
 
 EDITION = read_edition(SOURCES, Report())
 

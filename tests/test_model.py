@@ -6,9 +6,9 @@ from lxml import etree
 
 from conftest import SOURCES
 from edition.diagnostics import Report
-from edition.html import HANDLERS, Options, Renderer
-from edition.reader import read_edition
-from edition.tei import SCHEMA, TEI_NS
+from edition.render.html import HANDLERS, Options, Renderer
+from edition.read.reader import read_edition
+from edition.read.tei import SCHEMA, TEI_NS
 
 HEADER_ONLY = {"TEI", "teiHeader", "fileDesc", "titleStmt", "standOff", "text", "front", "back"}
 

@@ -7,7 +7,7 @@ import re
 from lxml import etree
 
 from conftest import SOURCES
-from edition.tei import NS
+from edition.read.tei import NS
 
 
 def folio(text: str) -> str | None:

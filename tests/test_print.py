@@ -5,7 +5,7 @@ from __future__ import annotations
 import pikepdf
 import pytest
 
-from edition.settings import Page
+from edition.read.settings import Page
 
 INCH = 72
 

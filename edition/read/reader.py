@@ -14,11 +14,21 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..diagnostics import Report
+from ..model.calendars import PartialDate
+from ..model.records import (
+    Block,
+    DateMention,
+    Division,
+    Edition,
+    Entity,
+    Note,
+    Pointer,
+    Source,
+    Target,
+)
 from . import settings as settings_mod
 from . import tei
-from .calendars import PartialDate
-from .diagnostics import Report
-from .model import Block, DateMention, Division, Edition, Entity, Note, Pointer, Source, Target
 from .tei import XML_ID, XML_LANG, TeiFile, local
 
 # Paragraph-level elements that receive a paragraph number when they stand in a division.

@@ -17,11 +17,11 @@ from pathlib import Path
 from lxml import etree
 from markupsafe import Markup, escape
 
-from .. import backmatter, cover, templating
-from ..html import OPS_TYPE, Options, Renderer
-from ..model import Division, Edition, Note, Source
+from ..model.records import Division, Edition, Note, Source
+from ..render import backmatter, cover, templating
+from ..render.html import OPS_TYPE, Options, Renderer
 from . import replace_atomically
-from ..pagination import NOT_IN_FLOW, anchors
+from .pagination import NOT_IN_FLOW, anchors
 from .pdf import document_id, source_date_epoch
 
 TEXT_DIR = "text"

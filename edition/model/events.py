@@ -11,9 +11,9 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 
+from ..read.tei import local
 from .calendars import PartialDate
-from .model import Block, DateMention, Edition, Entity, Target
-from .tei import local
+from .records import Block, DateMention, Edition, Entity, Target
 
 
 @dataclasses.dataclass(eq=False)
@@ -166,7 +166,10 @@ def collect(edition: Edition) -> None:
 
 def reconciliation(edition: Edition) -> str:
     """The report `build.py check` prints: each event with every source's dating side by side."""
-    from .backmatter import date_range, events_in_order  # the same date forms as the chronology
+    from ..render.backmatter import (  # the same date forms as the chronology
+        date_range,
+        events_in_order,
+    )
 
     noted = discrepancy_notes(edition)
     off = {id(date) for _, date in disagreements(edition, edition.tellings)}

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from . import calendars
-from .model import Block, Division, Edition, Note, Source
-from .tei import XML_ID, XML_LANG, local
+from ..model import calendars
+from ..model.records import Block, Division, Edition, Note, Source
+from ..read.tei import XML_ID, XML_LANG, local
 
 OPS_NS = "http://www.idpf.org/2007/ops"
 TEI_CHOICE = "{http://www.tei-c.org/ns/1.0}choice"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..diagnostics import Location
+from ..read.settings import Settings
+from ..read.tei import XML_ID, TeiFile
 from .calendars import PartialDate
-from .diagnostics import Location
-from .settings import Settings
-from .tei import XML_ID, TeiFile
 
 
 @dataclasses.dataclass(eq=False)

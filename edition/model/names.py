@@ -15,10 +15,10 @@ from collections import defaultdict
 
 from lxml import etree
 
-from .diagnostics import Report
-from .model import Edition, Entity, Mention
-from .reader import plain_text
-from .tei import local, substitute, tei
+from ..diagnostics import Report
+from ..read.reader import plain_text
+from ..read.tei import local, substitute, tei
+from .records import Edition, Entity, Mention
 
 NAME_ELEMENTS = {"persName", "placeName", "orgName", "name", "rs"}
 # Where names are not looked for: what the reader does not see, dates, titles of works, pointers.

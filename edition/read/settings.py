@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Location, Report, display_path
+from ..diagnostics import Location, Report, display_path
 
 SETTINGS_FILE = "edition.yaml"
 DATE_DISPLAYS = ("source-with-other", "gregorian", "source")

@@ -7,7 +7,7 @@ words: the reading text, less what NOT_IN_FLOW names (margin numbers, notes, pag
 
 from __future__ import annotations
 
-from .model import Division
+from ..model.records import Division
 
 # Classes whose text is not part of the reading text's flow (in print and in the EPUB alike);
 # "page" is the page number print adds to a reference.

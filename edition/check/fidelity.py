@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .tei import TEI_NS, local
+from ..read.tei import TEI_NS, local
 
 WORD = re.compile(r"\d+|[^\W\d_]+")  # digits and letters apart: "Smirnov93" is a word and a note call
 EDITORIAL = {"corr", "reg", "expan", "supplied"}

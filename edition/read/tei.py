@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .diagnostics import Location, Report, display_path
+from ..diagnostics import Location, Report, display_path
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

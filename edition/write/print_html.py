@@ -15,9 +15,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .. import backmatter, fonts, templating
-from ..html import Options, Renderer
-from ..model import Division, Edition, Source
+from ..model.records import Division, Edition, Source
+from ..render import backmatter, fonts, templating
+from ..render.html import Options, Renderer
 from . import replace_atomically
 
 ASSETS = "assets"

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 import yaml
 
-from .diagnostics import Location, Report, display_path
+from ..diagnostics import Location, Report, display_path
 from .settings import SETTINGS_FILE
 
 DEBRIS = re.compile(

@@ -14,7 +14,7 @@ import os
 import uuid
 from pathlib import Path
 
-from ..settings import Settings
+from ..read.settings import Settings
 from . import replace_atomically
 
 # WeasyPrint's notice that it subsets fonts with fontTools (Debian's libharfbuzz-subset is optional).

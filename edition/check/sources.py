@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import calendars, datewords, events, fidelity
-from .diagnostics import Report, display_path
-from .model import Division, Edition
-from .tei import XML_ID
+from ..diagnostics import Report, display_path
+from ..model import calendars, datewords, events
+from ..model.records import Division, Edition
+from ..read.tei import XML_ID
+from . import fidelity
 
 EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 

@@ -12,9 +12,9 @@ import re
 
 from lxml import etree
 
-from .diagnostics import Report
-from .model import Edition
-from .tei import TEI_NS, local, substitute, tei
+from ..diagnostics import Report
+from ..read.tei import TEI_NS, local, substitute, tei
+from .records import Edition
 
 NOT_SEARCHED = {"ref", "ptr", "bibl", "title", "quote"}  # already links, or words of others
 

@@ -10,8 +10,8 @@ import textwrap
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..read.settings import Settings
 from .fonts import book_fonts
-from .settings import Settings
 
 WIDTH, HEIGHT = 1600, 2400
 INK, PAPER, RULE = (28, 28, 28), (246, 241, 230), (120, 30, 30)

@@ -5,10 +5,10 @@ In: an `Edition`.  Out: rows of counts, printed as a table by the command line.
 
 from __future__ import annotations
 
-from .fidelity import words
-from .model import Edition
-from .reader import plain_text
-from .tei import NS
+from ..check.fidelity import words
+from ..read.reader import plain_text
+from ..read.tei import NS
+from .records import Edition
 
 COLUMNS = ("source", "words", "paragraphs", "source notes", "editorial notes", "missing notes",
            "emendations", "page breaks", "dates", "names")

@@ -13,9 +13,9 @@ import re
 import unicodedata
 from collections import defaultdict
 
-from . import calendars
-from .model import Edition, Entity
-from .tei import XML_ID
+from ..model import calendars
+from ..model.records import Edition, Entity
+from ..read.tei import XML_ID
 
 ARTICLES = re.compile(r"^(the|a|an)\s+", re.I)
 
