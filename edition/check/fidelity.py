@@ -3,13 +3,16 @@
 In: the root of a TEI file and the text of its copy-text.  Out: a `Comparison`: where the two
 first differ (if they do) and what the encoding set aside (web debris, leaked running heads,
 source notes moved to their calls).  Both sides are reduced to words: runs of letters and digits.
+Punctuation is never compared: the reading text's quotation marks, dashes and ellipses are set
+typographically when it is rendered (render/typography.py, a declared silent normalisation), and
+the words this proves are the words printed.
 
 The TEI's reading stream for this purpose keeps the copy-text's readings (`sic`, `orig`, `abbr`),
 the numbers of note calls, and the recorded debris (`gap/desc`, `fw`); it leaves out what the
 editors added (`corr`, `reg`, `expan`, `supplied`, editorial notes).  A source note's words are
 matched separately: the copy-text may print them anywhere after the call (at the foot of a page).
 
-Run as `python -m edition.fidelity TEI COPYTEXT` to compare one file by hand.
+Run as `python -m edition.check.fidelity TEI COPYTEXT` to compare one file by hand.
 """
 
 from __future__ import annotations
@@ -134,7 +137,7 @@ def compare(root: etree._Element, copytext: str) -> Comparison:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
-        print("usage: python -m edition.fidelity TEI COPYTEXT", file=sys.stderr)
+        print("usage: python -m edition.check.fidelity TEI COPYTEXT", file=sys.stderr)
         return 2
     root = etree.parse(argv[0], etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
     result = compare(root, Path(argv[1]).read_text(encoding="utf-8"))
@@ -144,7 +147,8 @@ def main(argv: list[str]) -> int:
         line = result.element.sourceline if result.element is not None else 0
         print(f"{argv[0]}:{line}: {result.difference}")
         return 1
-    print(f"{argv[0]}: all {result.words} words of the copy-text, in order")
+    print(f"{argv[0]}: all {result.words} words of the copy-text, in order "
+          "(words only: quotation marks, dashes and ellipses, which the outputs normalise, are not compared)")
     return 0
 
 
