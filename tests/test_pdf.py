@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from conftest import SOURCES
 from lxml import etree
 
-from conftest import SOURCES
 from edition.read.tei import NS
 
 
@@ -33,7 +33,7 @@ def contents_entries(built) -> list[tuple[str, str]]:
     html = etree.parse(str(built.html), etree.HTMLParser())
     targets = [a.get("href").lstrip("#") for a in html.xpath("//ul[@class='toc']//a")]
     start = next(i for i, t in enumerate(built.pages) if t.strip().startswith("Contents"))
-    end = next(i for i, t in enumerate(built.pages) if "Sigla" in t[:40])
+    end = built.page_of("sigla")
     text = "\n".join(built.pages[start:end])
     numbers = re.findall(r"\.\s*(\d+|[ivxlc]+)\s*$", text, re.M)
     assert len(numbers) == len(targets), (numbers, targets)

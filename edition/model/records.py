@@ -115,6 +115,7 @@ class Source:
     file: TeiFile
     title: str
     author: str
+    title_element: etree._Element | None  # the titleStmt's title, with its markup and @level or @type
     print_bibl: etree._Element | None  # the print source: <bibl type="print">
     transcription: etree._Element | None  # the transcription the copy-text was taken from
     front: etree._Element | None
@@ -122,6 +123,11 @@ class Source:
     copytext: Path | None = None
     chapters: list[Division] = dataclasses.field(default_factory=list)
     local_ids: dict[str, etree._Element] = dataclasses.field(default_factory=dict)  # header ids
+
+    @property
+    def caption(self) -> str:
+        """The part's name in plain text, for bookmarks and the EPUB's navigation: 'T1 Leon Trotsky, The Year 1917'."""
+        return f"{self.siglum} {self.author}, {self.title}"
 
     def blocks(self):
         for chapter in self.chapters:

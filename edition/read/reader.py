@@ -147,11 +147,13 @@ def _first(element: etree._Element, path: str) -> etree._Element | None:
 def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, report: Report) -> Source:
     root = file.root
     header = _first(root, "tei:teiHeader")
+    title = _first(header, "tei:fileDesc/tei:titleStmt/tei:title")
     source = Source(
         siglum=siglum,
         file=file,
-        title=plain_text(_first(header, "tei:fileDesc/tei:titleStmt/tei:title")),
+        title=plain_text(title),
         author=plain_text(_first(header, "tei:fileDesc/tei:titleStmt/tei:author")),
+        title_element=title,
         print_bibl=_first(header, "tei:fileDesc/tei:sourceDesc/tei:bibl[@type='print']"),
         transcription=_first(header, "tei:fileDesc/tei:sourceDesc/tei:bibl[@type='transcription']"),
         front=_first(root, "tei:text/tei:front"),

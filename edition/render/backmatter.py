@@ -14,10 +14,12 @@ import unicodedata
 from collections import defaultdict
 
 from ..model import calendars
-from ..model.records import Edition, Entity
+from ..model.records import Block, Edition, Entity
 from ..read.tei import XML_ID
 
 ARTICLES = re.compile(r"^(the|a|an)\s+", re.I)
+CHRONOLOGY_ACCOUNTS = 2  # an event is in the chronology when at least this many accounts date it
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five")  # for the chronology's headnote
 
 
 @dataclasses.dataclass
@@ -27,6 +29,7 @@ class Ref:
     label: str
     target: str
     words: str = ""  # for the chronology: the source's wording of the date
+    last: str = ""  # for the concordance: the id of the last paragraph of a range ('7.120–123')
 
 
 @dataclasses.dataclass
@@ -41,7 +44,7 @@ class ChronologyRow:
 class ConcordanceRow:
     event: Entity
     date: str
-    cells: list[list[Ref]]  # one list per source, in the edition's order
+    cells: list[list[Ref]]  # one list per source, in the edition's order; labels without siglum
 
 
 @dataclasses.dataclass
@@ -103,23 +106,52 @@ def events_in_order(edition: Edition) -> list[Entity]:
 
 
 def chronology(edition: Edition) -> list[ChronologyRow]:
+    """The events that CHRONOLOGY_ACCOUNTS accounts or more date, each with every dating."""
     rows = []
     for event in events_in_order(edition):
-        refs = [Ref(t.block.label, t.date.element.get(XML_ID) or t.block.id, t.date.text)
-                for t in edition.tellings[event.id] if t.date is not None]
-        refs = [r for r in refs if r.target]
+        dated = [(t.block.chapter.source, Ref(t.block.label, t.date.element.get(XML_ID) or t.block.id, t.date.text))
+                 for t in edition.tellings[event.id] if t.date is not None]
+        dated = [(source, ref) for source, ref in dated if ref.target]
+        if len({source.siglum for source, _ in dated}) < CHRONOLOGY_ACCOUNTS:
+            continue
         julian = date_range(event.julian, event.until_julian) if event.julian else "—"
-        rows.append(ChronologyRow(event, julian, date_range(event.when, event.until), refs))
+        rows.append(ChronologyRow(event, julian, date_range(event.when, event.until), [ref for _, ref in dated]))
     return rows
+
+
+def paragraph_ranges(blocks: list[Block]) -> list[Ref]:
+    """Paragraphs in text order -> one Ref per run of consecutive paragraphs of a chapter:
+    7.120, 7.121, 7.122, 7.123, 7.130 -> '7.120–123' (from T1.7.120 to T1.7.123), '7.130'."""
+    runs: list[list[Block]] = []
+    for block in blocks:
+        if runs and _next_block(runs[-1][-1]) is block:
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+    refs = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        if first is last:
+            refs.append(Ref(first.number, first.id))
+            continue
+        chapter, _, k = last.number.rpartition(".")
+        same = first.number.startswith(chapter + ".")
+        refs.append(Ref(f"{first.number}–{k if same else last.number}", first.id, last=last.id))
+    return refs
+
+
+def _next_block(block: Block) -> Block | None:
+    """The paragraph after a block in its chapter, if any."""
+    blocks = list(block.chapter.blocks())
+    k = blocks.index(block)
+    return blocks[k + 1] if k + 1 < len(blocks) else None
 
 
 def concordance(edition: Edition) -> list[ConcordanceRow]:
     rows = []
     for event in events_in_order(edition):
-        cells = []
-        for source in edition.sources:
-            cells.append([Ref(t.block.label, t.block.id)
-                          for t in edition.tellings[event.id] if t.block.chapter.source is source])
+        cells = [paragraph_ranges([t.block for t in edition.tellings[event.id] if t.block.chapter.source is source])
+                 for source in edition.sources]
         rows.append(ConcordanceRow(event, date_range(event.when, event.until), cells))
     return rows
 
@@ -164,6 +196,7 @@ def appendices(edition: Edition, pages: dict[str, int]) -> dict:
     """All the appendices' rows, for both writers (the EPUB passes no pages)."""
     return {
         "chronology": chronology(edition),
+        "chronology_accounts": NUMBER_WORDS[CHRONOLOGY_ACCOUNTS],
         "concordance": concordance(edition),
         "persons": index(edition, "person", pages),
         "places": index(edition, "place", pages),

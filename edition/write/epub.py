@@ -141,9 +141,10 @@ def _source_pages(source: Source, renderer: Renderer, pages: list[Page]) -> NavE
     """The part title of a source and one file per chapter, each with its notes; its contents entry."""
     pages.append(Page(part_file(source), f"part-{source.siglum}", f"{source.siglum}: {source.author}, {source.title}",
                       Markup(templating.render("epub/part.xhtml.jinja", source=source, front=_front(renderer, source),
+                                               title=templating.fragment(renderer.source_title(source), xhtml=True),
                                                bibl=templating.fragment(renderer.source_description(source, False), xhtml=True))),
                       body_type="bodymatter", language=source.language))
-    entry = NavEntry(f"{source.siglum} {source.author}, {source.title}", part_file(source))
+    entry = NavEntry(source.caption, part_file(source))
     for division in source.chapters:
         renderer.collected = []
         section = renderer.division(division)
@@ -179,7 +180,7 @@ def _back_pages(edition: Edition, href, pages: list[Page]) -> list[NavEntry]:
             continue
         file = f"{TEXT_DIR}/{kind}.xhtml"
         body = templating.render("epub/back.xhtml.jinja", kind=kind, title=title, rows=back[kind],
-                                 sigla=back["sigla"], href=href)
+                                 sigla=back["sigla"], accounts=back["chronology_accounts"], href=href)
         pages.append(Page(file, kind, title, Markup(body), body_type="backmatter", language=edition.settings.language))
         toc.append(NavEntry(title, file))
     return toc
