@@ -19,7 +19,7 @@ class Location:
     col: int = 0
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
+        return f"{self.path}:{self.line}:{self.col}" if self.line else self.path  # a whole file: no line
 
 
 @dataclasses.dataclass(frozen=True)
