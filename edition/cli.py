@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from . import pipeline
+from .check import layout
 from .diagnostics import Report, SourceErrors, display_path
 from .model import events, stats
 from .read import importer
@@ -51,6 +52,10 @@ def parser() -> argparse.ArgumentParser:
                        help="where to write the outputs (default: build/)")
     build.add_argument("--format", dest="formats", action="append", choices=FORMATS,
                        help="write only this format; repeat for several (default: all)")
+    build.add_argument("--layout-report", action="store_true",
+                       help="list every page make-up problem of the printed book (short and stretched lines, "
+                            "short pages, notes away from their calls, ...); without it the build prints "
+                            "their count on one line")
     check = commands.add_parser("check", help="check the sources without rendering",
                                 description="Read and check the sources; list every problem.")
     _common(check)
@@ -67,7 +72,8 @@ def parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="counts per source", description="Print counts per source.")
     _common(stats)
     # Options given without a command belong to `build`; show them in the main help too.
-    main.epilog = "build options (python build.py build --help): --sources DIR, --out DIR, --format pdf|epub|html, --quiet"
+    main.epilog = ("build options (python build.py build --help): --sources DIR, --out DIR, "
+                   "--format pdf|epub|html, --layout-report, --quiet")
     return main
 
 
@@ -99,15 +105,15 @@ def main(argv: list[str] | None = None) -> int:
         else:
             written = pipeline.build(args.sources, args.out, args.formats or list(FORMATS), report, progress)
     except SourceErrors:
-        _print(report)
+        _print(report, layout_report=True)
         errors = len(report.errors)
         print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written.", file=sys.stderr)
         return 1
     except OSError as exc:
-        _print(report)
+        _print(report, layout_report=True)
         print(f"{display_path(exc.filename or '')}: error: {exc.strerror}", file=sys.stderr)
         return 1
-    _print(report)
+    _print(report, layout_report=getattr(args, "layout_report", False))
     if not args.quiet:
         for path in written:
             print(f"  wrote {display_path(path)}", file=sys.stderr)
@@ -115,6 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _print(report: Report) -> None:
-    for diagnostic in report.sorted():
-        print(diagnostic, file=sys.stderr)
+def _print(report: Report, layout_report: bool) -> None:
+    """Every diagnostic; the page make-up findings only with --layout-report, else their count."""
+    found = report.sorted()
+    layout_codes = [d.code for d in found if d.code in layout.CODES]
+    for diagnostic in found:
+        if layout_report or diagnostic.code not in layout.CODES:
+            print(diagnostic, file=sys.stderr)
+    if layout_codes and not layout_report:
+        print(f"{layout.summary(layout_codes)} (build.py --layout-report lists them)", file=sys.stderr)

@@ -14,12 +14,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from .check import layout
 from .check import sources as checks
-from .diagnostics import Report
+from .check.locate import Locator
+from .diagnostics import Location, Report, display_path
 from .model import citations, events, names
 from .model.records import Edition
 from .read.reader import read_edition
-from .write import FORMATS, epub, pagination, pdf, print_html
+from .read.settings import points
+from .write import FORMATS, epub, makeup, pagination, pdf, replace_atomically
 
 
 class Progress:
@@ -64,42 +67,7 @@ def check(root: Path, report: Report, progress: Progress) -> Edition:
     return edition
 
 
-MAX_LAYOUTS = 4
-PAGES_CACHE = ".pages.json"  # in the output directory: the page of every cited anchor in the last layout
-
-
-def _lay_out(edition: Edition, html_dir: Path, cache: Path, progress: Progress):
-    """Write the print HTML and lay it out until the page numbers it prints are those it lands on.
-
-    The indices, parallels and appendices print page numbers taken from the previous layout, as
-    LaTeX reruns for its references; the book is stable once a layout confirms them (usually the
-    second).  Returns the final WeasyPrint document and its warnings."""
-    first_anchor = f"part-{edition.sources[0].siglum}"
-    cited = set(edition.targets) | {m.id for m in edition.mentions}
-    pages = _read_cache(cache)  # the last build's pages: usually right, so one layout confirms them
-    for attempt in range(1, MAX_LAYOUTS + 1):
-        with progress.stage(f"write print HTML{' (pass %d)' % attempt if attempt > 1 else ''}"):
-            html_path = print_html.write(edition, html_dir, pages)
-        with progress.stage(f"lay out the book (pass {attempt})"):
-            document, warnings = pdf.layout(html_path, edition.settings)
-        found = pdf.anchor_pages(document, first_anchor)
-        if not (edition.mentions or edition.parallels):
-            break  # nothing prints a page number that a layout must confirm
-        if pages is not None and all(found.get(key) == pages.get(key) for key in cited):
-            break
-        pages = found
-    else:
-        progress.note(f"page numbers still moving after {MAX_LAYOUTS} layouts; the last one is used")
-    cache.write_text(json.dumps({k: v for k, v in sorted(found.items()) if k in cited}), encoding="utf-8")
-    return document, warnings
-
-
-def _read_cache(path: Path) -> dict[str, int] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+LAYOUT_REPORT = ".layout.json"  # in the output directory: the page make-up findings of the last build
 
 
 def build(root: Path, out_dir: Path, formats: list[str], report: Report, progress: Progress) -> list[Path]:
@@ -110,18 +78,31 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
     wanted = [f for f in FORMATS if f in formats]
     with contextlib.ExitStack() as stack:  # every output needs the layout: the EPUB's page list is the print's
         html_dir = out_dir if "html" in wanted else Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        document, warnings = _lay_out(edition, html_dir, out_dir / PAGES_CACHE, progress)
+        limits = layout.Limits.of(edition.settings.printing)
+        document, warnings, measured = makeup.lay_out(edition, html_dir, out_dir, progress, limits)
         for message in warnings:
             progress.note(f"weasyprint: {message}")
         if "html" in wanted:
             written.append(html_dir / f"{edition.settings.slug}.html")
         first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")  # page 1: arabic from here
+        with progress.stage("check the page make-up"):
+            found = layout.run(measured, Locator(edition), report, limits)
+            replace_atomically(out_dir / LAYOUT_REPORT, lambda tmp: tmp.write_text(
+                json.dumps(found, indent=1, ensure_ascii=False), encoding="utf-8"))
         if "pdf" in wanted:
             screen = out_dir / f"{edition.settings.slug}.pdf"
             press = out_dir / f"{edition.settings.slug}-press.pdf"
             with progress.stage("write the press and screen PDFs"):
                 pdf.save(document, screen, press, edition.settings, first_text)
             written += [screen, press]
+            with progress.stage("preflight the press PDF"):
+                from .check import (
+                    preflight,  # imported here: `build.py check` never pays for pikepdf
+                )
+
+                findings = preflight.check(press, press=True, bleed=points(edition.settings.page.bleed))
+            for code, message in preflight.summary(findings):
+                report.warning(Location(display_path(press)), code, message)
         page_list = pagination.page_list(document, edition, first_text) if "epub" in wanted else []
     if "epub" in wanted:
         with progress.stage("write the EPUB"):

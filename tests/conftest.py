@@ -60,6 +60,14 @@ def build(sources: Path, out: Path, *extra: str) -> int:
     return main(["--sources", str(sources), "--out", str(out), "--quiet", *extra])
 
 
+def pytest_collection_modifyitems(items):
+    """Every test of the real edition is slow (it needs the session's build): `-m 'not slow'`
+    runs the others, in seconds."""
+    for item in items:
+        if "built" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Built:
     out = tmp_path_factory.mktemp("edition")

@@ -2,7 +2,12 @@
 
 import pytest
 
-from edition.model.calendars import PartialDate, gregorian_to_julian, julian_to_gregorian, russian_style
+from edition.model.calendars import (
+    PartialDate,
+    gregorian_to_julian,
+    julian_to_gregorian,
+    russian_style,
+)
 
 D = PartialDate.parse
 

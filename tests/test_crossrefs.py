@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import zipfile
 
+from conftest import SOURCES, make_edition, tei_source
 from lxml import etree
 
-from conftest import SOURCES, make_edition, tei_source
 from edition.cli import main
 from edition.diagnostics import Report
 from edition.read.reader import read_edition

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import SOURCES, make_edition, tei_source
+
 from edition.cli import main
-from edition.model.datewords import Reading, readings
 from edition.diagnostics import Report
+from edition.model.datewords import Reading, readings
 from edition.read.reader import read_edition
 
 

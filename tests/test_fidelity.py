@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import SOURCES, make_edition, tei_source
+
 from edition.check import fidelity
 from edition.cli import main
 from edition.diagnostics import Report

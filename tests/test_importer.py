@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 import yaml
-
 from conftest import SOURCES, build, make_edition, tei_source
+
 from edition.cli import main
 
 SAMPLE = """A Sixth Account

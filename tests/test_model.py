@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from conftest import SOURCES
 from lxml import etree
 
-from conftest import SOURCES
 from edition.diagnostics import Report
-from edition.render.html import HANDLERS, Options, Renderer
 from edition.read.reader import read_edition
 from edition.read.tei import SCHEMA, TEI_NS
+from edition.render.html import HANDLERS, Options, Renderer
 
 HEADER_ONLY = {"TEI", "teiHeader", "fileDesc", "titleStmt", "standOff", "text", "front", "back"}
 

@@ -7,22 +7,24 @@ from conftest import SOURCES, build
 
 def test_second_build_is_byte_identical(built, tmp_path):
     """The session's build started from scratch; this one from its page cache (as an editor's
-    rebuild does): both must reach the same book, byte for byte."""
+    rebuild does) but makes its typesetter's corrections anew: both must reach the same book,
+    byte for byte."""
     shutil.copyfile(built.out / ".pages.json", tmp_path / ".pages.json")
     assert build(SOURCES, tmp_path) == 0
     for name in (built.pdf.name, built.epub.name, built.html.name):
         assert (tmp_path / name).read_bytes() == (built.out / name).read_bytes(), name
 
 
-def test_print_html_renders_the_same_with_plain_weasyprint(built, tmp_path):
-    """The HTML written beside the PDF is exactly what was laid out: plain WeasyPrint agrees."""
+def test_print_html_renders_the_same_with_weasyprint_and_the_adjustments(built, tmp_path):
+    """The HTML written beside the PDF is exactly what was laid out: WeasyPrint with the adjustments
+    of docs/weasyprint.md (`python -m edition.write.layout_fixes`) agrees."""
     import subprocess
     import sys
 
     from pypdf import PdfReader
 
     out = tmp_path / "plain.pdf"
-    subprocess.run([sys.executable, "-m", "weasyprint", str(built.html), str(out)], check=True,
+    subprocess.run([sys.executable, "-m", "edition.write.layout_fixes", str(built.html), str(out)], check=True,
                    capture_output=True)
     plain = [page.extract_text() for page in PdfReader(out).pages]
     assert plain == built.pages

@@ -6,9 +6,8 @@ import shutil
 import zipfile
 
 import yaml
-from pypdf import PdfReader
-
 from conftest import SOURCES, build, tei_source
+from pypdf import PdfReader
 
 
 def test_added_source_appears_in_pdf_and_epub(built, tmp_path):

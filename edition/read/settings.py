@@ -15,12 +15,15 @@ from pathlib import Path
 import yaml
 
 from ..diagnostics import Location, Report, display_path
+from . import icc
 
 SETTINGS_FILE = "edition.yaml"
 DATE_DISPLAYS = ("source-with-other", "gregorian", "source")
+TYPOGRAPHY = ("normalised", "diplomatic")  # quotes, dashes, ellipses: set as a book sets them, or as encoded
 LENGTH = re.compile(r"^\d+(\.\d+)?(in|mm|cm|pt)$")
 SIGLUM = re.compile(r"^[A-Z][A-Za-z0-9]{0,5}$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+POINTS = {"in": 72, "mm": 72 / 25.4, "cm": 72 / 2.54, "pt": 1}
 
 
 @dataclasses.dataclass
@@ -42,6 +45,11 @@ class Page:
     margin_outer: str = "0.9in"
 
 
+def points(length: str) -> float:
+    """A length of edition.yaml ('0.125in', '3mm') in PDF points."""
+    return float(length[:-2]) * POINTS[length[-2:]]
+
+
 SERIES = ("source", "editorial", "apparatus", "parallels")
 PRESS_VARIANTS = ("pdf/x-1a", "pdf/x-3", "pdf/x-4")
 
@@ -51,8 +59,18 @@ class Print:
     """The press PDF and the notes at the foot of the page."""
 
     press_variant: str = "pdf/x-4"
-    output_profile: Path | None = None  # the printer's ICC profile; default: WeasyPrint's sRGB
+    output_profile: Path | None = None  # the printer's ICC profile (prtr, CMYK or grey); default: FOGRA39
     series: tuple[str, ...] = SERIES  # which series of notes appear, in print and EPUB
+    # Page make-up: what the layout report tolerates and the layout is held to (docs/diagnostics.md).
+    stretch_factor: float = 2.0  # word spaces up to this multiple of the book's median
+    short_page_lines: float = 2.0  # a page may end this many lines early in mid-chapter
+    hyphen_ladder: int = 2  # hyphenated line ends in a row, at most
+    hyphen_fragment: int = 3  # letters at least on each side of a hyphenation
+
+
+# The page make-up limits of `print:` (key -> field, type, smallest value).
+MAKEUP_LIMITS = {"stretch-factor": ("stretch_factor", float, 1.0), "short-page-lines": ("short_page_lines", float, 0.0),
+                 "hyphen-ladder": ("hyphen_ladder", int, 1), "hyphen-fragment": ("hyphen_fragment", int, 1)}
 
 
 @dataclasses.dataclass
@@ -72,6 +90,7 @@ class Settings:
     page: Page = dataclasses.field(default_factory=Page)
     printing: Print = dataclasses.field(default_factory=Print)
     date_display: str = "source-with-other"
+    typography: str = "normalised"  # render/typography.py
 
     @property
     def path(self) -> Path:
@@ -143,7 +162,7 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
         return value.strip()
 
     known = {"title", "subtitle", "slug", "editors", "publisher", "language", "date", "rights",
-             "sources", "registers", "introduction", "page", "dates", "print"}
+             "sources", "registers", "introduction", "page", "dates", "print", "typography"}
     for key in data:
         if key not in known:
             report.warning(at(data, key), "settings-unknown", f"unknown setting '{key}' (ignored)")
@@ -192,6 +211,13 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
     elif not isinstance(dates, dict):
         report.error(at(data, "dates"), "settings-type", "'dates' must be a mapping")
 
+    typography = data.get("typography", settings.typography)
+    if typography not in TYPOGRAPHY:
+        report.error(at(data, "typography"), "settings-typography",
+                     f"'typography' must be one of {', '.join(TYPOGRAPHY)}")
+    else:
+        settings.typography = typography
+
     sources = data.get("sources")
     if not isinstance(sources, list) or not sources:
         report.error(at(data, "sources" if "sources" in data else None), "settings-sources",
@@ -227,8 +253,16 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
         report.error(at(data, "print"), "settings-type", "'print' must be a mapping")
     else:
         for key in printing:
-            if key not in ("press-variant", "output-profile", "series"):
+            if key not in ("press-variant", "output-profile", "series", *MAKEUP_LIMITS):
                 report.error(at(printing, key), "settings-unknown", f"unknown print setting '{key}'")
+        for key, (field, kind, least) in MAKEUP_LIMITS.items():
+            value = printing.get(key, getattr(settings.printing, field))
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < least or (
+                    kind is int and value != int(value)):
+                report.error(at(printing, key), "settings-print",
+                             f"'{key}' must be {'a whole number' if kind is int else 'a number'} of at least {least:g}")
+            else:
+                setattr(settings.printing, field, kind(value))
         variant = printing.get("press-variant", settings.printing.press_variant)
         if variant not in PRESS_VARIANTS:
             report.error(at(printing, "press-variant"), "settings-print",
@@ -239,6 +273,11 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
         if profile is not None:
             if not isinstance(profile, str) or not (root / profile).is_file():
                 report.error(at(printing, "output-profile"), "source-missing", f"ICC profile not found: {profile}")
+            elif not (found := icc.read((root / profile).read_bytes())) or not found.for_print:
+                what = f"a {found.device_class} profile in {found.space}" if found else "not an ICC profile"
+                report.error(at(printing, "output-profile"), "settings-profile",
+                             f"'output-profile' must be a printer's ICC profile (class prtr) in CMYK or GRAY; "
+                             f"{profile} is {what}")
             else:
                 settings.printing.output_profile = root / profile
         series = printing.get("series", list(SERIES))

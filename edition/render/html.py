@@ -17,9 +17,12 @@ from lxml import etree
 from ..model import calendars
 from ..model.records import Block, Division, Edition, Note, Source
 from ..read.tei import XML_ID, XML_LANG, local
+from . import flow_words
+from .typography import Typography
 
 OPS_NS = "http://www.idpf.org/2007/ops"
 TEI_CHOICE = "{http://www.tei-c.org/ns/1.0}choice"
+SOURCE_PAGE = "pb-"  # prefix of the print's ids of the print source's page breaks
 APPARATUS_SIGN = "°"  # marks an emended word where notes are collected (the EPUB), as in many printed editions
 OPS_TYPE = f"{{{OPS_NS}}}type"
 
@@ -44,6 +47,10 @@ class Options:
     epub: bool = False  # add epub:type and ARIA roles for reading systems
     series: tuple[str, ...] = ("source", "editorial", "apparatus", "parallels")  # which notes appear
     page: Callable[[str], str] | None = None  # print: the page an id is on (from the first layout)
+    side: Callable[[str], str] | None = None  # print: "recto" or "verso", the side of the page an id is on
+    spacing: Callable[[str], str] | None = None  # print: a paragraph's corrected word spacing (a class)
+    split: Callable[[str], int | None] | None = None  # print: words of a note that stay with its call
+    continued: Callable[[str], list[tuple[int, str]]] | None = None  # print: (word, note id) going on in a block
 
 
 class Renderer:
@@ -53,6 +60,8 @@ class Renderer:
         self.edition = edition
         self.options = options
         self.collected: list[tuple[Note, etree._Element]] = []  # notes gathered in "collect" mode
+        self.rests: dict[str, etree._Element] = {}  # print: the rest of each split note, until it goes on
+        self.typography = Typography(edition.settings if edition else None)  # quotes, dashes, ellipses
 
     # --- entry points used by the writers -------------------------------------------------------
     def division(self, division: Division, subdivisions: bool = True) -> etree._Element:
@@ -114,19 +123,42 @@ class Renderer:
             wrapper = self.element("div")
             wrapper.append(html)
             html = wrapper
-        html.set("class", (html.get("class", "") + " numbered").strip())
+        html.set("class", " ".join(filter(None, (html.get("class"), "numbered",
+                                                 self.options.spacing(block.id) if self.options.spacing else ""))))
         if "apparatus" in self.options.series and self.options.notes == "inline":
             self.add_apparatus(block, html)  # collected notes: each emendation has its own call
         if "parallels" in self.options.series and self.options.notes == "inline":
             parallels = self.parallels(block, "span")  # print CSS floats it to the foot of the page
             if parallels is not None:
+                parallels.set("id", f"{block.id}-parallels")
+                self.split_note(parallels)
                 html.append(parallels)
-        number = etree.Element("span", {"class": "pn"})
-        number.text = block.number
+        for word, key in self.options.continued(block.id) if self.options.continued and block.id else []:
+            if key in self.rests:  # a split note goes on at the foot of the next page
+                flow_words.insert_before_word(html, word, self.rests.pop(key), skip=_floated)
+        number = etree.Element("span", {"class": self._in_margin("pn", block.id)})
+        etree.SubElement(number, "span").text = block.number  # print: set small on the text's baseline
         number.tail = " " + (html.text or "")  # a real space: readers without CSS do not run it into the text
         html.text = None
         html.insert(0, number)
         return html
+
+    def split_note(self, html: etree._Element) -> None:
+        """Print: cut a note (rendered at its call) that a typesetter's correction splits; its rest,
+        without a call or a mark, waits in `rests` for the block and word where it goes on."""
+        keep = self.options.split(html.get("id")) if self.options.split and html.get("id") else None
+        rest = flow_words.split_after_words(html, keep) if keep is not None else None
+        if rest is not None:
+            html.set("class", html.get("class") + " split")
+            rest.set("class", rest.get("class") + " continued")
+            del rest.attrib["id"]
+            self.rests[html.get("id")] = rest
+
+    def _in_margin(self, css: str, key: str | None) -> str:
+        """The class of a margin note (paragraph number, source page): print adds the side of the
+        page it stands on, so that it goes to the outer or the inner margin."""
+        side = self.options.side(key) if self.options.side and key else ""
+        return f"{css} {side}" if side else css
 
     def add_apparatus(self, block: Block, html: etree._Element) -> None:
         """The emendations of a paragraph, which print CSS floats to the foot of the page after the
@@ -134,7 +166,7 @@ class Renderer:
         entries = [self.edition.apparatus[c] for c in block.element.iter(TEI_CHOICE) if c in self.edition.apparatus]
         if not entries:
             return
-        span = etree.SubElement(html, "span", {"class": "apparatus"})
+        span = etree.SubElement(html, "span", {"class": "apparatus", "id": f"{block.id}-apparatus"})
         number = etree.SubElement(span, "span", {"class": "app-number"})
         number.text = block.number
         number.tail = " "
@@ -143,6 +175,7 @@ class Renderer:
             span.append(item)
             if k < len(entries) - 1:
                 item.tail = " | "
+        self.split_note(span)
 
     def apparatus_entry(self, entry: Note) -> etree._Element:
         """One emendation without its paragraph number: 'reptilian] reptilian_ copy-text; corr. ed.'"""
@@ -151,10 +184,10 @@ class Renderer:
         original = next(parts[n] for n in ("sic", "orig", "abbr") if n in parts)
         html = etree.Element("span", {"class": "app-entry"})
         lemma = etree.SubElement(html, "span", {"class": "lemma"})
-        lemma.text = _plain(shown) or "⟨om.⟩"
+        lemma.text = _plain(self.typography.itertext(shown)) or "⟨om.⟩"  # as the reading text has it
         lemma.tail = "] "
         reading = etree.SubElement(html, "span", {"class": "reading"})
-        reading.text = _plain(original) or "⟨om.⟩"
+        reading.text = _plain(original.itertext()) or "⟨om.⟩"  # diplomatic: the copy-text's characters
         verb = {"corr": "corr.", "reg": "reg.", "expan": "exp."}[local(shown)]
         who = self.responsible(shown)
         reading.tail = f" copy-text; {verb} {'ed.' if who.lower().startswith('the editors') else who}"
@@ -205,6 +238,24 @@ class Renderer:
             self.children(source.transcription, html)
         return html
 
+    def source_title(self, source: Source) -> etree._Element:
+        """The title of a text as its part title and the contents set it: a book's (the default)
+        in italics, a chapter's or an article's (level="a") in quotation marks, a descriptive
+        title (type="desc") as it stands, with any title it names in that title's style."""
+        html = self.element("span", {"class": "source-title"})
+        title = source.title_element
+        if title is None:
+            return html
+        if title.get("type") == "desc":
+            self.children(title, html)
+        elif title.get("level") == "a":
+            append_text(html, "“")
+            self.children(title, html)
+            append_text(html, "”")
+        else:
+            self.children(title, etree.SubElement(html, "cite", {"class": "title-m"}))
+        return html
+
     def contents(self, element: etree._Element, tag: str = "div") -> etree._Element:
         """The content of any element rendered into a new <div> (or other tag), e.g. a source's front."""
         holder = self.element(tag, {"class": local(element)})
@@ -235,10 +286,10 @@ class Renderer:
         handler(self, element, out)
 
     def children(self, element: etree._Element, out: etree._Element) -> None:
-        append_text(out, element.text)
+        append_text(out, self.typography.text(element))
         for child in element:
             self.node(child, out)
-            append_text(out, child.tail)
+            append_text(out, self.typography.tail(child))
 
     def wrap(self, element, out, tag: str, css: str | None = None, **attributes) -> etree._Element:
         html = etree.SubElement(out, tag)
@@ -256,8 +307,13 @@ class Renderer:
         return html
 
 
-def _plain(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+def _floated(element: etree._Element) -> bool:
+    """Print: what is not in the line it stands in (notes at the foot, numbers in the margin)."""
+    return bool(set((element.get("class") or "").split()) & {"footnote", "apparatus", "parallels", "pn", "srcpage"})
+
+
+def _plain(texts) -> str:
+    return " ".join("".join(texts).split())
 
 
 def append_text(out: etree._Element, text: str | None) -> None:
@@ -524,10 +580,15 @@ def _pb(r: Renderer, element, out):
     """A page break of the print source, shown in the margin as that edition's page."""
     if not element.get("n"):
         return
-    span = etree.SubElement(out, "span", {"class": "srcpage", "title": f"page {element.get('n')} of the print source"})
-    if element.get(XML_ID):
-        span.set("id", element.get(XML_ID))
-    span.text = element.get("n")
+    key = element.get(XML_ID)
+    block = r.edition.block_of(element) if r.edition and key is None and r.options.side else None
+    if block is not None and block.id:
+        key = f"{SOURCE_PAGE}{block.id}-{element.get('n')}"  # print: its page decides its margin
+    span = etree.SubElement(out, "span", {"class": r._in_margin("srcpage", key),
+                                          "title": f"page {element.get('n')} of the print source"})
+    if key:
+        span.set("id", key)
+    etree.SubElement(span, "span").text = element.get("n")  # print: set small on the text's baseline
 
 
 @handles("fw", "desc")
@@ -565,6 +626,7 @@ def _note(r: Renderer, element, out):
         for p in body.iter("p"):
             p.tag = "span"
             p.set("class", "fn-p")
+        r.split_note(body)
         return
     holder = r.element("div")
     r.children(element, holder)

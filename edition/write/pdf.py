@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 from ..read.settings import Settings
-from . import replace_atomically
+from . import device_gray, layout_fixes, press, replace_atomically
 
 # WeasyPrint's notice that it subsets fonts with fontTools (Debian's libharfbuzz-subset is optional).
 HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -49,7 +49,8 @@ def layout(html_path: Path, settings: Settings):
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
-        document = weasyprint.HTML(filename=str(html_path)).render()
+        with layout_fixes.applied(settings.printing.hyphen_ladder):
+            document = weasyprint.HTML(filename=str(html_path)).render()
     finally:
         logger.removeHandler(collect)
     return document, collect.messages
@@ -72,8 +73,9 @@ def first_page_of(document, anchor: str) -> int:
 def save(document, screen_path: Path, press_path: Path, settings: Settings, first_text: int) -> None:
     """Write both PDFs from one layout, written once.
 
-    WeasyPrint writes the press PDF: the PDF/X variant of edition.yaml, tagged, with bleed, crop
-    marks, TrimBox and BleedBox.  The screen PDF is the same file cropped to the trim size and
+    WeasyPrint writes the press PDF: the PDF/X variant of edition.yaml, tagged, with bleed, TrimBox
+    and BleedBox; press.py adds the slug with the crop marks, names the output intent and removes
+    the links.  The screen PDF is the same file cropped to the trim size, its black in DeviceGray,
     declared PDF/UA-1 instead of PDF/X.  Both get page labels: roman for the front matter, arabic
     from the first page of the text."""
     raw = press_path.with_name(press_path.name + ".raw")
@@ -122,6 +124,9 @@ def _derive(raw: Path, path: Path, first_text: int, screen: bool, settings: Sett
                     if key in meta:
                         del meta[key]
                 meta["pdfuaid:part"] = "1"
+            device_gray.convert(pdf)
+        else:
+            press.prepare(pdf, settings)
         if "/ID" in pdf.trailer:
             del pdf.trailer["/ID"]  # WeasyPrint's is not reproducible; qpdf derives one from the content
         pdf.save(path, deterministic_id=True)

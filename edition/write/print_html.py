@@ -18,23 +18,11 @@ from markupsafe import Markup
 from ..model.records import Division, Edition, Source
 from ..render import backmatter, fonts, templating
 from ..render.html import Options, Renderer
-from . import replace_atomically
+from ..render.running_heads import running_head
+from . import output_intent, replace_atomically
 
 ASSETS = "assets"
 OUTPUT_PROFILE = "output-intent.icc"
-
-
-def output_profile(settings) -> Path:
-    """The ICC profile of the press PDF's output intent: the edition's, or WeasyPrint's sRGB."""
-    import weasyprint
-
-    return settings.printing.output_profile or Path(weasyprint.__file__).parent / "pdf" / "sRGB2014.icc"
-
-
-def profile_components(path: Path) -> str:
-    """The channels of an ICC profile, from its header's colour space: 'r g b', 'c m y k' or 'gray'."""
-    space = path.read_bytes()[16:20]
-    return {b"RGB ": "r g b", b"CMYK": "c m y k", b"GRAY": "gray"}.get(space, "r g b")
 
 
 @dataclasses.dataclass
@@ -55,6 +43,7 @@ class Part:
     chapters: list[Chapter]
     bibl: Markup  # the print source, for the part title
     sigla: Markup  # the print source and the copy-text, for the sigla
+    title: Markup  # the source's title: a book's in italics, a chapter's in quotation marks
 
 
 def parts(edition: Edition, renderer: Renderer) -> list[Part]:
@@ -65,7 +54,8 @@ def parts(edition: Edition, renderer: Renderer) -> list[Part]:
         for division in source.chapters:
             section = renderer.division(division)
             section.set("class", section.get("class") + " chapter")
-            section.set("data-running-head", division.short_title or division.title)
+            head = running_head(division.short_title or division.title, edition.settings.page)
+            section.set("data-running-head", head)
             opening = renderer.part_opening(division)
             chapters.append(Chapter(division.id, division.title, templating.fragment(section),
                                     templating.fragment(opening) if opening is not None else None,
@@ -74,7 +64,8 @@ def parts(edition: Edition, renderer: Renderer) -> list[Part]:
         result.append(Part(source, f"part-{source.siglum}",
                            templating.fragment(front) if front is not None else None, chapters,
                            templating.fragment(renderer.source_description(source, with_copytext=False)),
-                           templating.fragment(renderer.source_description(source, with_copytext=True))))
+                           templating.fragment(renderer.source_description(source, with_copytext=True)),
+                           templating.fragment(renderer.source_title(source))))
     return result
 
 
@@ -101,27 +92,40 @@ def page_numbers(pages: dict[str, int] | None):
     return page
 
 
+def page_sides(pages: dict[str, int] | None):
+    """id -> 'recto' (odd pages, roman or arabic) or 'verso' from the previous layout; verso in
+    the first.  Margin numbers go to the outer margin of the side they land on."""
+    def side(key: str) -> str:
+        return "recto" if pages and key in pages and pages[key] % 2 else "verso"
+    return side
+
+
 def _sections(division: Division) -> list[tuple[str, str]]:
     return [(item.id, item.title) for item in division.content
             if isinstance(item, Division) and item.id and item.title]
 
 
-def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None) -> Path:
+def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, corrections=None) -> Path:
     """Write the print HTML and its assets; return the HTML's path.
 
-    `pages` (anchor id -> page) comes from a first layout and fills the indices' page numbers."""
+    `pages` (anchor id -> page) comes from a first layout and fills the indices' page numbers;
+    `corrections` (write/corrections.py) gives the spacing of paragraphs set tight or loose."""
     settings = edition.settings
     page = page_numbers(pages)
     renderer = Renderer(edition, Options(notes="inline", href=lambda key: f"#{key}", page=page,
-                                         date_display=settings.date_display, series=settings.printing.series))
+                                         side=page_sides(pages), date_display=settings.date_display,
+                                         series=settings.printing.series,
+                                         spacing=corrections.css if corrections else None,
+                                         split=corrections.split if corrections else None,
+                                         continued=corrections.continued if corrections else None))
     book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
                              css=f"{ASSETS}/book.css", back=backmatter.appendices(edition, pages or {}), page=page,
                              introduction=_introduction(renderer, edition), build_id=build_id(edition))
     css = templating.render("print/book.css.jinja", settings=settings, page=settings.page,
-                            profile_components=profile_components(output_profile(settings)))
+                            profile=output_intent.profile(settings))
     assets = out_dir / ASSETS
     (assets / "fonts").mkdir(parents=True, exist_ok=True)
-    for name, path in [*fonts.book_fonts().items(), (OUTPUT_PROFILE, output_profile(settings))]:
+    for name, path in [*fonts.book_fonts().items(), (OUTPUT_PROFILE, output_intent.profile_path(settings))]:
         target = assets / "fonts" / name if name != OUTPUT_PROFILE else assets / name
         if not target.exists() or target.read_bytes() != path.read_bytes():
             shutil.copyfile(path, target)

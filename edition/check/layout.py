@@ -1,0 +1,379 @@
+"""The laid-out book checked as a typesetter checks proofs: TeX's overfull and underfull boxes, and more.
+
+In: WeasyPrint's laid-out document (every line, note and call where it landed) and the layout
+settings.  Out: `Finding`s, each with a code of `CODES`, the page, a message, and the ids and
+words that `locate.Locator` turns into a place in the TEI.  `measure` reads the boxes once into
+plain records (`Line`, `PageMeasure`); the checks only look at those records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import statistics
+
+# The closed set of layout findings: code -> what it means (docs/diagnostics.md is checked against it).
+CODES = {
+    "layout-short-line": "a line inside a justified paragraph ends short although the paragraph goes on",
+    "layout-stretched-line": "a justified line whose word spaces exceed the set factor of the book's median",
+    "layout-overfull-line": "a line that runs into the margin",
+    "layout-short-page": "a page that ends more than the set number of lines early although its chapter goes on",
+    "layout-note-away": "a note printed on another page than its call",
+    "layout-hyphen-ladder": "more hyphenated line ends in a row than the set limit",
+    "layout-short-fragment": "a hyphenation that leaves fewer letters before or after the break than the set minimum",
+    "layout-name-break": "a proper name hyphenated across lines",
+    "layout-leaf-turn": "a word hyphenated across the turn of a leaf (from a recto to the next verso)",
+    "layout-stranded-heading": "a heading, dateline or opener at the foot of a page, its text on the next",
+    "layout-stranded-signature": "a closing, signature or trailer at the top of a page, its text on the one before",
+    "layout-runt": "the last line of a paragraph holds one short word",
+}
+
+HYPHENS = ("\u2010", "-", "\xad")  # WeasyPrint's hyphenate-character, the hyphen-minus of compounds
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+HEADING_CLASSES = {"head", "opener", "dateline", "salute", "label", "docTitle"}  # keep with what follows
+SIGNATURE_CLASSES = {"closer", "signed", "trailer"}  # keep with what precedes
+CHAPTER_CLASSES = {"chapter", "appendix", "introduction", "part-opening", "part"}
+WORD = re.compile(r"[^\W\d_]+")
+PT = 0.75  # WeasyPrint's boxes are in CSS pixels; messages speak points
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What the checks tolerate (edition.yaml's `print:` sets the first four)."""
+
+    stretch_factor: float = 2.0  # word spaces up to this multiple of the book's median
+    short_page_lines: float = 2.0  # a page may end this many body lines early
+    ladder: int = 2  # hyphenated line ends in a row
+    fragment: int = 3  # letters on each side of a hyphenation
+    runt: int = 4  # a last line of one word this short is a runt
+    overfull: float = 0.5  # points beyond the measure
+
+    @classmethod
+    def of(cls, printing) -> "Limits":
+        """The limits edition.yaml's `print:` sets (read.settings.Print)."""
+        return cls(printing.stretch_factor, printing.short_page_lines, printing.hyphen_ladder, printing.hyphen_fragment)
+
+
+@dataclasses.dataclass
+class Line:
+    """One laid-out line of the main flow or of the notes."""
+
+    page: int
+    area: str  # "main" or "notes"
+    top: float
+    bottom: float
+    left: float
+    width: float
+    measure_left: float  # the containing block's content box
+    measure: float
+    text: str
+    ids: list[str]  # ids of the HTML elements around the line, innermost first
+    block_tag: str
+    block_classes: set[str]
+    section: str  # the chapter-level section the line belongs to
+    justified: bool
+    last: bool  # the paragraph's last line (not merely the last on the page)
+    forced: bool  # ends at a forced break (<br>)
+    word_space: float  # justified: the width of a word space in ems; else 0
+    end_classes: set[str]  # classes of the inline elements around the line's last text
+    first_word: str
+    last_word: str
+    hyphen: str  # "auto" (WeasyPrint hyphenated), "explicit" (a compound's hyphen) or ""
+    out_of_flow: bool  # an absolutely positioned box (margin numbers)
+    calls: list  # the note elements whose calls stand in the line
+    word_index: int = 0  # main flow: the words of its block (ids[0]) before the line, as both outputs count them
+
+
+@dataclasses.dataclass
+class PageMeasure:
+    index: int
+    label: str
+    lines: list[Line]
+    notes: list  # note elements printed in the page's note area
+    flow_limit: float  # the lowest point the main flow may reach (the note area's top)
+    flow_bottom: float = 0.0  # the lowest point the main flow reaches (lines and boxes with no lines)
+    note_heights: dict = dataclasses.field(default_factory=dict)  # note element -> its height in the note area
+    note_lines: dict = dataclasses.field(default_factory=dict)  # note element -> its lines on the page
+
+
+@dataclasses.dataclass
+class Finding:
+    code: str
+    page: int  # index in the document
+    label: str  # printed page number
+    message: str
+    ids: list[str]
+    words: str
+
+
+def measure(document, labels: list[str]) -> list[PageMeasure]:
+    """Every page's lines, calls and notes, read from WeasyPrint's boxes."""
+    from weasyprint.formatting_structure import boxes
+
+    space = _space_width()
+    pages = []
+    for index, page in enumerate(document.pages):
+        measured = PageMeasure(index, labels[index], [], [], page._page_box.content_box_y() + page._page_box.height)
+
+        def walk(box, area, block, ids, section, classes, absolute, note=None):
+            if isinstance(box, boxes.MarginBox):
+                return
+            if isinstance(box, boxes.FootnoteAreaBox):
+                area = "notes"
+                if box.children:
+                    measured.flow_limit = min(measured.flow_limit, box.position_y)
+            pseudo = "::" in (box.element_tag or "")
+            element = box.element if box.element_tag else None
+            if element is not None and not pseudo:
+                css = set((element.get("class") or "").split())
+                if area == "notes" and css & {"footnote", "parallels", "apparatus"} and not isinstance(box, boxes.InlineBox):
+                    if element not in measured.notes:
+                        measured.notes.append(element)
+                        measured.note_heights[element] = box.margin_height()
+                    note = element
+                if element.get("id") and not isinstance(box, boxes.TextBox):
+                    ids = [element.get("id"), *ids]
+                if element.tag == "section" and css & CHAPTER_CLASSES:
+                    section = element.get("id") or section
+                if isinstance(box, boxes.InlineBox):
+                    classes = classes | css
+            if box.style is not None and box.style["position"] == "absolute":
+                absolute = True
+            if isinstance(box, boxes.BlockContainerBox):
+                block = box
+            if isinstance(box, boxes.LineBox):
+                measured.lines.append(_line(box, index, area, block, ids, section, classes, absolute, space))
+                if note is not None:
+                    measured.note_lines.setdefault(note, []).append(measured.lines[-1])
+                if area == "main" and not absolute:
+                    measured.flow_bottom = max(measured.flow_bottom, box.position_y + box.height)
+                return
+            if area == "main" and not absolute and isinstance(box, boxes.BlockLevelBox) and not box.children:
+                measured.flow_bottom = max(measured.flow_bottom, box.position_y + box.margin_height() - box.margin_bottom)
+            for child in getattr(box, "children", []):
+                walk(child, area, block, ids, section, classes, absolute, note)
+
+        walk(page._page_box, "main", None, [], "", frozenset(), False)
+        pages.append(measured)
+    _count_words(pages)
+    return pages
+
+
+def _count_words(pages: list[PageMeasure]) -> None:
+    """Each main-flow line's `word_index`: the words of its block before it (a word hyphenated
+    across lines counts once, where it begins)."""
+    seen: dict[str, int] = {}
+    carried: dict[str, bool] = {}
+    for page in pages:
+        for line in page.lines:
+            if line.area != "main" or line.out_of_flow or not line.ids:
+                continue
+            key = line.ids[0]
+            line.word_index = seen.get(key, 0) - (1 if carried.get(key) else 0)
+            seen[key] = line.word_index + len(line.text.split())
+            carried[key] = bool(line.hyphen)
+
+
+def _line(box, index, area, block, ids, section, classes, absolute, space) -> Line:
+    """A line box as a record: its text, extent, measure, word spacing and hyphenation."""
+    from weasyprint.formatting_structure import boxes
+
+    leaves: list[tuple] = []  # (text box, classes of its inline ancestors, generated by CSS)
+    calls = []
+
+    def collect(child, css, generated):
+        if getattr(child, "footnote", None) is not None:
+            calls.append(child.footnote.element)
+        if isinstance(child, boxes.TextBox):
+            leaves.append((child, css, generated))
+        elif isinstance(child, boxes.InlineBox):
+            pseudo = "::" in (child.element_tag or "")
+            element = child.element if child.element_tag and not pseudo else None
+            extra = set((element.get("class") or "").split()) if element is not None else set()
+            for grandchild in child.children:
+                collect(grandchild, css | extra, generated or pseudo)
+
+    for child in box.children:
+        collect(child, set(classes), False)
+    text = "".join(leaf.text for leaf, _, generated in leaves if not generated)  # as in the HTML: no calls, markers
+    style = block.style
+    justified = style["text_align_all"] == "justify" and area in ("main", "notes")
+    spacing = max((getattr(leaf, "justification_spacing", 0) or 0 for leaf, _, _ in leaves), default=0)
+    size = leaves[0][0].style["font_size"] if leaves else style["font_size"]
+    spacing += leaves[0][0].style["word_spacing"] if leaves else 0  # a paragraph set tight or loose
+    last_text = leaves[-1][0].text if leaves else ""
+    hyphen = ""
+    if leaves and last_text.endswith(leaves[-1][0].style["hyphenate_character"]) and last_text[-2:-1].isalpha():
+        hyphen = "auto"
+    elif last_text.endswith(HYPHENS) and last_text[-2:-1].isalpha():
+        hyphen = "explicit"
+    words = WORD.findall(text)
+    element = block.element if block.element_tag and "::" not in block.element_tag else None
+    return Line(
+        page=index, area=area, top=box.position_y, bottom=box.position_y + box.height,
+        left=box.position_x, width=box.width, measure_left=block.content_box_x(), measure=block.width,
+        text=text, ids=list(ids), block_tag=element.tag if element is not None else "",
+        block_classes=set((element.get("class") or "").split()) if element is not None else set(),
+        section=section, justified=justified, last=getattr(box, "resume_at", None) is None,
+        forced="\n" in text, word_space=(space + spacing / size) if justified and size else 0,
+        end_classes=leaves[-1][1] if leaves else set(), first_word=words[0] if words else "",
+        last_word=words[-1] if words else "", hyphen=hyphen, out_of_flow=absolute, calls=calls)
+
+
+def _space_width() -> float:
+    """The book face's word space in ems (EB Garamond's space glyph)."""
+    from fontTools.ttLib import TTFont
+
+    from ..render.fonts import book_fonts
+
+    font = TTFont(next(iter(book_fonts().values())), lazy=True)
+    return font["hmtx"]["space"][0] / font["head"].unitsPerEm
+
+
+def median_space(pages: list[PageMeasure]) -> float:
+    """The book's median word space (in ems) in the full lines of justified text."""
+    spaces = [line.word_space for page in pages for line in page.lines
+              if not line.out_of_flow and _full(line) and line.word_space]
+    return statistics.median(spaces) if spaces else 0.0
+
+
+def stretched(line: Line, median: float, limits: Limits) -> bool:
+    return _full(line) and median > 0 and line.word_space > limits.stretch_factor * median
+
+
+def short_pages(pages: list[PageMeasure], limits: Limits) -> list[tuple[int, float]]:
+    """(page index, lines lacking) of every page that ends early while its chapter goes on; a line
+    is the book's usual line pitch (the median height of the justified lines)."""
+    heights = [line.bottom - line.top for page in pages for line in _main(page) if line.justified]
+    pitch = statistics.median(heights) if heights else 0
+    found = []
+    for page in pages:
+        main = _main(page)
+        following = _main(pages[page.index + 1]) if page.index + 1 < len(pages) else []
+        if pitch and main and following and following[0].section == main[-1].section != "":
+            gap = (page.flow_limit - page.flow_bottom) / pitch
+            if gap > limits.short_page_lines + 0.03:
+                found.append((page.index, gap))
+    return found
+
+
+def _main(page: PageMeasure) -> list[Line]:
+    return [line for line in page.lines if line.area == "main" and not line.out_of_flow]
+
+
+def _full(line: Line) -> bool:
+    return line.justified and not line.last and not line.forced
+
+
+def check(pages: list[PageMeasure], limits: Limits = Limits()) -> list[Finding]:
+    """Every finding of every page, in page order."""
+    found: list[Finding] = []
+    median = median_space(pages)
+
+    def add(code, line_or_page, message, line=None):
+        line = line if line is not None else (line_or_page if isinstance(line_or_page, Line) else None)
+        page = pages[line.page] if line is not None else line_or_page
+        found.append(Finding(code, page.index, page.label, message.format(p=page.label),
+                             line.ids if line else [], line.text if line else ""))
+
+    for page in pages:
+        lines = [line for line in page.lines if not line.out_of_flow]
+        for previous, line, following in zip([None, *lines], lines, [*lines[1:], None]):
+            _check_line(line, previous, following, median, limits, add)
+        _check_page(page, pages, lines, limits, add)
+    for index, gap in short_pages(pages, limits):
+        add("layout-short-page", _main(pages[index])[-1], f"p. {{p}} ends {gap:.0f} lines early in mid-chapter")
+    _check_notes(pages, add)
+    return found
+
+
+def _check_line(line, previous, following, median, limits, add):
+    full = _full(line)
+    slack = line.measure_left + line.measure - (line.left + line.width)
+    if full and slack > 1:
+        add("layout-short-line", line, f"line ends {slack * PT:.0f} pt short inside a paragraph, p. {{p}}: “{_clip(line.text)}”")
+    if stretched(line, median, limits):
+        add("layout-stretched-line", line,
+            f"line stretched: word spaces {line.word_space / median:.1f}× the median, p. {{p}}: “{_clip(line.text)}”")
+    if -slack * PT > limits.overfull:
+        add("layout-overfull-line", line, f"line runs {-slack * PT:.1f} pt into the margin, p. {{p}}: “{_clip(line.text)}”")
+    if line.hyphen == "auto" and following is not None and following.block_tag == line.block_tag:
+        after = following.first_word
+        before = line.last_word
+        if min(len(before), len(after)) < limits.fragment:
+            add("layout-short-fragment", line, f"hyphenation leaves too few letters: “{before}-{after}”, p. {{p}}")
+        if "name" in line.end_classes:
+            add("layout-name-break", line, f"proper name hyphenated: “{before}-{after}”, p. {{p}}")
+    if line.justified and line.last and not line.forced and previous is not None and previous.ids[:1] == line.ids[:1] \
+            and " " not in line.text.strip() and len(line.last_word) <= limits.runt and line.last_word:
+        add("layout-runt", line, f"a runt ends the paragraph: “{line.text.strip()}”, p. {{p}}")
+
+
+def _check_page(page, pages, lines, limits, add):
+    main = [line for line in lines if line.area == "main"]
+    notes = [line for line in lines if line.area == "notes"]
+    for group in (main, notes):
+        run = 0
+        for k, line in enumerate(group):
+            run = run + 1 if line.hyphen else 0
+            ends = k + 1 == len(group) or not group[k + 1].hyphen
+            if ends and run > limits.ladder:
+                add("layout-hyphen-ladder", group[k - run + 1], f"{run} hyphenated line ends in a row, p. {{p}}")
+    if not main:
+        return
+    last, first = main[-1], main[0]
+    following = pages[page.index + 1] if page.index + 1 < len(pages) else None
+    next_main = [line for line in following.lines if line.area == "main" and not line.out_of_flow] if following else []
+    continues = bool(next_main) and next_main[0].section == last.section and last.section != ""
+    if last.hyphen and page.index % 2 == 0 and continues:
+        add("layout-leaf-turn", last, f"word hyphenated across the leaf turn: “{last.last_word}-”, foot of p. {{p}}")
+    if continues and (last.block_tag in HEADINGS or last.block_classes & HEADING_CLASSES) and not last.block_classes & {"part-title"}:
+        add("layout-stranded-heading", last, f"heading at the foot of p. {{p}}, its text overleaf: “{_clip(last.text)}”")
+    previous_page = pages[page.index - 1] if page.index else None
+    before = [line for line in previous_page.lines if line.area == "main" and not line.out_of_flow] if previous_page else []
+    if before and before[-1].section == first.section and first.block_classes & SIGNATURE_CLASSES:
+        add("layout-stranded-signature", first, f"“{_clip(first.text)}” at the top of p. {{p}}, its text on the page before")
+
+
+def _check_notes(pages, add):
+    called = {}
+    for page in pages:
+        for line in page.lines:
+            for element in line.calls:
+                called.setdefault(element, line)
+    for page in pages:
+        for element in page.notes:
+            line = called.get(element)
+            if line is not None and line.page != page.index:
+                mark = element.get("data-mark") or ("emendations" if "apparatus" in (element.get("class") or "") else "cf.")
+                ids = [element.get("id")] if element.get("id") else []
+                add("layout-note-away", line, f"note {mark} printed on p. {page.label}, its call on p. {{p}}",
+                    line=dataclasses.replace(line, ids=ids + line.ids))
+
+
+def _clip(text: str, length: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def run(pages: list[PageMeasure], locator, report, limits: Limits = Limits()) -> list[dict]:
+    """Check the measured pages; report each finding as a warning located in the sources (by
+    `locate.Locator`); return them as plain records (for `.layout.json`)."""
+    records = []
+    for finding in check(pages, limits):
+        location = locator.locate(finding.ids, finding.words)
+        report.warning(location, finding.code, finding.message)
+        records.append({"code": finding.code, "page": finding.label, "location": str(location),
+                        "message": finding.message})
+    return records
+
+
+def summary(codes: list[str]) -> str:
+    """'layout: 3 stretched line, 1 short page' from the codes of the findings."""
+    counts: dict[str, int] = {}
+    for code in codes:
+        counts[code] = counts.get(code, 0) + 1
+    if not counts:
+        return "layout: no problems found"
+    return "layout: " + ", ".join(f"{n} {code.removeprefix('layout-').replace('-', ' ')}" for code, n in
+                                  sorted(counts.items(), key=lambda item: list(CODES).index(item[0])))

@@ -1,0 +1,368 @@
+"""A typesetter's corrections: paragraphs set a little tighter or looser, to mend a loose line or
+to fill a page that ends short.
+
+In: the measured pages of a layout (`check.layout.measure`), the print HTML it was laid out from,
+and the corrections so far.  Out: the word spacing (a class of book.css, `SPACINGS`) of the
+paragraphs that need one.
+
+WeasyPrint breaks lines one at a time, as they come, and leaves some lines loose; a page ends
+short when a note must stay with its call.  A typesetter mends both by running paragraphs tight
+or loose.  Each candidate paragraph is laid out alone in every spacing, all in one WeasyPrint
+render, in copies of its ancestors (same measure, same indent): its lines do not depend on where
+it falls on the page, so these trials are cached under a digest of the paragraph and the
+stylesheet.  A paragraph with a loose line takes the first spacing that mends it (`intrinsic`:
+a function of the paragraph alone).  A short page takes looser spacings for paragraphs standing
+ending on it, each adding a line, as many as it lacks (`fill`: decided from a layout whose page
+numbers are confirmed, and remembered only for exactly the same sources).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import json
+import math
+from pathlib import Path
+
+from ..check.layout import (
+    Limits,
+    PageMeasure,
+    measure,
+    median_space,
+    short_pages,
+    stretched,
+)
+from . import layout_fixes
+
+# Word spacings a typesetter may give a paragraph, in order of preference ("" is the book's own).
+SPACINGS = ("", "spacing-tight-1", "spacing-loose-1", "spacing-tight-2", "spacing-loose-2",
+            "spacing-tight-3", "spacing-loose-3", "spacing-loose-4")
+LOOSER = ("spacing-loose-1", "spacing-loose-2", "spacing-loose-3", "spacing-loose-4")
+TIGHTER = ("spacing-tight-1", "spacing-tight-2", "spacing-tight-3")
+MAX_PULLED = 3  # lines a short page may save to take back the next page's first note call
+NOTE_AREA_LINES = 0.6  # the rule and space above the notes, in lines, when the page has no notes yet
+MIN_NOTE_LINES = 2  # lines of a split note on each page, at least
+ORPHANS = 2  # lines of a paragraph that never part at a page break (book.css: orphans, widows)
+CANDIDATE_PAGES = 3  # a short page is mended by paragraphs ending on it or on the pages before
+FLOATED = {"footnote", "parallels", "apparatus", "pn", "srcpage"}  # not part of the paragraph's lines
+VARIANT = "--spacing-"  # joins a paragraph's id and a spacing in the trial document
+
+
+@dataclasses.dataclass
+class Corrections:
+    """What the trials found, and the spacings given to paragraphs."""
+
+    trials: dict[str, dict[str, list]] = dataclasses.field(default_factory=dict)  # digest -> spacing -> [lines, worst]
+    fills: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> spacing filling a short page
+    splits: dict[str, list] = dataclasses.field(default_factory=dict)  # note id -> [words kept, block id, word]
+    fingerprint: str = ""  # the sources and stylesheet `fills` and `splits` were decided for
+    spacing: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> spacing in this layout
+    digests: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> digest in this layout
+
+    @classmethod
+    def load(cls, path: Path, fingerprint: str) -> "Corrections":
+        """The cache of the last build; its fills only if the sources are the same."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            trials = {d: {s: list(r) for s, r in t.items() if s in SPACINGS} for d, t in data["trials"].items()}
+            same = data.get("fingerprint") == fingerprint
+            fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS} if same else {}
+            splits = {k: list(v) for k, v in data.get("splits", {}).items()} if same else {}
+            return cls(trials, fills, splits, fingerprint)
+        except (OSError, ValueError, KeyError, AttributeError, TypeError):
+            return cls(fingerprint=fingerprint)
+
+    def save(self, path: Path) -> None:
+        used = set(self.digests.values())  # trials of paragraphs no longer in the book are dropped
+        data = {"fingerprint": self.fingerprint, "fills": dict(sorted(self.fills.items())),
+                "splits": dict(sorted(self.splits.items())), "trials": {d: t for d, t in sorted(self.trials.items()) if d in used}}
+        path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+
+    def css(self, key: str | None) -> str:
+        """The class the paragraph with this id is set with ('' for the book's own spacing)."""
+        return self.spacing.get(key, "") if key else ""
+
+    def split(self, key: str | None) -> int | None:
+        """How many words of the note with this id stay with its call (None: all of them)."""
+        return self.splits[key][0] if key in self.splits else None
+
+    def continued(self, key: str | None) -> list[tuple[int, str]]:
+        """(word, note id) of the notes that go on before a word of the block with this id."""
+        return sorted((word, note) for note, (_, block, word) in self.splits.items() if block == key)
+
+
+def intrinsic(corrections: Corrections, pages: list[PageMeasure], html_path: Path, limits: Limits) -> bool:
+    """Give each paragraph with a stretched line the first spacing that mends it (or the least
+    stretched one); True if a paragraph's spacing changed."""
+    median = median_space(pages)
+    loose = {line.ids[0] for page in pages for line in page.lines
+             if line.area == "main" and line.ids and stretched(line, median, limits)}
+    tree = _read(html_path, corrections, limits)
+    _try(corrections, tree, html_path, sorted(loose), limits)
+    changed = False
+    for key in sorted(corrections.digests):
+        trial = corrections.trials.get(corrections.digests[key])
+        if trial and key not in corrections.fills:
+            changed |= _give(corrections, key, _best(trial, median, limits))
+    return changed
+
+
+def fill(corrections: Corrections, pages: list[PageMeasure], html_path: Path, limits: Limits) -> bool:
+    """Mend each short page; True if anything changed.
+
+    A page ends short when the next line, with the note it calls, does not fit.  If setting the
+    paragraphs before it tighter saves the few lines that line and its note need, they are pulled
+    back onto the page; else, if the note is long, it is split: it begins on the page, with its
+    call, and goes on at the foot of the next; else paragraphs are set looser, each gaining a
+    line, until the page is full.  A paragraph gains or loses its lines at its end, so those that end on the page are
+    tried first, then those that end on the pages before (each line gained or lost there moves a
+    line onto or off the page)."""
+    median = median_space(pages)
+    tree = _read(html_path, corrections, limits)
+    wanted = [(page, gap, [key for back in range(CANDIDATE_PAGES) for key in _ending_on(pages, page - back)])
+              for page, gap in short_pages(pages, limits)]
+    _try(corrections, tree, html_path, sorted({key for _, _, keys in wanted for key in keys}), limits)
+    changed = False
+    for page, gap, keys in wanted:
+        pull = _lines_to_pull(pages, page, gap)
+        plan = _plan(corrections, keys, pull, TIGHTER, median, limits) if pull else None
+        if plan is None:
+            split = _split(pages, page)
+            if split is not None and split[0] not in corrections.splits:
+                corrections.splits[split[0]] = list(split[1:])
+                changed = True
+                continue
+            plan = _plan(corrections, keys, math.floor(gap), LOOSER, median, limits) or {}
+        for key, spacing in plan.items():
+            corrections.fills[key] = spacing
+            changed |= _give(corrections, key, spacing)
+    return changed
+
+
+def _split(pages: list[PageMeasure], index: int) -> tuple[str, int, str, int] | None:
+    """A note to split, as a typesetter splits a long note: (its id, the words that stay on the
+    short page `index` with the call, the block and word before which the rest goes on) when the
+    next page begins with the note's call and the note, too long for the page, could leave two
+    lines or more on each page; None otherwise."""
+    if index + 1 >= len(pages):
+        return None
+    page, following = pages[index], pages[index + 1]
+    main = [line for line in following.lines if line.area == "main" and not line.out_of_flow]
+    for k, line in enumerate(main[:MAX_PULLED]):
+        if not line.calls:
+            continue
+        note = line.calls[-1]
+        lines = following.note_lines.get(note, [])
+        moved = _moving_together(main, k)
+        if not note.get("id") or moved >= len(main) or not main[moved].ids or len(lines) < 2 * MIN_NOTE_LINES:
+            return None
+        others = sum(following.note_heights.get(element, 0.0) for row in main[:moved] for element in row.calls
+                     if element is not note)
+        first_note = min((row.top for rows in following.note_lines.values() for row in rows), default=following.flow_limit)
+        rule = 0.0 if page.notes else first_note - following.flow_limit
+        room = page.flow_limit - page.flow_bottom - (main[moved - 1].bottom - main[0].top) - others - rule
+        fit = math.floor(room / (lines[0].bottom - lines[0].top) + 0.02)
+        if fit < MIN_NOTE_LINES or len(lines) - fit < MIN_NOTE_LINES:
+            return None
+        kept = sum(len(row.text.split()) for row in lines[:fit]) - (1 if lines[fit - 1].hyphen else 0)
+        after = main[moved]
+        return note.get("id"), kept, after.ids[0], after.word_index
+    return None
+
+
+def _lines_to_pull(pages: list[PageMeasure], index: int, gap: float) -> int:
+    """How many lines the page `index` must save so that the next page's first note call, its line,
+    the lines that must go with it and its notes fit (0 if that is not the trouble or needs too many)."""
+    if index + 1 >= len(pages):
+        return 0
+    following = pages[index + 1]
+    main = [line for line in following.lines if line.area == "main" and not line.out_of_flow]
+    for k, line in enumerate(main[:MAX_PULLED]):
+        if line.calls:
+            moved = _moving_together(main, k)
+            notes = sum(following.note_heights.get(element, 0.0) for row in main[:moved] for element in row.calls)
+            pitch = main[0].bottom - main[0].top
+            need = (main[moved - 1].bottom - main[0].top + notes) / pitch + (0 if pages[index].notes else NOTE_AREA_LINES)
+            lines = math.ceil(need - gap)
+            return lines if 0 < lines <= MAX_PULLED else 0
+    return 0
+
+
+def _moving_together(main: list, k: int) -> int:
+    """How many of the page's first lines must go back with line `k` (orphans and widows of two):
+    the first two lines of a paragraph, and the last two, never part."""
+    moved = k + 1
+    if main[0].word_index == 0:
+        moved = max(moved, ORPHANS)
+    block = main[moved - 1].ids[:1]
+    rest = 0
+    while moved + rest < len(main) and main[moved + rest].ids[:1] == block and not main[moved + rest - 1].last:
+        rest += 1
+    if 0 < rest < ORPHANS and main[moved + rest - 1].last:
+        moved += rest
+    return moved
+
+
+def _plan(corrections: Corrections, keys: list[str], lines: int, spacings: tuple[str, ...], median: float,
+          limits: Limits) -> dict[str, str] | None:
+    """Spacings for some of `keys` that change their line counts by `lines` in all (fewer with
+    TIGHTER, more with LOOSER), none stretched beyond the limit; None if they cannot."""
+    plan: dict[str, str] = {}
+    for key in keys:
+        trial = corrections.trials.get(corrections.digests.get(key, ""))
+        if lines <= 0:
+            break
+        if not trial or key in corrections.fills:
+            continue
+        now = trial[corrections.spacing.get(key, "")][0]
+        changes = [(abs(trial[s][0] - now), s) for s in spacings
+                   if 0 < abs(trial[s][0] - now) <= lines and (trial[s][0] > now) == (spacings is LOOSER)
+                   and trial[s][1] <= limits.stretch_factor * median]
+        if changes:
+            change, spacing = max(changes, key=lambda c: (c[0], -spacings.index(c[1])))
+            plan[key] = spacing
+            lines -= change
+    return plan if lines <= 0 or spacings is LOOSER else None
+
+
+def _best(trial: dict[str, list], median: float, limits: Limits) -> str:
+    """The first spacing whose worst line is within the limit, else the least stretched."""
+    good = [spacing for spacing in SPACINGS if trial[spacing][1] <= limits.stretch_factor * median]
+    return good[0] if good else min(SPACINGS, key=lambda s: (trial[s][1], SPACINGS.index(s)))
+
+
+def _give(corrections: Corrections, key: str, spacing: str) -> bool:
+    if corrections.spacing.get(key, "") == spacing:
+        return False
+    corrections.spacing[key] = spacing
+    return True
+
+
+def _ending_on(pages: list[PageMeasure], index: int) -> list[str]:
+    """The numbered paragraphs that end on the page `index`, in order: a line one of them gains
+    (at its end, where a looser spacing adds it) stands on that page."""
+    last: dict[str, int] = {}
+    for page in pages:
+        for line in page.lines:
+            if line.area == "main" and not line.out_of_flow and line.ids:
+                last[line.ids[0]] = page.index
+    return [key for key, on in last.items() if on == index]
+
+
+def apply_known(corrections: Corrections, html_path: Path, limits: Limits, median: float) -> None:
+    """Before the first layout: the spacings already known for the paragraphs of this HTML (their
+    trials and this build's fills)."""
+    _read(html_path, corrections, limits)
+    for key, digest in corrections.digests.items():
+        trial = corrections.trials.get(digest)
+        if key in corrections.fills:
+            corrections.spacing[key] = corrections.fills[key]
+        elif trial and trial[""][1] > limits.stretch_factor * median:
+            corrections.spacing[key] = _best(trial, median, limits)
+
+
+def _read(html_path: Path, corrections: Corrections, limits: Limits):
+    """The print HTML parsed; every numbered paragraph's digest noted (with the stylesheet and the
+    limit of hyphenated lines in a row, which decide its lines too)."""
+    from lxml import html as lxml_html
+
+    tree = lxml_html.parse(str(html_path))
+    stylesheet = f"ladder={limits.ladder};".encode() + b"".join((html_path.parent / link.get("href")).read_bytes()
+                          for link in tree.getroot().iter("link") if link.get("rel") == "stylesheet")
+    corrections.digests = {element.get("id"): _digest(element, stylesheet) for element in tree.getroot().iter()
+                           if element.get("id") and "numbered" in (element.get("class") or "").split()}
+    return tree
+
+
+def _digest(element, stylesheet: bytes) -> str:
+    """The paragraph's words and markup with the stylesheet: what decides its lines.  Notes that
+    float away keep only what makes their call; margin numbers, ids and spacings are left out."""
+    from lxml import etree
+
+    clone = copy.deepcopy(element)
+    for node in list(clone.iter()):
+        classes = set((node.get("class") or "").split())
+        if node is not clone and classes & FLOATED:
+            kept = {k: node.get(k) for k in ("class", "data-mark") if node.get(k) and not classes & {"pn", "srcpage"}}
+            node.clear(keep_tail=True)
+            node.attrib.update(kept)
+        for attribute in ("id", "title"):
+            node.attrib.pop(attribute, None)
+    clone.set("class", " ".join(c for c in sorted(clone.get("class", "").split()) if not c.startswith("spacing-")))
+    return hashlib.sha256(stylesheet + etree.tostring(clone, encoding="utf-8")).hexdigest()[:20]
+
+
+def _try(corrections: Corrections, tree, html_path: Path, keys: list[str], limits: Limits) -> None:
+    """Lay out, in one render, every paragraph of `keys` not tried yet, alone, in every spacing;
+    record each spacing's line count and worst word space (in ems)."""
+    import weasyprint
+    from lxml import etree
+
+    root = tree.getroot()
+    todo = [key for key in keys if key in corrections.digests and corrections.digests[key] not in corrections.trials]
+    if not todo:
+        return
+    document = etree.Element("html", root.attrib)
+    document.append(copy.deepcopy(root.find("head")))
+    body = etree.SubElement(document, "body")
+    for key in todo:
+        for spacing in SPACINGS:
+            body.append(_alone(root.get_element_by_id(key), f"{key}{VARIANT}{spacing or 'none'}", spacing))
+    trial = html_path.with_name(f".{html_path.stem}.spacing.html")
+    trial.write_bytes(etree.tostring(document, method="html", encoding="utf-8"))
+    try:
+        with layout_fixes.applied(limits.ladder):
+            laid = weasyprint.HTML(filename=str(trial)).render()
+    finally:
+        trial.unlink()
+    results: dict[str, list] = {}
+    for page in measure(laid, [""] * len(laid.pages)):
+        for line in page.lines:
+            key = next((i for i in line.ids if VARIANT in i), None)
+            if key is None or line.area != "main" or line.out_of_flow:
+                continue
+            result = results.setdefault(key, [0, 0.0])
+            result[0] += 1
+            if line.justified and not line.last and not line.forced:
+                result[1] = max(result[1], round(line.word_space, 4))
+    for key in todo:
+        corrections.trials[corrections.digests[key]] = {
+            spacing: results.get(f"{key}{VARIANT}{spacing or 'none'}", [0, math.inf]) for spacing in SPACINGS}
+
+
+def _alone(element, key: str, spacing: str):
+    """The paragraph in copies of its ancestors (and after its previous sibling, for selectors
+    such as `h2 + p`), on a page of its own, with the spacing to try."""
+    from lxml import etree
+
+    outer = inner = None
+    for ancestor in reversed([a for a in element.iterancestors() if a.tag not in ("html", "body")]):
+        shell = etree.Element(ancestor.tag, {k: v for k, v in ancestor.attrib.items() if k != "id"})
+        if outer is None:
+            outer = shell
+        else:
+            inner.append(shell)
+        inner = shell
+    if outer is None:
+        outer = inner = etree.Element("div")
+    outer.set("style", "break-before: page")
+    previous = element.getprevious()
+    if previous is not None:
+        before = copy.deepcopy(previous)
+        before.tail = None
+        _drop_ids(before)
+        inner.append(before)
+    paragraph = copy.deepcopy(element)
+    paragraph.tail = None
+    _drop_ids(paragraph)
+    paragraph.set("id", key)
+    classes = [c for c in (element.get("class") or "").split() if not c.startswith("spacing-")]
+    paragraph.set("class", " ".join(classes + ([spacing] if spacing else [])))
+    inner.append(paragraph)
+    return outer
+
+
+def _drop_ids(element) -> None:
+    for node in element.iter():
+        node.attrib.pop("id", None)
