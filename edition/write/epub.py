@@ -224,8 +224,9 @@ def _insert_pagebreak(html: etree._Element, words: int, number: str, anchors) ->
     """Put a page-break marker before word `words` of a rendered element: its flow text only, less
     the elements inside it that are anchors of their own (print counts their words apart).
 
-    At word 0 a container gets the marker as its first child (before its heading, not inside
-    it) and a table row in its first cell; at -1 the marker goes after the element's content."""
+    At word 0 a container gets the marker as its first child (after its paragraph number, before
+    its heading, not inside it) and a table row in its first cell; at -1 the marker goes after the
+    element's content."""
     marker = etree.Element(XHTML + "span", {"id": f"page-{number}", "role": "doc-pagebreak", "aria-label": str(number)})
     marker.set(OPS_TYPE, "pagebreak")
     tag = etree.QName(html).localname
@@ -234,8 +235,9 @@ def _insert_pagebreak(html: etree._Element, words: int, number: str, anchors) ->
         return
     if words == 0 and tag in ("section", "div", "tr", "dd", "aside"):
         holder = html.find(XHTML + "td") if tag == "tr" else html
-        after = 0  # after the markers of earlier pages already there
-        while after < len(holder) and holder[after].get(OPS_TYPE) == "pagebreak":
+        after = 0  # after the markers of earlier pages already there, and the margin number
+        while after < len(holder) and (holder[after].get(OPS_TYPE) == "pagebreak"
+                                       or "pn" in (holder[after].get("class") or "").split()):
             after += 1
         if after:
             marker.tail, holder[after - 1].tail = holder[after - 1].tail, None
