@@ -52,6 +52,9 @@ def parser() -> argparse.ArgumentParser:
                        help="where to write the outputs (default: build/)")
     build.add_argument("--format", dest="formats", action="append", choices=FORMATS,
                        help="write only this format; repeat for several (default: all)")
+    build.add_argument("--draft", action="store_true",
+                       help="a quicker proof: lay the book out with the page make-up corrections earlier builds "
+                            "found, and try no new ones (the layout report may list more)")
     build.add_argument("--layout-report", action="store_true",
                        help="list every page make-up problem of the printed book (short and stretched lines, "
                             "short pages, notes away from their calls, ...); without it the build prints "
@@ -73,7 +76,7 @@ def parser() -> argparse.ArgumentParser:
     _common(stats)
     # Options given without a command belong to `build`; show them in the main help too.
     main.epilog = ("build options (python build.py build --help): --sources DIR, --out DIR, "
-                   "--format pdf|epub|html, --layout-report, --quiet")
+                   "--format pdf|epub|html, --draft, --layout-report, --quiet")
     return main
 
 
@@ -103,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             report.raise_if_errors()
             written = [path]
         else:
-            written = pipeline.build(args.sources, args.out, args.formats or list(FORMATS), report, progress)
+            written = pipeline.build(args.sources, args.out, args.formats or list(FORMATS), report, progress,
+                                     draft=args.draft)
     except SourceErrors:
         _print(report, layout_report=True)
         errors = len(report.errors)

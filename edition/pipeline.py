@@ -70,8 +70,10 @@ def check(root: Path, report: Report, progress: Progress) -> Edition:
 LAYOUT_REPORT = ".layout.json"  # in the output directory: the page make-up findings of the last build
 
 
-def build(root: Path, out_dir: Path, formats: list[str], report: Report, progress: Progress) -> list[Path]:
-    """Check, then write each requested format; return the files written."""
+def build(root: Path, out_dir: Path, formats: list[str], report: Report, progress: Progress,
+          draft: bool = False) -> list[Path]:
+    """Check, then write each requested format; return the files written (a `draft` makes none of
+    the typesetter's corrections that earlier builds did not find: quicker, see makeup.lay_out)."""
     edition = check(root, report, progress)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -79,7 +81,7 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
     with contextlib.ExitStack() as stack:  # every output needs the layout: the EPUB's page list is the print's
         html_dir = out_dir if "html" in wanted else Path(stack.enter_context(tempfile.TemporaryDirectory()))
         limits = layout.Limits.of(edition.settings.printing)
-        document, warnings, measured = makeup.lay_out(edition, html_dir, out_dir, progress, limits)
+        document, warnings, measured = makeup.lay_out(edition, html_dir, out_dir, progress, limits, draft)
         for message in warnings:
             progress.note(f"weasyprint: {message}")
         if "html" in wanted:

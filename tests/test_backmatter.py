@@ -171,9 +171,15 @@ def test_concordance_columns_stand_apart_within_the_text_block(built):
 
 
 def test_concordance_rows_are_not_split_across_pages(built):
-    events = [" ".join(e.split())
-              for e in print_html(built).xpath("//table[@class='concordance']//span[@class='event']/text()")]
+    """Rows stay whole, but for one a typesetter's correction lets break (write/corrections.py: a
+    row too tall for the rest of its page, which would otherwise end short)."""
+    html = print_html(built)
+    events = [" ".join(e.split()) for e in html.xpath("//table[@class='concordance']//span[@class='event']/text()")]
+    breakable = html.xpath("//table[@class='concordance']//tr[@class='row-breakable']")
+    continued = 0
     for index in concordance_pages(built)[1:]:
         lines = [line.strip() for line in built.pages[index].splitlines() if line.strip()]
         first = lines[lines.index("Event A M T1 T2 K") + 1]
-        assert any(event.startswith(first) for event in events), (built.labels[index], first)
+        if not any(event.startswith(first) for event in events):
+            continued += 1
+    assert continued <= len(breakable)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 import weasyprint
 from conftest import build, make_edition, tei_source
 
@@ -58,8 +57,9 @@ def test_hyphenation_ladders_short_fragments_and_names():
     assert "layout-hyphen-ladder" in codes(chapter(f'<p id="p1" style="hyphens: auto">{long}</p>'))
     assert "layout-hyphen-ladder" not in codes(chapter(f'<p id="p1" style="hyphens: auto">{long}</p>'),
                                                limits=layout.Limits(ladder=99))
-    found = codes(chapter(f'<p id="p1" style="hyphens: auto; hyphenate-limit-chars: 4 1 1">{long}</p>'))
-    assert "layout-short-fragment" in found
+    loose = chapter(f'<p id="p1" style="hyphens: auto; hyphenate-limit-chars: 4 1 1">{long}</p>')
+    assert "layout-short-fragment" in codes(loose, limits=layout.Limits(before=4, after=4))
+    assert "layout-short-fragment" not in codes(loose, limits=layout.Limits(before=1, after=1))
     names = " ".join(f'<span class="name">Ordzhonikidzevich{i}</span>' for i in range(12))
     assert "layout-name-break" in codes(chapter(f'<p id="p1" style="hyphens: auto">{names}</p>'))
 

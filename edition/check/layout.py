@@ -20,7 +20,7 @@ CODES = {
     "layout-short-page": "a page that ends more than the set number of lines early although its chapter goes on",
     "layout-note-away": "a note printed on another page than its call",
     "layout-hyphen-ladder": "more hyphenated line ends in a row than the set limit",
-    "layout-short-fragment": "a hyphenation that leaves fewer letters before or after the break than the set minimum",
+    "layout-short-fragment": "a hyphenation that leaves fewer letters before or after the break than the set minimums",
     "layout-name-break": "a proper name hyphenated across lines",
     "layout-leaf-turn": "a word hyphenated across the turn of a leaf (from a recto to the next verso)",
     "layout-stranded-heading": "a heading, dateline or opener at the foot of a page, its text on the next",
@@ -39,19 +39,21 @@ PT = 0.75  # WeasyPrint's boxes are in CSS pixels; messages speak points
 
 @dataclasses.dataclass(frozen=True)
 class Limits:
-    """What the checks tolerate (edition.yaml's `print:` sets the first four)."""
+    """What the checks tolerate (edition.yaml's `print:` sets the first five)."""
 
     stretch_factor: float = 2.0  # word spaces up to this multiple of the book's median
     short_page_lines: float = 2.0  # a page may end this many body lines early
     ladder: int = 2  # hyphenated line ends in a row
-    fragment: int = 3  # letters on each side of a hyphenation
+    before: int = 2  # letters at least before a hyphenation
+    after: int = 3  # and after it (carried over to the next line)
     runt: int = 4  # a last line of one word this short is a runt
     overfull: float = 0.5  # points beyond the measure
 
     @classmethod
     def of(cls, printing) -> "Limits":
         """The limits edition.yaml's `print:` sets (read.settings.Print)."""
-        return cls(printing.stretch_factor, printing.short_page_lines, printing.hyphen_ladder, printing.hyphen_fragment)
+        return cls(printing.stretch_factor, printing.short_page_lines, printing.hyphen_ladder, printing.hyphen_before,
+                   printing.hyphen_after)
 
 
 @dataclasses.dataclass
@@ -241,11 +243,16 @@ def stretched(line: Line, median: float, limits: Limits) -> bool:
     return _full(line) and median > 0 and line.word_space > limits.stretch_factor * median
 
 
-def short_pages(pages: list[PageMeasure], limits: Limits) -> list[tuple[int, float]]:
-    """(page index, lines lacking) of every page that ends early while its chapter goes on; a line
-    is the book's usual line pitch (the median height of the justified lines)."""
+def line_pitch(pages: list[PageMeasure]) -> float:
+    """The book's usual line pitch: the median height of the justified lines of the text (0 if none)."""
     heights = [line.bottom - line.top for page in pages for line in _main(page) if line.justified]
-    pitch = statistics.median(heights) if heights else 0
+    return statistics.median(heights) if heights else 0
+
+
+def short_pages(pages: list[PageMeasure], limits: Limits, pitch: float | None = None) -> list[tuple[int, float]]:
+    """(page index, lines lacking) of every page that ends early while its chapter goes on; a line
+    is the `pitch` given (that of the whole book when `pages` are a part of it), else these pages'."""
+    pitch = line_pitch(pages) if pitch is None else pitch
     found = []
     for page in pages:
         main = _main(page)
@@ -300,7 +307,7 @@ def _check_line(line, previous, following, median, limits, add):
     if line.hyphen == "auto" and following is not None and following.block_tag == line.block_tag:
         after = following.first_word
         before = line.last_word
-        if min(len(before), len(after)) < limits.fragment:
+        if len(before) < limits.before or len(after) < limits.after:
             add("layout-short-fragment", line, f"hyphenation leaves too few letters: “{before}-{after}”, p. {{p}}")
         if "name" in line.end_classes:
             add("layout-name-break", line, f"proper name hyphenated: “{before}-{after}”, p. {{p}}")

@@ -65,12 +65,14 @@ class Print:
     stretch_factor: float = 2.0  # word spaces up to this multiple of the book's median
     short_page_lines: float = 2.0  # a page may end this many lines early in mid-chapter
     hyphen_ladder: int = 2  # hyphenated line ends in a row, at most
-    hyphen_fragment: int = 3  # letters at least on each side of a hyphenation
+    hyphen_before: int = 2  # letters at least before a hyphenation (TeX's \lefthyphenmin)
+    hyphen_after: int = 3  # letters at least carried over after it (TeX's \righthyphenmin)
 
 
 # The page make-up limits of `print:` (key -> field, type, smallest value).
 MAKEUP_LIMITS = {"stretch-factor": ("stretch_factor", float, 1.0), "short-page-lines": ("short_page_lines", float, 0.0),
-                 "hyphen-ladder": ("hyphen_ladder", int, 1), "hyphen-fragment": ("hyphen_fragment", int, 1)}
+                 "hyphen-ladder": ("hyphen_ladder", int, 1), "hyphen-before": ("hyphen_before", int, 1),
+                 "hyphen-after": ("hyphen_after", int, 1)}
 
 
 @dataclasses.dataclass

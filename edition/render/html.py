@@ -23,6 +23,7 @@ from .typography import Typography
 OPS_NS = "http://www.idpf.org/2007/ops"
 TEI_CHOICE = "{http://www.tei-c.org/ns/1.0}choice"
 SOURCE_PAGE = "pb-"  # prefix of the print's ids of the print source's page breaks
+CALL_FIRST = "call-first"  # print: a paragraph's apparatus or parallels called at its start (corrections.py)
 APPARATUS_SIGN = "°"  # marks an emended word where notes are collected (the EPUB), as in many printed editions
 OPS_TYPE = f"{{{OPS_NS}}}type"
 
@@ -133,6 +134,11 @@ class Renderer:
                 parallels.set("id", f"{block.id}-parallels")
                 self.split_note(parallels)
                 html.append(parallels)
+        for float_ in [e for e in html if e.get("id") in (f"{block.id}-apparatus", f"{block.id}-parallels")]:
+            if self.options.spacing and self.options.spacing(float_.get("id")) == CALL_FIRST:
+                html.remove(float_)  # called where the paragraph begins, not where it ends
+                float_.tail, html.text = html.text, None
+                html.insert(0, float_)
         for word, key in self.options.continued(block.id) if self.options.continued and block.id else []:
             if key in self.rests:  # a split note goes on at the foot of the next page
                 flow_words.insert_before_word(html, word, self.rests.pop(key), skip=_floated)

@@ -36,10 +36,15 @@ from ..check.layout import (
 from . import layout_fixes
 
 # Word spacings a typesetter may give a paragraph, in order of preference ("" is the book's own).
-SPACINGS = ("", "spacing-tight-1", "spacing-loose-1", "spacing-tight-2", "spacing-loose-2",
+SPACINGS = ("", "spacing-tight-1", "spacing-track-tight-1", "spacing-loose-1", "spacing-track-loose-1",
+            "spacing-tight-2", "spacing-track-tight-2", "spacing-loose-2", "spacing-track-loose-2",
             "spacing-tight-3", "spacing-loose-3", "spacing-loose-4")
-LOOSER = ("spacing-loose-1", "spacing-loose-2", "spacing-loose-3", "spacing-loose-4")
-TIGHTER = ("spacing-tight-1", "spacing-tight-2", "spacing-tight-3")
+LOOSER = ("spacing-loose-1", "spacing-track-loose-1", "spacing-loose-2", "spacing-track-loose-2",
+          "spacing-loose-3", "spacing-loose-4")
+TIGHTER = ("spacing-tight-1", "spacing-track-tight-1", "spacing-tight-2", "spacing-track-tight-2", "spacing-tight-3")
+OPENINGS = ("opening-less", "opening-more", "opening-more-2")  # a chapter's title one line lower or higher
+ROW = "row-breakable"  # a table row allowed to break across pages
+CALL_FIRST = "call-first"  # a paragraph's apparatus or parallels called where it begins (render/html.py)
 MAX_PULLED = 3  # lines a short page may save to take back the next page's first note call
 NOTE_AREA_LINES = 0.6  # the rule and space above the notes, in lines, when the page has no notes yet
 MIN_NOTE_LINES = 2  # lines of a split note on each page, at least
@@ -47,16 +52,18 @@ ORPHANS = 2  # lines of a paragraph that never part at a page break (book.css: o
 CANDIDATE_PAGES = 3  # a short page is mended by paragraphs ending on it or on the pages before
 FLOATED = {"footnote", "parallels", "apparatus", "pn", "srcpage"}  # not part of the paragraph's lines
 VARIANT = "--spacing-"  # joins a paragraph's id and a spacing in the trial document
+TRIAL = ("lines", "worst word space (ems)", "hyphenated line ends in a row")  # what a trial records
 
 
 @dataclasses.dataclass
 class Corrections:
     """What the trials found, and the spacings given to paragraphs."""
 
-    trials: dict[str, dict[str, list]] = dataclasses.field(default_factory=dict)  # digest -> spacing -> [lines, worst]
+    trials: dict[str, dict[str, list]] = dataclasses.field(default_factory=dict)  # digest -> spacing -> TRIAL
     fills: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> spacing filling a short page
     splits: dict[str, list] = dataclasses.field(default_factory=dict)  # note id -> [words kept, block id, word]
     fingerprint: str = ""  # the sources and stylesheet `fills` and `splits` were decided for
+    remembered: bool = False  # the last build had the same sources: its fills and splits hold
     spacing: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> spacing in this layout
     digests: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> digest in this layout
 
@@ -65,11 +72,12 @@ class Corrections:
         """The cache of the last build; its fills only if the sources are the same."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            trials = {d: {s: list(r) for s, r in t.items() if s in SPACINGS} for d, t in data["trials"].items()}
+            trials = {d: {s: list(r) for s, r in t.items()} for d, t in data["trials"].items()
+                      if set(t) == set(SPACINGS) and all(len(r) == len(TRIAL) for r in t.values())}
             same = data.get("fingerprint") == fingerprint
-            fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS} if same else {}
+            fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (ROW, CALL_FIRST)} if same else {}
             splits = {k: list(v) for k, v in data.get("splits", {}).items()} if same else {}
-            return cls(trials, fills, splits, fingerprint)
+            return cls(trials, fills, splits, fingerprint, remembered=same)
         except (OSError, ValueError, KeyError, AttributeError, TypeError):
             return cls(fingerprint=fingerprint)
 
@@ -92,14 +100,18 @@ class Corrections:
         return sorted((word, note) for note, (_, block, word) in self.splits.items() if block == key)
 
 
-def intrinsic(corrections: Corrections, pages: list[PageMeasure], html_path: Path, limits: Limits) -> bool:
-    """Give each paragraph with a stretched line the first spacing that mends it (or the least
-    stretched one); True if a paragraph's spacing changed."""
+def intrinsic(corrections: Corrections, pages: list[PageMeasure], html_path: Path, limits: Limits,
+              trying: bool = True) -> bool:
+    """Give each paragraph with a stretched line or a hyphen ladder the first spacing that mends
+    it (or the one that comes nearest), trying the spacings of those not tried yet unless told
+    not to; True if a paragraph's spacing changed."""
     median = median_space(pages)
-    loose = {line.ids[0] for page in pages for line in page.lines
-             if line.area == "main" and line.ids and stretched(line, median, limits)}
+    faulty = {line.ids[0] for page in pages for line in page.lines
+              if line.area == "main" and line.ids and stretched(line, median, limits)}
+    faulty |= {key for key, run in _hyphen_runs(pages).items() if run > limits.ladder}
     tree = _read(html_path, corrections, limits)
-    _try(corrections, tree, html_path, sorted(loose), limits)
+    if trying:
+        _try(corrections, tree, html_path, sorted(faulty), limits)
     changed = False
     for key in sorted(corrections.digests):
         trial = corrections.trials.get(corrections.digests[key])
@@ -108,10 +120,28 @@ def intrinsic(corrections: Corrections, pages: list[PageMeasure], html_path: Pat
     return changed
 
 
-def fill(corrections: Corrections, pages: list[PageMeasure], html_path: Path, limits: Limits) -> bool:
-    """Mend each short page; True if anything changed.
+def _hyphen_runs(pages: list[PageMeasure]) -> dict[str, int]:
+    """Paragraph id -> its longest run of lines ending with a hyphen, page breaks aside."""
+    runs: dict[str, int] = {}
+    for page in pages:
+        run, previous = 0, None
+        for line in page.lines:
+            if line.area != "main" or line.out_of_flow or not line.ids:
+                continue
+            run = run + 1 if line.hyphen and line.ids[0] == previous else (1 if line.hyphen else 0)
+            previous = line.ids[0]
+            runs[previous] = max(runs.get(previous, 0), run)
+    return runs
 
-    A page ends short when the next line, with the note it calls, does not fit.  If setting the
+
+def fill(corrections: Corrections, pages: list[PageMeasure], html_path: Path, limits: Limits,
+         parallel: bool = True, pitch: float | None = None) -> bool:
+    """Mend each short page (lines lacking counted in the `pitch` given, else the pages' own); True
+    if anything changed.
+
+    A page ends short when the next line, with the note it calls, does not fit, or the next table
+    row, kept whole, does not: that row may break.  A paragraph's apparatus or parallels, called at
+    its end, take its last lines with them: they are called where it begins instead.  If setting the
     paragraphs before it tighter saves the few lines that line and its note need, they are pulled
     back onto the page; else, if the note is long, it is split: it begins on the page, with its
     call, and goes on at the foot of the next; else paragraphs are set looser, each gaining a
@@ -121,23 +151,71 @@ def fill(corrections: Corrections, pages: list[PageMeasure], html_path: Path, li
     median = median_space(pages)
     tree = _read(html_path, corrections, limits)
     wanted = [(page, gap, [key for back in range(CANDIDATE_PAGES) for key in _ending_on(pages, page - back)])
-              for page, gap in short_pages(pages, limits)]
-    _try(corrections, tree, html_path, sorted({key for _, _, keys in wanted for key in keys}), limits)
+              for page, gap in short_pages(pages, limits, pitch)]
+    _try(corrections, tree, html_path, sorted({key for _, _, keys in wanted for key in keys}), limits, parallel)
     changed = False
     for page, gap, keys in wanted:
+        row = _row_pushed(pages, page)
+        if row is not None and row not in corrections.fills:
+            corrections.fills[row] = ROW  # a table row too tall for the rest of the page may break
+            changed |= _give(corrections, row, ROW)
+            continue
+        float_ = _float_at_end(pages, page)
+        if float_ is not None and float_ not in corrections.fills:
+            corrections.fills[float_] = CALL_FIRST  # its note goes to the page where the paragraph begins
+            changed |= _give(corrections, float_, CALL_FIRST)
+            continue
         pull = _lines_to_pull(pages, page, gap)
-        plan = _plan(corrections, keys, pull, TIGHTER, median, limits) if pull else None
+        opening = _opening(pages, page, corrections)
+        plan = _plan(corrections, keys, pull - bool(opening), TIGHTER, median, limits) if pull else None
+        if plan is not None and opening:
+            plan[opening] = "opening-less"  # the chapter's title a line higher: a line more below it
         if plan is None:
             split = _split(pages, page)
             if split is not None and split[0] not in corrections.splits:
                 corrections.splits[split[0]] = list(split[1:])
                 changed = True
                 continue
-            plan = _plan(corrections, keys, math.floor(gap), LOOSER, median, limits) or {}
+            lacking = math.floor(gap)
+            plan = {opening: OPENINGS[min(lacking, 2)]} if opening and lacking else {}
+            plan |= _plan(corrections, keys, lacking - min(lacking, 2) * bool(opening), LOOSER, median, limits) or {}
         for key, spacing in plan.items():
             corrections.fills[key] = spacing
             changed |= _give(corrections, key, spacing)
     return changed
+
+
+def _float_at_end(pages: list[PageMeasure], index: int) -> str | None:
+    """The id of the apparatus or parallels of a paragraph begun before the next page, if it is
+    their call, at the paragraph's end, that took the paragraph's last lines over to it."""
+    following = [line for line in pages[index + 1].lines if line.area == "main" and not line.out_of_flow]
+    for line in following[:MAX_PULLED]:
+        ends = [e.get("id") for e in line.calls if (e.get("id") or "").endswith(("-apparatus", "-parallels"))]
+        if ends:
+            begun = any(row.ids[:1] == line.ids[:1] for row in pages[index].lines if row.area == "main" and row.ids)
+            return ends[-1] if begun else None
+        if line.calls:
+            return None
+    return None
+
+
+def _row_pushed(pages: list[PageMeasure], index: int) -> str | None:
+    """The id of the table row the next page begins with, if it does (the row, kept whole, did not
+    fit the rest of the page)."""
+    following = [line for line in pages[index + 1].lines
+                 if line.area == "main" and not line.out_of_flow and line.block_tag != "th"]  # the head repeats
+    if following and following[0].block_tag == "td" and following[0].ids and following[0].word_index == 0:
+        return following[0].ids[0]
+    return None
+
+
+def _opening(pages: list[PageMeasure], index: int, corrections: Corrections) -> str | None:
+    """The id of the chapter whose title stands on the page, if its space is still the book's."""
+    for line in pages[index].lines:
+        if (line.area == "main" and line.block_tag == "h2" and "head" in line.block_classes and line.section
+                and line.section not in corrections.fills):
+            return line.section
+    return None
 
 
 def _split(pages: list[PageMeasure], index: int) -> tuple[str, int, str, int] | None:
@@ -172,20 +250,29 @@ def _split(pages: list[PageMeasure], index: int) -> tuple[str, int, str, int] | 
 
 
 def _lines_to_pull(pages: list[PageMeasure], index: int, gap: float) -> int:
-    """How many lines the page `index` must save so that the next page's first note call, its line,
-    the lines that must go with it and its notes fit (0 if that is not the trouble or needs too many)."""
+    """How many lines the page `index` must save so that what the next page begins with fits: its
+    first note call, with its line, the lines that must go with it and its notes; or else a short
+    block (a letter, a telegram) begun and ended there, kept whole.  0 if that is not the trouble
+    or needs too many."""
     if index + 1 >= len(pages):
         return 0
     following = pages[index + 1]
     main = [line for line in following.lines if line.area == "main" and not line.out_of_flow]
+    if not main:
+        return 0
+    pitch = main[0].bottom - main[0].top
     for k, line in enumerate(main[:MAX_PULLED]):
         if line.calls:
             moved = _moving_together(main, k)
             notes = sum(following.note_heights.get(element, 0.0) for row in main[:moved] for element in row.calls)
-            pitch = main[0].bottom - main[0].top
             need = (main[moved - 1].bottom - main[0].top + notes) / pitch + (0 if pages[index].notes else NOTE_AREA_LINES)
             lines = math.ceil(need - gap)
             return lines if 0 < lines <= MAX_PULLED else 0
+    block = [line for line in main if line.ids[:1] == main[0].ids[:1]]
+    ends_here = len(block) < len(main)  # another block follows it on the page
+    if main[0].ids and main[0].word_index == 0 and ends_here and len(block) > ORPHANS + 1:
+        lines = math.ceil((block[-1].bottom - block[0].top) / pitch - gap)
+        return lines if 0 < lines <= MAX_PULLED else 0
     return 0
 
 
@@ -213,12 +300,12 @@ def _plan(corrections: Corrections, keys: list[str], lines: int, spacings: tuple
         trial = corrections.trials.get(corrections.digests.get(key, ""))
         if lines <= 0:
             break
-        if not trial or key in corrections.fills:
-            continue
+        if not trial or (key in corrections.fills and not (spacings is TIGHTER and corrections.fills[key] in LOOSER)):
+            continue  # a paragraph set looser to fill a page may be set tighter to pull lines back
         now = trial[corrections.spacing.get(key, "")][0]
         changes = [(abs(trial[s][0] - now), s) for s in spacings
                    if 0 < abs(trial[s][0] - now) <= lines and (trial[s][0] > now) == (spacings is LOOSER)
-                   and trial[s][1] <= limits.stretch_factor * median]
+                   and trial[s][1] <= limits.stretch_factor * median and trial[s][2] <= limits.ladder]
         if changes:
             change, spacing = max(changes, key=lambda c: (c[0], -spacings.index(c[1])))
             plan[key] = spacing
@@ -227,9 +314,14 @@ def _plan(corrections: Corrections, keys: list[str], lines: int, spacings: tuple
 
 
 def _best(trial: dict[str, list], median: float, limits: Limits) -> str:
-    """The first spacing whose worst line is within the limit, else the least stretched."""
-    good = [spacing for spacing in SPACINGS if trial[spacing][1] <= limits.stretch_factor * median]
-    return good[0] if good else min(SPACINGS, key=lambda s: (trial[s][1], SPACINGS.index(s)))
+    """The first spacing with no line stretched beyond the limit and no hyphen ladder, else the
+    one whose worst fault is least."""
+    def faults(spacing: str) -> tuple[bool, bool]:
+        _, worst, run = trial[spacing]
+        return worst > limits.stretch_factor * median, run > limits.ladder
+
+    good = [spacing for spacing in SPACINGS if not any(faults(spacing))]
+    return good[0] if good else min(SPACINGS, key=lambda s: (sum(faults(s)), trial[s][1], trial[s][2], SPACINGS.index(s)))
 
 
 def _give(corrections: Corrections, key: str, spacing: str) -> bool:
@@ -251,15 +343,14 @@ def _ending_on(pages: list[PageMeasure], index: int) -> list[str]:
 
 
 def apply_known(corrections: Corrections, html_path: Path, limits: Limits, median: float) -> None:
-    """Before the first layout: the spacings already known for the paragraphs of this HTML (their
-    trials and this build's fills)."""
+    """Before the first layout: the spacings already known for the paragraphs of this HTML (from
+    their trials, and this build's fills)."""
     _read(html_path, corrections, limits)
     for key, digest in corrections.digests.items():
         trial = corrections.trials.get(digest)
-        if key in corrections.fills:
-            corrections.spacing[key] = corrections.fills[key]
-        elif trial and trial[""][1] > limits.stretch_factor * median:
-            corrections.spacing[key] = _best(trial, median, limits)
+        spacing = corrections.fills.get(key) or (_best(trial, median, limits) if trial else "")
+        if spacing:
+            corrections.spacing[key] = spacing
 
 
 def _read(html_path: Path, corrections: Corrections, limits: Limits):
@@ -293,42 +384,63 @@ def _digest(element, stylesheet: bytes) -> str:
     return hashlib.sha256(stylesheet + etree.tostring(clone, encoding="utf-8")).hexdigest()[:20]
 
 
-def _try(corrections: Corrections, tree, html_path: Path, keys: list[str], limits: Limits) -> None:
-    """Lay out, in one render, every paragraph of `keys` not tried yet, alone, in every spacing;
-    record each spacing's line count and worst word space (in ems)."""
-    import weasyprint
+def _try(corrections: Corrections, tree, html_path: Path, keys: list[str], limits: Limits,
+         parallel: bool = True) -> None:
+    """Lay out every paragraph of `keys` not tried yet, alone, in every spacing (the trials shared
+    among the machine's cores, each laying its share out in one render); record each spacing's
+    line count and worst word space (in ems)."""
+    import concurrent.futures
+    import multiprocessing
+    import os
+
     from lxml import etree
 
     root = tree.getroot()
     todo = [key for key in keys if key in corrections.digests and corrections.digests[key] not in corrections.trials]
     if not todo:
         return
-    document = etree.Element("html", root.attrib)
-    document.append(copy.deepcopy(root.find("head")))
-    body = etree.SubElement(document, "body")
+    cores = (os.cpu_count() or 1) if parallel else 1
+    shares = [todo[k::cores] for k in range(min(cores, len(todo)))]
+    sources = []
+    for share in shares:
+        document = etree.Element("html", root.attrib)
+        document.append(copy.deepcopy(root.find("head")))
+        body = etree.SubElement(document, "body")
+        for key in share:
+            for spacing in SPACINGS:
+                body.append(_alone(root.get_element_by_id(key), f"{key}{VARIANT}{spacing or 'none'}", spacing))
+        sources.append(etree.tostring(document, method="html", encoding="unicode"))
+    if len(sources) == 1:
+        found = [_trial_lines(sources[0], str(html_path), limits.ladder)]
+    else:  # forked workers: they have the modules loaded already
+        with concurrent.futures.ProcessPoolExecutor(len(sources), mp_context=multiprocessing.get_context("fork")) as pool:
+            found = list(pool.map(_trial_lines, sources, [str(html_path)] * len(sources), [limits.ladder] * len(sources)))
+    results = {key: value for share in found for key, value in share.items()}
     for key in todo:
-        for spacing in SPACINGS:
-            body.append(_alone(root.get_element_by_id(key), f"{key}{VARIANT}{spacing or 'none'}", spacing))
-    trial = html_path.with_name(f".{html_path.stem}.spacing.html")
-    trial.write_bytes(etree.tostring(document, method="html", encoding="utf-8"))
-    try:
-        with layout_fixes.applied(limits.ladder):
-            laid = weasyprint.HTML(filename=str(trial)).render()
-    finally:
-        trial.unlink()
+        corrections.trials[corrections.digests[key]] = {
+            spacing: results.get(f"{key}{VARIANT}{spacing or 'none'}", [0, math.inf, 0]) for spacing in SPACINGS}
+
+
+def _trial_lines(source: str, base_url: str, ladder: int) -> dict[str, list]:
+    """Lay out a trial document: for each trial paragraph, [its lines, its worst word space]."""
+    import weasyprint
+
+    with layout_fixes.applied(ladder):
+        laid = weasyprint.HTML(string=source, base_url=base_url).render()
     results: dict[str, list] = {}
+    runs: dict[str, int] = {}
     for page in measure(laid, [""] * len(laid.pages)):
         for line in page.lines:
             key = next((i for i in line.ids if VARIANT in i), None)
             if key is None or line.area != "main" or line.out_of_flow:
                 continue
-            result = results.setdefault(key, [0, 0.0])
+            result = results.setdefault(key, [0, 0.0, 0])  # TRIAL
             result[0] += 1
             if line.justified and not line.last and not line.forced:
                 result[1] = max(result[1], round(line.word_space, 4))
-    for key in todo:
-        corrections.trials[corrections.digests[key]] = {
-            spacing: results.get(f"{key}{VARIANT}{spacing or 'none'}", [0, math.inf]) for spacing in SPACINGS}
+            runs[key] = runs.get(key, 0) + 1 if line.hyphen else 0
+            result[2] = max(result[2], runs[key])
+    return results
 
 
 def _alone(element, key: str, spacing: str):

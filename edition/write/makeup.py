@@ -22,25 +22,31 @@ from ..check import layout
 from ..model.records import Edition
 from ..render.html import SOURCE_PAGE
 from . import corrections as typesetter
-from . import pagination, pdf, print_html
+from . import layout_fixes, pagination, parts, pdf, print_html
+from .print_html import contents_entries
 
-MAX_LAYOUTS = 7
+MAX_LAYOUTS = 9
 CONFIRMING = 2  # layouts kept at the end for the page numbers alone
+MENDING_ROUNDS = 2  # a second round mends the pages the first one's changes of page numbers upset
 PAGES_CACHE = ".pages.json"  # the page of every cited anchor in the last layout
 CORRECTIONS_CACHE = ".corrections.json"  # paragraphs tried in every spacing; the last build's fills
 MEDIAN_SPACE = 0.27  # ems: the book face's median word space in justified text, before a layout tells
 
 
-def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: layout.Limits = layout.Limits()):
-    """Lay the book out until its page numbers, sides and corrections hold.
+def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: layout.Limits = layout.Limits(),
+            draft: bool = False):
+    """Lay the book out until its page numbers, sides and corrections hold (a `draft` only uses the
+    corrections earlier builds found, and tries none: a quicker proof for the editor).
 
     Loose lines are mended after every layout (their spacing depends on the paragraph alone);
     short pages only once a layout has confirmed the page numbers, so that what is done does not
     depend on the last build's pages."""
     first_anchor = f"part-{edition.sources[0].siglum}"
-    cited = set(edition.targets) | {m.id for m in edition.mentions}
+    cited = set(edition.targets) | {m.id for m in edition.mentions} | contents_entries(edition)
     pages = _read(out_dir / PAGES_CACHE)  # the last build's pages: usually right, so one layout confirms them
     corrections = None
+    laid_out = parts.Parts()  # the parts laid out in this build: a pass lays out only those that changed
+    mended = 0  # rounds of mending short pages, each from a layout whose page numbers hold
     for attempt in range(1, MAX_LAYOUTS + 1):
         suffix = f" (pass {attempt})" if attempt > 1 else ""
         with progress.stage(f"write print HTML{suffix}"):
@@ -50,17 +56,19 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                 typesetter.apply_known(corrections, html_path, limits, MEDIAN_SPACE)
                 html_path = print_html.write(edition, html_dir, pages, corrections)
         with progress.stage(f"lay out the book (pass {attempt})"):
-            document, warnings = pdf.layout(html_path, edition.settings)
+            document, warnings = pdf.layout(html_path, edition.settings, laid_out)
         found = pdf.anchor_pages(document, first_anchor)
         measured = layout.measure(document, pagination.page_labels(document, pdf.first_page_of(document, first_anchor)))
         cited |= {key for key in found if key.startswith(SOURCE_PAGE)}  # margin notes: their side
         confirmed = pages is not None and all(found.get(key) == pages.get(key) for key in cited)
         changed = False
         if attempt <= MAX_LAYOUTS - CONFIRMING:  # the last layouts only confirm the page numbers
-            with progress.stage(f"mend loose lines and short pages{suffix}"):
-                changed = typesetter.intrinsic(corrections, measured, html_path, limits)
-                if confirmed and not changed:
-                    changed = typesetter.fill(corrections, measured, html_path, limits)
+            with progress.stage(f"mend loose lines{suffix}"):
+                changed = typesetter.intrinsic(corrections, measured, html_path, limits, trying=not draft)
+            if confirmed and not changed and mended < MENDING_ROUNDS and not corrections.remembered and not draft:
+                with progress.stage("mend short pages, part by part"):
+                    changed = _mend_parts(edition, pages, corrections, measured, laid_out, limits)
+                mended += 1
         if confirmed and not changed:
             break
         pages = found
@@ -70,6 +78,65 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                                        encoding="utf-8")
     corrections.save(out_dir / CORRECTIONS_CACHE)
     return document, warnings, measured
+
+
+def _mend_parts(edition: Edition, pages: dict, corrections, measured, laid_out: parts.Parts, limits) -> bool:
+    """Mend the short pages of each part that has any, each part laid out alone (in parallel, on
+    the machine's cores) again and again until no correction helps; True if any was made."""
+    import concurrent.futures
+    import multiprocessing
+    import os
+
+    todo = sorted({laid_out.part_of(page) for page, _ in layout.short_pages(measured, limits)})
+    if not todo:
+        return False
+    global _CONTEXT
+    _CONTEXT = (edition, pages, corrections, limits, layout.line_pitch(measured))
+    try:
+        if len(todo) == 1 or (os.cpu_count() or 1) == 1:
+            found = [_mend_part(k, laid_out.starts[k][1]) for k in todo]
+        else:  # forked workers have the edition and the corrections already
+            context = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(os.cpu_count(), mp_context=context) as pool:
+                found = list(pool.map(_mend_part, todo, [laid_out.starts[k][1] for k in todo]))
+    finally:
+        _CONTEXT = None
+    changed = False
+    for fills, splits, trials in found:
+        corrections.trials.update(trials)
+        changed |= bool(fills or splits)
+        corrections.fills.update(fills)
+        corrections.splits.update(splits)
+        corrections.spacing.update(fills)
+    return changed
+
+
+_CONTEXT = None  # what the forked workers of _mend_parts share: edition, pages, corrections, limits, pitch
+PART_ROUNDS = 5  # layouts of a part while its short pages are being mended
+
+
+def _mend_part(index: int, number: int | None) -> tuple[dict, dict, dict]:
+    """In a worker: lay out part `index` alone, mend its short pages, lay it out again, until no
+    correction helps; the fills, splits and trials it made."""
+    import tempfile
+
+    import weasyprint
+
+    edition, pages, corrections, limits, pitch = _CONTEXT
+    before = (dict(corrections.fills), dict(corrections.splits), set(corrections.trials))
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(PART_ROUNDS):
+            html_path = print_html.write(edition, Path(tmp), pages, corrections)
+            head, bodies = parts.split(html_path)
+            with layout_fixes.applied(limits.ladder):
+                document = weasyprint.HTML(string=parts.document(head, bodies[index][0], number),
+                                           base_url=str(html_path)).render()
+            measured = layout.measure(document, [str(k) for k in range(len(document.pages))])
+            if not typesetter.fill(corrections, measured, html_path, limits, parallel=False, pitch=pitch):
+                break
+    fills = {k: v for k, v in corrections.fills.items() if before[0].get(k) != v}
+    splits = {k: v for k, v in corrections.splits.items() if before[1].get(k) != v}
+    return fills, splits, {k: v for k, v in corrections.trials.items() if k not in before[2]}
 
 
 def _fingerprint(edition: Edition, html_path: Path) -> str:

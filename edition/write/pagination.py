@@ -66,7 +66,7 @@ def page_starts(document, anchors: set[str]) -> dict[int, tuple[str, int]]:
 def page_labels(document, first_text: int) -> list[str]:
     """The printed number of every page, as the PDF's page labels give it: roman before the page
     with index `first_text` (the first part's title), arabic from it."""
-    return [_roman(i + 1) if i < first_text else str(i - first_text + 1) for i in range(len(document.pages))]
+    return [roman(i + 1) if i < first_text else str(i - first_text + 1) for i in range(len(document.pages))]
 
 
 def page_list(document, edition, first_text: int) -> list[tuple[str, str, int]]:
@@ -111,7 +111,8 @@ def _divisions(edition):
                 stack += [item for item in division.content if isinstance(item, Division)]
 
 
-def _roman(n: int) -> str:
+def roman(n: int) -> str:
+    """1 -> 'i', 14 -> 'xiv'."""
     numerals = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90), ("l", 50),
                 ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
     out = ""

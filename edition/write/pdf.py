@@ -9,27 +9,12 @@ it), so the same sources give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import uuid
 from pathlib import Path
 
 from ..read.settings import Settings
-from . import device_gray, layout_fixes, press, replace_atomically
-
-# WeasyPrint's notice that it subsets fonts with fontTools (Debian's libharfbuzz-subset is optional).
-HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)
-
-
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        message = record.getMessage()
-        if not message.startswith(HARMLESS):
-            self.messages.append(message)
+from . import device_gray, parts, press, replace_atomically
 
 
 def source_date_epoch(settings: Settings) -> int:
@@ -40,20 +25,11 @@ def source_date_epoch(settings: Settings) -> int:
     return int(moment.timestamp())
 
 
-def layout(html_path: Path, settings: Settings):
-    """Lay out the print HTML; return WeasyPrint's document and its warnings."""
-    import weasyprint  # imported here: `build.py check` never pays for it
-
+def layout(html_path: Path, settings: Settings, laid_out: parts.Parts | None = None):
+    """Lay out the print HTML, part by part (reusing the parts of `laid_out` that have not
+    changed); return WeasyPrint's document and its warnings."""
     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(settings))  # fontTools reads it
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    try:
-        with layout_fixes.applied(settings.printing.hyphen_ladder):
-            document = weasyprint.HTML(filename=str(html_path)).render()
-    finally:
-        logger.removeHandler(collect)
-    return document, collect.messages
+    return (laid_out or parts.Parts()).lay_out(html_path, settings)
 
 
 def anchor_pages(document, first_text_anchor: str) -> dict[str, int]:

@@ -19,7 +19,7 @@ from ..model.records import Division, Edition, Source
 from ..render import backmatter, fonts, templating
 from ..render.html import Options, Renderer
 from ..render.running_heads import running_head
-from . import output_intent, replace_atomically
+from . import output_intent, pagination, replace_atomically
 
 ASSETS = "assets"
 OUTPUT_PROFILE = "output-intent.icc"
@@ -45,6 +45,11 @@ class Part:
     sigla: Markup  # the print source and the copy-text, for the sigla
     title: Markup  # the source's title: a book's in italics, a chapter's in quotation marks
 
+    @property
+    def head(self) -> str:
+        """The running head of the part's versos."""
+        return source_head(self.source)
+
 
 def parts(edition: Edition, renderer: Renderer) -> list[Part]:
     """Every source as a part, its chapters rendered."""
@@ -53,9 +58,11 @@ def parts(edition: Edition, renderer: Renderer) -> list[Part]:
         chapters = []
         for division in source.chapters:
             section = renderer.division(division)
-            section.set("class", section.get("class") + " chapter")
+            corrected = renderer.options.spacing(division.id) if renderer.options.spacing else ""
+            section.set("class", " ".join(filter(None, (section.get("class"), "chapter", corrected))))
             head = running_head(division.short_title or division.title, edition.settings.page)
             section.set("data-running-head", head)
+            section.set("data-source-head", source_head(source))  # the versos' head, laid out apart
             opening = renderer.part_opening(division)
             chapters.append(Chapter(division.id, division.title, templating.fragment(section),
                                     templating.fragment(opening) if opening is not None else None,
@@ -85,11 +92,33 @@ def build_id(edition: Edition) -> str:
     return digest.hexdigest()[:12]
 
 
+def source_head(source: Source) -> str:
+    """The running head of a source's versos: 'T1 · Leon Trotsky'."""
+    return f"{source.siglum} · {source.author}"
+
+
+def contents_entries(edition: Edition) -> set[str]:
+    """The ids whose pages the contents print (besides chapters and sections, which are targets)."""
+    back = {"chronology", "concordance", "index-persons", "index-places"}
+    return {"half-title", "sigla", "introduction", *back} | {f"part-{s.siglum}" for s in edition.sources}
+
+
 def page_numbers(pages: dict[str, int] | None):
     """id -> the printed page from the previous layout; '000' in the first, to hold the place."""
     def page(key: str) -> str:
         return str(pages[key]) if pages and key in pages else "000"
     return page
+
+
+def page_labels(pages: dict[str, int] | None):
+    """id -> the page's label, as the contents print it: roman in the front matter (the pages
+    before the text count from the half-title's, page i), arabic from the text on."""
+    def label(key: str) -> str:
+        if not pages or key not in pages or "half-title" not in pages:
+            return "000"
+        number = pages[key]
+        return str(number) if number > 0 else pagination.roman(number + 1 - pages["half-title"])
+    return label
 
 
 def page_sides(pages: dict[str, int] | None):
@@ -120,6 +149,8 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, 
                                          continued=corrections.continued if corrections else None))
     book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
                              css=f"{ASSETS}/book.css", back=backmatter.appendices(edition, pages or {}), page=page,
+                             page_label=page_labels(pages),
+                             corrected=corrections.css if corrections else (lambda key: ""),
                              introduction=_introduction(renderer, edition), build_id=build_id(edition))
     css = templating.render("print/book.css.jinja", settings=settings, page=settings.page,
                             profile=output_intent.profile(settings))
