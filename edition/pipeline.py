@@ -35,7 +35,7 @@ class Progress:
     @contextlib.contextmanager
     def stage(self, name: str):
         if not self.quiet:
-            print(f"  {name:<28}", end="", file=sys.stderr, flush=True)
+            print(f"  {name:<32}", end="", file=sys.stderr, flush=True)
         start = time.perf_counter()
         try:
             yield

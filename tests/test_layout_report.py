@@ -159,3 +159,6 @@ def test_the_real_edition_is_clean(built):
     assert count["layout-short-fragment"] == 0
     assert count["layout-name-break"] == 0
     assert count["layout-overfull-line"] == 0
+    assert count["layout-hyphen-ladder"] == 0
+    assert count["layout-stretched-line"] <= 5
+    assert count["layout-short-page"] <= 1

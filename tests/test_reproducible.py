@@ -15,6 +15,16 @@ def test_second_build_is_byte_identical(built, tmp_path):
         assert (tmp_path / name).read_bytes() == (built.out / name).read_bytes(), name
 
 
+def test_a_rebuild_with_the_last_builds_corrections_is_byte_identical(built, tmp_path):
+    """An editor's rebuild of unchanged sources starts from all the caches of the last build and
+    reuses its corrections (openings, rows, calls as well as spacings) without mending again."""
+    for cache in (".pages.json", ".corrections.json"):
+        shutil.copyfile(built.out / cache, tmp_path / cache)
+    assert build(SOURCES, tmp_path) == 0
+    for name in (built.pdf.name, built.epub.name, built.html.name):
+        assert (tmp_path / name).read_bytes() == (built.out / name).read_bytes(), name
+
+
 def test_print_html_renders_the_same_with_weasyprint_and_the_adjustments(built, tmp_path):
     """The HTML written beside the PDF is exactly what was laid out: WeasyPrint with the adjustments
     of docs/weasyprint.md (`python -m edition.write.layout_fixes`) agrees."""

@@ -28,6 +28,7 @@ from pathlib import Path
 from ..check.layout import (
     Limits,
     PageMeasure,
+    line_pitch,
     measure,
     median_space,
     short_pages,
@@ -46,6 +47,7 @@ OPENINGS = ("opening-less", "opening-more", "opening-more-2")  # a chapter's tit
 ROW = "row-breakable"  # a table row allowed to break across pages
 CALL_FIRST = "call-first"  # a paragraph's apparatus or parallels called where it begins (render/html.py)
 MAX_PULLED = 3  # lines a short page may save to take back the next page's first note call
+BLOCK_SPACE = 1.0  # the space above and below a displayed block (a letter), in lines, at most
 NOTE_AREA_LINES = 0.6  # the rule and space above the notes, in lines, when the page has no notes yet
 MIN_NOTE_LINES = 2  # lines of a split note on each page, at least
 ORPHANS = 2  # lines of a paragraph that never part at a page break (book.css: orphans, widows)
@@ -149,6 +151,7 @@ def fill(corrections: Corrections, pages: list[PageMeasure], html_path: Path, li
     tried first, then those that end on the pages before (each line gained or lost there moves a
     line onto or off the page)."""
     median = median_space(pages)
+    pitch = line_pitch(pages) if pitch is None else pitch
     tree = _read(html_path, corrections, limits)
     wanted = [(page, gap, [key for back in range(CANDIDATE_PAGES) for key in _ending_on(pages, page - back)])
               for page, gap in short_pages(pages, limits, pitch)]
@@ -165,7 +168,7 @@ def fill(corrections: Corrections, pages: list[PageMeasure], html_path: Path, li
             corrections.fills[float_] = CALL_FIRST  # its note goes to the page where the paragraph begins
             changed |= _give(corrections, float_, CALL_FIRST)
             continue
-        pull = _lines_to_pull(pages, page, gap)
+        pull = _lines_to_pull(pages, page, gap, pitch)
         opening = _opening(pages, page, corrections)
         plan = _plan(corrections, keys, pull - bool(opening), TIGHTER, median, limits) if pull else None
         if plan is not None and opening:
@@ -249,18 +252,17 @@ def _split(pages: list[PageMeasure], index: int) -> tuple[str, int, str, int] | 
     return None
 
 
-def _lines_to_pull(pages: list[PageMeasure], index: int, gap: float) -> int:
-    """How many lines the page `index` must save so that what the next page begins with fits: its
-    first note call, with its line, the lines that must go with it and its notes; or else a short
-    block (a letter, a telegram) begun and ended there, kept whole.  0 if that is not the trouble
-    or needs too many."""
+def _lines_to_pull(pages: list[PageMeasure], index: int, gap: float, pitch: float) -> int:
+    """How many lines (of the book's `pitch`) the page `index`, `gap` lines short, must save so that
+    what the next page begins with fits: its first note call, with its line, the lines that must go
+    with it and its notes; or else a short block (a letter, a telegram) begun and ended there, kept
+    whole.  0 if that is not the trouble or needs too many."""
     if index + 1 >= len(pages):
         return 0
     following = pages[index + 1]
     main = [line for line in following.lines if line.area == "main" and not line.out_of_flow]
-    if not main:
+    if not main or not pitch:
         return 0
-    pitch = main[0].bottom - main[0].top
     for k, line in enumerate(main[:MAX_PULLED]):
         if line.calls:
             moved = _moving_together(main, k)
@@ -271,7 +273,7 @@ def _lines_to_pull(pages: list[PageMeasure], index: int, gap: float) -> int:
     block = [line for line in main if line.ids[:1] == main[0].ids[:1]]
     ends_here = len(block) < len(main)  # another block follows it on the page
     if main[0].ids and main[0].word_index == 0 and ends_here and len(block) > ORPHANS + 1:
-        lines = math.ceil((block[-1].bottom - block[0].top) / pitch - gap)
+        lines = math.ceil((block[-1].bottom - block[0].top) / pitch + BLOCK_SPACE - gap)
         return lines if 0 < lines <= MAX_PULLED else 0
     return 0
 
@@ -343,14 +345,15 @@ def _ending_on(pages: list[PageMeasure], index: int) -> list[str]:
 
 
 def apply_known(corrections: Corrections, html_path: Path, limits: Limits, median: float) -> None:
-    """Before the first layout: the spacings already known for the paragraphs of this HTML (from
-    their trials, and this build's fills)."""
+    """Before the first layout: the corrections already known for this HTML: the fills of the
+    last build of the same sources (spacings, chapter openings, rows, calls), and for the other
+    paragraphs the spacing their trials chose."""
     _read(html_path, corrections, limits)
     for key, digest in corrections.digests.items():
         trial = corrections.trials.get(digest)
-        spacing = corrections.fills.get(key) or (_best(trial, median, limits) if trial else "")
-        if spacing:
-            corrections.spacing[key] = spacing
+        if key not in corrections.fills and trial:
+            corrections.spacing[key] = _best(trial, median, limits)
+    corrections.spacing.update(corrections.fills)
 
 
 def _read(html_path: Path, corrections: Corrections, limits: Limits):

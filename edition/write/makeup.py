@@ -66,7 +66,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
             with progress.stage(f"mend loose lines{suffix}"):
                 changed = typesetter.intrinsic(corrections, measured, html_path, limits, trying=not draft)
             if confirmed and not changed and mended < MENDING_ROUNDS and not corrections.remembered and not draft:
-                with progress.stage("mend short pages, part by part"):
+                with progress.stage("mend short pages by part"):
                     changed = _mend_parts(edition, pages, corrections, measured, laid_out, limits)
                 mended += 1
         if confirmed and not changed:
