@@ -72,6 +72,7 @@ class Line:
     ids: list[str]  # ids of the HTML elements around the line, innermost first
     block_tag: str
     block_classes: set[str]
+    context: frozenset[str]  # classes of the block-level elements around the line, its own included
     section: str  # the chapter-level section the line belongs to
     justified: bool
     last: bool  # the paragraph's last line (not merely the last on the page)
@@ -117,7 +118,7 @@ def measure(document, labels: list[str]) -> list[PageMeasure]:
     for index, page in enumerate(document.pages):
         measured = PageMeasure(index, labels[index], [], [], page._page_box.content_box_y() + page._page_box.height)
 
-        def walk(box, area, block, ids, section, classes, absolute, note=None):
+        def walk(box, area, block, ids, section, classes, absolute, note=None, context=frozenset()):
             if isinstance(box, boxes.MarginBox):
                 return
             if isinstance(box, boxes.FootnoteAreaBox):
@@ -139,12 +140,14 @@ def measure(document, labels: list[str]) -> list[PageMeasure]:
                     section = element.get("id") or section
                 if isinstance(box, boxes.InlineBox):
                     classes = classes | css
+                else:
+                    context = context | css
             if box.style is not None and box.style["position"] == "absolute":
                 absolute = True
             if isinstance(box, boxes.BlockContainerBox):
                 block = box
             if isinstance(box, boxes.LineBox):
-                measured.lines.append(_line(box, index, area, block, ids, section, classes, absolute, space))
+                measured.lines.append(_line(box, index, area, block, ids, section, classes, absolute, space, context))
                 if note is not None:
                     measured.note_lines.setdefault(note, []).append(measured.lines[-1])
                 if area == "main" and not absolute:
@@ -153,7 +156,7 @@ def measure(document, labels: list[str]) -> list[PageMeasure]:
             if area == "main" and not absolute and isinstance(box, boxes.BlockLevelBox) and not box.children:
                 measured.flow_bottom = max(measured.flow_bottom, box.position_y + box.margin_height() - box.margin_bottom)
             for child in getattr(box, "children", []):
-                walk(child, area, block, ids, section, classes, absolute, note)
+                walk(child, area, block, ids, section, classes, absolute, note, context)
 
         walk(page._page_box, "main", None, [], "", frozenset(), False)
         pages.append(measured)
@@ -176,7 +179,7 @@ def _count_words(pages: list[PageMeasure]) -> None:
             carried[key] = bool(line.hyphen)
 
 
-def _line(box, index, area, block, ids, section, classes, absolute, space) -> Line:
+def _line(box, index, area, block, ids, section, classes, absolute, space, context) -> Line:
     """A line box as a record: its text, extent, measure, word spacing and hyphenation."""
     from weasyprint.formatting_structure import boxes
 
@@ -216,6 +219,7 @@ def _line(box, index, area, block, ids, section, classes, absolute, space) -> Li
         left=box.position_x, width=box.width, measure_left=block.content_box_x(), measure=block.width,
         text=text, ids=list(ids), block_tag=element.tag if element is not None else "",
         block_classes=set((element.get("class") or "").split()) if element is not None else set(),
+        context=context,
         section=section, justified=justified, last=getattr(box, "resume_at", None) is None,
         forced="\n" in text, word_space=(space + spacing / size) if justified and size else 0,
         end_classes=leaves[-1][1] if leaves else set(), first_word=words[0] if words else "",
@@ -334,7 +338,8 @@ def _check_page(page, pages, lines, limits, add):
     continues = bool(next_main) and next_main[0].section == last.section and last.section != ""
     if last.hyphen and page.index % 2 == 0 and continues:
         add("layout-leaf-turn", last, f"word hyphenated across the leaf turn: “{last.last_word}-”, foot of p. {{p}}")
-    if continues and (last.block_tag in HEADINGS or last.block_classes & HEADING_CLASSES) and not last.block_classes & {"part-title"}:
+    if (continues and (last.block_tag in HEADINGS or last.block_classes & HEADING_CLASSES)
+            and not last.block_classes & {"part-title"} and "closer" not in last.context):  # a closing's dateline ends
         add("layout-stranded-heading", last, f"heading at the foot of p. {{p}}, its text overleaf: “{_clip(last.text)}”")
     previous_page = pages[page.index - 1] if page.index else None
     before = [line for line in previous_page.lines if line.area == "main" and not line.out_of_flow] if previous_page else []

@@ -384,3 +384,24 @@ class _Scan:
                 self.group(x_object.Group, form_resources)
             matrix = [float(v) for v in x_object.get("/Matrix", [1, 0, 0, 1, 0, 0])]
             self.content(x_object, form_resources, _concat(matrix, ctm))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m edition.check.preflight FILE.pdf [--screen] [--bleed PT]`: the findings, once per
+    problem with its pages, and their number; exit status 1 if there are any."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m edition.check.preflight", description=main.__doc__)
+    parser.add_argument("pdf", type=Path)
+    parser.add_argument("--screen", action="store_true", help="check it as the screen PDF, not the press PDF")
+    parser.add_argument("--bleed", type=float, help="the bleed every page must have, in points")
+    args = parser.parse_args(argv)
+    findings = check(args.pdf, not args.screen, args.bleed)
+    for code, message in summary(findings):
+        print(f"{args.pdf}: {message} [{code}]")
+    print(f"{args.pdf}: {len(findings)} findings")
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -24,6 +24,8 @@ OPS_NS = "http://www.idpf.org/2007/ops"
 TEI_CHOICE = "{http://www.tei-c.org/ns/1.0}choice"
 SOURCE_PAGE = "pb-"  # prefix of the print's ids of the print source's page breaks
 CALL_FIRST = "call-first"  # print: a paragraph's apparatus or parallels called at its start (corrections.py)
+DISPLAY_TIGHT = "display-tight"  # print: a displayed block with less space above and below (corrections.py)
+DISPLAY_KEY = "-display"  # the corrections' key for a block's display spacing: its id and this
 APPARATUS_SIGN = "°"  # marks an emended word where notes are collected (the EPUB), as in many printed editions
 OPS_TYPE = f"{{{OPS_NS}}}type"
 
@@ -124,8 +126,8 @@ class Renderer:
             wrapper = self.element("div")
             wrapper.append(html)
             html = wrapper
-        html.set("class", " ".join(filter(None, (html.get("class"), "numbered",
-                                                 self.options.spacing(block.id) if self.options.spacing else ""))))
+        corrected = [self.options.spacing(key) for key in (block.id, block.id + DISPLAY_KEY)] if self.options.spacing else []
+        html.set("class", " ".join(filter(None, (html.get("class"), "numbered", *corrected))))
         if "apparatus" in self.options.series and self.options.notes == "inline":
             self.add_apparatus(block, html)  # collected notes: each emendation has its own call
         if "parallels" in self.options.series and self.options.notes == "inline":

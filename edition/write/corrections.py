@@ -1,19 +1,22 @@
 """A typesetter's corrections: paragraphs set a little tighter or looser, to mend a loose line or
-to fill a page that ends short.
+to fill a page that ends short, and the few other things a typesetter does for a short page.
 
 In: the measured pages of a layout (`check.layout.measure`), the print HTML it was laid out from,
-and the corrections so far.  Out: the word spacing (a class of book.css, `SPACINGS`) of the
-paragraphs that need one.
+and the corrections so far.  Out: for each element that needs one, the class print_html.py gives
+it (book.css): a word spacing (`SPACINGS`), a chapter opening a line higher or lower (`OPENINGS`),
+a table row allowed to break (`ROW`), a paragraph's apparatus or parallels called where it begins
+(`CALL_FIRST`), less space around the letters of a page (`DISPLAY_TIGHT`); and the long notes
+split across two pages.
 
 WeasyPrint breaks lines one at a time, as they come, and leaves some lines loose; a page ends
-short when a note must stay with its call.  A typesetter mends both by running paragraphs tight
-or loose.  Each candidate paragraph is laid out alone in every spacing, all in one WeasyPrint
-render, in copies of its ancestors (same measure, same indent): its lines do not depend on where
-it falls on the page, so these trials are cached under a digest of the paragraph and the
-stylesheet.  A paragraph with a loose line takes the first spacing that mends it (`intrinsic`:
-a function of the paragraph alone).  A short page takes looser spacings for paragraphs standing
-ending on it, each adding a line, as many as it lacks (`fill`: decided from a layout whose page
-numbers are confirmed, and remembered only for exactly the same sources).
+short when a note must stay with its call, or what comes next is kept whole.  A typesetter mends
+both by running paragraphs tight or loose.  Each candidate paragraph is laid out alone in every
+spacing, all in one WeasyPrint render, in copies of its ancestors (same measure, same indent): its
+lines do not depend on where it falls on the page, so these trials are cached under a digest of the
+paragraph and the stylesheet.  A paragraph with a loose line takes the first spacing that mends it
+(`intrinsic`: a function of the paragraph alone).  A short page is mended from a layout whose page
+numbers are confirmed (`fill`), and its corrections are remembered only for exactly the same
+sources and stylesheet.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from ..check.layout import (
     short_pages,
     stretched,
 )
+from ..render.html import CALL_FIRST, DISPLAY_KEY, DISPLAY_TIGHT
 from . import layout_fixes
 
 # Word spacings a typesetter may give a paragraph, in order of preference ("" is the book's own).
@@ -45,9 +49,9 @@ LOOSER = ("spacing-loose-1", "spacing-track-loose-1", "spacing-loose-2", "spacin
 TIGHTER = ("spacing-tight-1", "spacing-track-tight-1", "spacing-tight-2", "spacing-track-tight-2", "spacing-tight-3")
 OPENINGS = ("opening-less", "opening-more", "opening-more-2")  # a chapter's title one line lower or higher
 ROW = "row-breakable"  # a table row allowed to break across pages
-CALL_FIRST = "call-first"  # a paragraph's apparatus or parallels called where it begins (render/html.py)
+DISPLAYED = "floatingText"  # the class of the displayed blocks (letters, telegrams) whose space may shrink
 MAX_PULLED = 3  # lines a short page may save to take back the next page's first note call
-BLOCK_SPACE = 1.0  # the space above and below a displayed block (a letter), in lines, at most
+BLOCK_SPACE = 0.5  # the space above and below a displayed block (a letter), in lines
 NOTE_AREA_LINES = 0.6  # the rule and space above the notes, in lines, when the page has no notes yet
 MIN_NOTE_LINES = 2  # lines of a split note on each page, at least
 ORPHANS = 2  # lines of a paragraph that never part at a page break (book.css: orphans, widows)
@@ -77,7 +81,7 @@ class Corrections:
             trials = {d: {s: list(r) for s, r in t.items()} for d, t in data["trials"].items()
                       if set(t) == set(SPACINGS) and all(len(r) == len(TRIAL) for r in t.values())}
             same = data.get("fingerprint") == fingerprint
-            fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (ROW, CALL_FIRST)} if same else {}
+            fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (ROW, CALL_FIRST, DISPLAY_TIGHT)} if same else {}
             splits = {k: list(v) for k, v in data.get("splits", {}).items()} if same else {}
             return cls(trials, fills, splits, fingerprint, remembered=same)
         except (OSError, ValueError, KeyError, AttributeError, TypeError):
@@ -169,6 +173,12 @@ def fill(corrections: Corrections, pages: list[PageMeasure], html_path: Path, li
             changed |= _give(corrections, float_, CALL_FIRST)
             continue
         pull = _lines_to_pull(pages, page, gap, pitch)
+        displays = _displays(pages, page, corrections) if pull or _kept_block(pages, page) else []
+        if displays:  # less space around the letters on the page: the first thing a typesetter takes
+            for key in displays:
+                corrections.fills[key] = DISPLAY_TIGHT
+                changed |= _give(corrections, key, DISPLAY_TIGHT)
+            continue
         opening = _opening(pages, page, corrections)
         plan = _plan(corrections, keys, pull - bool(opening), TIGHTER, median, limits) if pull else None
         if plan is not None and opening:
@@ -200,6 +210,18 @@ def _float_at_end(pages: list[PageMeasure], index: int) -> str | None:
         if line.calls:
             return None
     return None
+
+
+def _displays(pages: list[PageMeasure], index: int, corrections: Corrections) -> list[str]:
+    """The keys of the displayed blocks on the page `index` and at the next page's top whose
+    space above and below is still the book's."""
+    def main(page: PageMeasure) -> list:
+        return [line for line in page.lines if line.area == "main" and not line.out_of_flow and line.ids]
+
+    following = main(pages[index + 1])[:1] if index + 1 < len(pages) else []
+    lines = [line for line in main(pages[index]) + following if DISPLAYED in line.context]
+    keys = dict.fromkeys(line.ids[0] + DISPLAY_KEY for line in lines)
+    return [key for key in keys if key not in corrections.fills]
 
 
 def _row_pushed(pages: list[PageMeasure], index: int) -> str | None:
@@ -270,12 +292,24 @@ def _lines_to_pull(pages: list[PageMeasure], index: int, gap: float, pitch: floa
             need = (main[moved - 1].bottom - main[0].top + notes) / pitch + (0 if pages[index].notes else NOTE_AREA_LINES)
             lines = math.ceil(need - gap)
             return lines if 0 < lines <= MAX_PULLED else 0
-    block = [line for line in main if line.ids[:1] == main[0].ids[:1]]
-    ends_here = len(block) < len(main)  # another block follows it on the page
-    if main[0].ids and main[0].word_index == 0 and ends_here and len(block) > ORPHANS + 1:
+    block = _kept_block(pages, index)
+    if block:
         lines = math.ceil((block[-1].bottom - block[0].top) / pitch + BLOCK_SPACE - gap)
         return lines if 0 < lines <= MAX_PULLED else 0
     return 0
+
+
+def _kept_block(pages: list[PageMeasure], index: int) -> list:
+    """The lines of the block the page after `index` begins with, if it begins and ends there and
+    is more than a paragraph's first lines (a letter, a telegram, kept whole); else []."""
+    if index + 1 >= len(pages):
+        return []
+    main = [line for line in pages[index + 1].lines if line.area == "main" and not line.out_of_flow]
+    if not main or not main[0].ids or main[0].word_index:
+        return []
+    block = [line for line in main if line.ids[:1] == main[0].ids[:1]]
+    ends_here = len(block) < len(main)  # another block follows it on the page
+    return block if ends_here and len(block) > ORPHANS + 1 else []
 
 
 def _moving_together(main: list, k: int) -> int:
@@ -383,7 +417,8 @@ def _digest(element, stylesheet: bytes) -> str:
             node.attrib.update(kept)
         for attribute in ("id", "title"):
             node.attrib.pop(attribute, None)
-    clone.set("class", " ".join(c for c in sorted(clone.get("class", "").split()) if not c.startswith("spacing-")))
+    clone.set("class", " ".join(c for c in sorted(clone.get("class", "").split())
+                                if not c.startswith("spacing-") and c != DISPLAY_TIGHT))  # margins: no change of lines
     return hashlib.sha256(stylesheet + etree.tostring(clone, encoding="utf-8")).hexdigest()[:20]
 
 
