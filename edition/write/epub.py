@@ -225,13 +225,16 @@ def _insert_pagebreak(html: etree._Element, words: int, number: str, anchors) ->
     the elements inside it that are anchors of their own (print counts their words apart).
 
     At word 0 a container gets the marker as its first child (after its paragraph number, before
-    its heading, not inside it) and a table row in its first cell; at -1 the marker goes after the
-    element's content."""
+    its heading, not inside it) and a table row in its first cell; at -1, or past the element's
+    last word, the marker goes after the element's content (a row's: in its last cell; a row the
+    print breaks may count words the EPUB does not print, its page numbers)."""
     marker = etree.Element(XHTML + "span", {"id": f"page-{number}", "role": "doc-pagebreak", "aria-label": str(number)})
     marker.set(OPS_TYPE, "pagebreak")
     tag = etree.QName(html).localname
+    cells = [child for child in html if etree.QName(child).localname in ("td", "th")] if tag == "tr" else []
+    end = cells[-1] if cells else html
     if words < 0:
-        html.append(marker)
+        end.append(marker)
         return
     if words == 0 and tag in ("section", "div", "tr", "dd", "aside"):
         holder = html.find(XHTML + "td") if tag == "tr" else html
@@ -259,6 +262,8 @@ def _insert_pagebreak(html: etree._Element, words: int, number: str, anchors) ->
             slots.append((child, "tail"))
     collect(html)
     for element, slot in slots:
+        if slot == "tail" and element in cells:
+            continue  # between a row's cells: no text may stand there
         text = getattr(element, slot) or ""
         for position, char in enumerate(text):
             starts_word = not char.isspace() and previous_space
@@ -268,7 +273,7 @@ def _insert_pagebreak(html: etree._Element, words: int, number: str, anchors) ->
                     _place(marker, element, slot, position)
                     return
                 count += 1
-    html.append(marker)  # the page begins after the element's last word (as print counts it)
+    end.append(marker)  # the page begins after the element's last word (as print counts it)
 
 
 def _place(marker: etree._Element, element: etree._Element, slot: str, position: int) -> None:

@@ -27,6 +27,9 @@ from . import layout_fixes
 # Classes of the body's sections that begin on a recto, each a part of its own.
 RECTO_SECTIONS = {"part", "part-opening", "chapter", "appendix"}
 FIRST_TEXT = {"part", "first"}  # the classes of the first source's title page: page 1
+# A blank page, as WeasyPrint's :blank pages of the whole book: no running head, no folio.
+BLANK = "@page :first { " + " ".join(f"@{box} {{ content: none; }}" for box in (
+    "top-left", "top-center", "top-right", "bottom-left", "bottom-center", "bottom-right")) + " }"
 HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notice about subsetting
 
 
@@ -75,7 +78,7 @@ class Parts:
         import weasyprint
 
         if self.blank is None:
-            source = document(head, '<div style="break-before: left"></div>', None)
+            source = document(head, f"<style>{BLANK}</style><div></div>", None)
             self.blank = weasyprint.HTML(string=source, base_url=str(html_path)).render(font_config=self.fonts).pages[0]
         return self.blank
 
