@@ -247,6 +247,13 @@ def stretched(line: Line, median: float, limits: Limits) -> bool:
     return _full(line) and median > 0 and line.word_space > limits.stretch_factor * median
 
 
+def runt(line: Line, previous: Line | None, limits: Limits) -> bool:
+    """The line ends a paragraph of several lines (`previous` the line before it) with one short word."""
+    return (line.justified and line.last and not line.forced and previous is not None
+            and previous.ids[:1] == line.ids[:1] and " " not in line.text.strip()
+            and 0 < len(line.last_word) <= limits.runt)
+
+
 def line_pitch(pages: list[PageMeasure]) -> float:
     """The book's usual line pitch: the median height of the justified lines of the text (0 if none)."""
     heights = [line.bottom - line.top for page in pages for line in _main(page) if line.justified]
@@ -315,8 +322,7 @@ def _check_line(line, previous, following, median, limits, add):
             add("layout-short-fragment", line, f"hyphenation leaves too few letters: “{before}-{after}”, p. {{p}}")
         if "name" in line.end_classes:
             add("layout-name-break", line, f"proper name hyphenated: “{before}-{after}”, p. {{p}}")
-    if line.justified and line.last and not line.forced and previous is not None and previous.ids[:1] == line.ids[:1] \
-            and " " not in line.text.strip() and len(line.last_word) <= limits.runt and line.last_word:
+    if runt(line, previous, limits):
         add("layout-runt", line, f"a runt ends the paragraph: “{line.text.strip()}”, p. {{p}}")
 
 

@@ -34,6 +34,7 @@ from ..check.layout import (
     line_pitch,
     measure,
     median_space,
+    runt,
     short_pages,
     stretched,
 )
@@ -58,7 +59,7 @@ ORPHANS = 2  # lines of a paragraph that never part at a page break (book.css: o
 CANDIDATE_PAGES = 3  # a short page is mended by paragraphs ending on it or on the pages before
 FLOATED = {"footnote", "parallels", "apparatus", "pn", "srcpage"}  # not part of the paragraph's lines
 VARIANT = "--spacing-"  # joins a paragraph's id and a spacing in the trial document
-TRIAL = ("lines", "worst word space (ems)", "hyphenated line ends in a row")  # what a trial records
+TRIAL = ("lines", "worst word space (ems)", "hyphenated line ends in a row", "runts")  # what a trial records
 
 
 @dataclasses.dataclass
@@ -108,13 +109,16 @@ class Corrections:
 
 def intrinsic(corrections: Corrections, pages: list[PageMeasure], html_path: Path, limits: Limits,
               trying: bool = True) -> bool:
-    """Give each paragraph with a stretched line or a hyphen ladder the first spacing that mends
-    it (or the one that comes nearest), trying the spacings of those not tried yet unless told
-    not to; True if a paragraph's spacing changed."""
+    """Give each paragraph with a stretched line, a hyphen ladder or a runt the first spacing that
+    mends it (or the one that comes nearest), trying the spacings of those not tried yet unless
+    told not to; True if a paragraph's spacing changed."""
     median = median_space(pages)
     faulty = {line.ids[0] for page in pages for line in page.lines
               if line.area == "main" and line.ids and stretched(line, median, limits)}
     faulty |= {key for key, run in _hyphen_runs(pages).items() if run > limits.ladder}
+    for page in pages:
+        main = [line for line in page.lines if line.area == "main" and not line.out_of_flow and line.ids]
+        faulty |= {line.ids[0] for previous, line in zip(main, main[1:]) if runt(line, previous, limits)}
     tree = _read(html_path, corrections, limits)
     if trying:
         _try(corrections, tree, html_path, sorted(faulty), limits)
@@ -330,7 +334,8 @@ def _moving_together(main: list, k: int) -> int:
 def _plan(corrections: Corrections, keys: list[str], lines: int, spacings: tuple[str, ...], median: float,
           limits: Limits) -> dict[str, str] | None:
     """Spacings for some of `keys` that change their line counts by `lines` in all (fewer with
-    TIGHTER, more with LOOSER), none stretched beyond the limit; None if they cannot."""
+    TIGHTER, more with LOOSER), none stretched beyond the limit, none with a new ladder or runt;
+    None if they cannot."""
     plan: dict[str, str] = {}
     for key in keys:
         trial = corrections.trials.get(corrections.digests.get(key, ""))
@@ -338,10 +343,11 @@ def _plan(corrections: Corrections, keys: list[str], lines: int, spacings: tuple
             break
         if not trial or (key in corrections.fills and not (spacings is TIGHTER and corrections.fills[key] in LOOSER)):
             continue  # a paragraph set looser to fill a page may be set tighter to pull lines back
-        now = trial[corrections.spacing.get(key, "")][0]
+        now, _, _, runts = trial[corrections.spacing.get(key, "")]
         changes = [(abs(trial[s][0] - now), s) for s in spacings
                    if 0 < abs(trial[s][0] - now) <= lines and (trial[s][0] > now) == (spacings is LOOSER)
-                   and trial[s][1] <= limits.stretch_factor * median and trial[s][2] <= limits.ladder]
+                   and trial[s][1] <= limits.stretch_factor * median and trial[s][2] <= limits.ladder
+                   and trial[s][3] <= runts]  # no new runt
         if changes:
             change, spacing = max(changes, key=lambda c: (c[0], -spacings.index(c[1])))
             plan[key] = spacing
@@ -350,14 +356,15 @@ def _plan(corrections: Corrections, keys: list[str], lines: int, spacings: tuple
 
 
 def _best(trial: dict[str, list], median: float, limits: Limits) -> str:
-    """The first spacing with no line stretched beyond the limit and no hyphen ladder, else the
-    one whose worst fault is least."""
+    """The first spacing with no line stretched beyond the limit, no hyphen ladder and no runt,
+    else the one whose faults are least (a runt is the least of them)."""
     def faults(spacing: str) -> tuple[bool, bool]:
-        _, worst, run = trial[spacing]
+        _, worst, run, _ = trial[spacing]
         return worst > limits.stretch_factor * median, run > limits.ladder
 
-    good = [spacing for spacing in SPACINGS if not any(faults(spacing))]
-    return good[0] if good else min(SPACINGS, key=lambda s: (sum(faults(s)), trial[s][1], trial[s][2], SPACINGS.index(s)))
+    good = [spacing for spacing in SPACINGS if not any(faults(spacing)) and not trial[spacing][3]]
+    return good[0] if good else min(SPACINGS, key=lambda s: (sum(faults(s)), trial[s][3], trial[s][1], trial[s][2],
+                                                               SPACINGS.index(s)))
 
 
 def _give(corrections: Corrections, key: str, spacing: str) -> bool:
@@ -396,7 +403,7 @@ def _read(html_path: Path, corrections: Corrections, limits: Limits):
     from lxml import html as lxml_html
 
     tree = lxml_html.parse(str(html_path))
-    stylesheet = f"ladder={limits.ladder};".encode() + b"".join((html_path.parent / link.get("href")).read_bytes()
+    stylesheet = f"ladder={limits.ladder};runt={limits.runt};".encode() + b"".join((html_path.parent / link.get("href")).read_bytes()
                           for link in tree.getroot().iter("link") if link.get("rel") == "stylesheet")
     corrections.digests = {element.get("id"): _digest(element, stylesheet) for element in tree.getroot().iter()
                            if element.get("id") and "numbered" in (element.get("class") or "").split()}
@@ -449,30 +456,33 @@ def _try(corrections: Corrections, tree, html_path: Path, keys: list[str], limit
                 body.append(_alone(root.get_element_by_id(key), f"{key}{VARIANT}{spacing or 'none'}", spacing))
         sources.append(etree.tostring(document, method="html", encoding="unicode"))
     if len(sources) == 1:
-        found = [_trial_lines(sources[0], str(html_path), limits.ladder)]
+        found = [_trial_lines(sources[0], str(html_path), limits)]
     else:  # forked workers: they have the modules loaded already
         with concurrent.futures.ProcessPoolExecutor(len(sources), mp_context=multiprocessing.get_context("fork")) as pool:
-            found = list(pool.map(_trial_lines, sources, [str(html_path)] * len(sources), [limits.ladder] * len(sources)))
+            found = list(pool.map(_trial_lines, sources, [str(html_path)] * len(sources), [limits] * len(sources)))
     results = {key: value for share in found for key, value in share.items()}
     for key in todo:
         corrections.trials[corrections.digests[key]] = {
-            spacing: results.get(f"{key}{VARIANT}{spacing or 'none'}", [0, math.inf, 0]) for spacing in SPACINGS}
+            spacing: results.get(f"{key}{VARIANT}{spacing or 'none'}", [0, math.inf, 0, 0]) for spacing in SPACINGS}
 
 
-def _trial_lines(source: str, base_url: str, ladder: int) -> dict[str, list]:
-    """Lay out a trial document: for each trial paragraph, [its lines, its worst word space]."""
+def _trial_lines(source: str, base_url: str, limits: Limits) -> dict[str, list]:
+    """Lay out a trial document: for each trial paragraph, its `TRIAL`."""
     import weasyprint
 
-    with layout_fixes.applied(ladder):
+    with layout_fixes.applied(limits.ladder):
         laid = weasyprint.HTML(string=source, base_url=base_url).render()
     results: dict[str, list] = {}
     runs: dict[str, int] = {}
+    previous = None
     for page in measure(laid, [""] * len(laid.pages)):
         for line in page.lines:
             key = next((i for i in line.ids if VARIANT in i), None)
             if key is None or line.area != "main" or line.out_of_flow:
                 continue
-            result = results.setdefault(key, [0, 0.0, 0])  # TRIAL
+            result = results.setdefault(key, [0, 0.0, 0, 0])  # TRIAL
+            result[3] += runt(line, previous, limits)
+            previous = line
             result[0] += 1
             if line.justified and not line.last and not line.forced:
                 result[1] = max(result[1], round(line.word_space, 4))
