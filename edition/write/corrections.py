@@ -75,16 +75,20 @@ class Corrections:
     digests: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> digest in this layout
 
     @classmethod
-    def load(cls, path: Path, fingerprint: str) -> "Corrections":
-        """The cache of the last build; its fills only if the sources are the same."""
+    def load(cls, path: Path, fingerprint: str, draft: bool = False) -> "Corrections":
+        """The cache of the last build; its fills only if the sources are the same.  A `draft` takes
+        them whatever changed (most still hold), and keeps the fingerprint they were decided for,
+        so that the next full build decides them again."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             trials = {d: {s: list(r) for s, r in t.items()} for d, t in data["trials"].items()
                       if set(t) == set(SPACINGS) and all(len(r) == len(TRIAL) for r in t.values())}
             same = data.get("fingerprint") == fingerprint
-            fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (ROW, CALL_FIRST, DISPLAY_TIGHT)} if same else {}
-            splits = {k: list(v) for k, v in data.get("splits", {}).items()} if same else {}
-            return cls(trials, fills, splits, fingerprint, remembered=same)
+            kept = same or draft
+            fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (ROW, CALL_FIRST, DISPLAY_TIGHT)} if kept else {}
+            splits = {k: list(v) for k, v in data.get("splits", {}).items()} if kept else {}
+            return cls(trials, fills, splits, fingerprint if same or not draft else str(data.get("fingerprint", "")),
+                       remembered=same)
         except (OSError, ValueError, KeyError, AttributeError, TypeError):
             return cls(fingerprint=fingerprint)
 

@@ -52,7 +52,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
         with progress.stage(f"write print HTML{suffix}"):
             html_path = print_html.write(edition, html_dir, pages, corrections)
             if corrections is None:
-                corrections = typesetter.Corrections.load(out_dir / CORRECTIONS_CACHE, _fingerprint(edition, html_path))
+                corrections = typesetter.Corrections.load(out_dir / CORRECTIONS_CACHE, _fingerprint(edition, html_path), draft)
                 typesetter.apply_known(corrections, html_path, limits, MEDIAN_SPACE)
                 html_path = print_html.write(edition, html_dir, pages, corrections)
         with progress.stage(f"lay out the book (pass {attempt})"):
