@@ -22,7 +22,7 @@ from .model import citations, events, names
 from .model.records import Edition
 from .read.reader import read_edition
 from .read.settings import points
-from .write import FORMATS, epub, makeup, pagination, pdf, replace_atomically
+from .write import FORMATS, epub, makeup, pagination, pdf, replace_atomically, stamp
 
 
 class Progress:
@@ -78,6 +78,14 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     wanted = [f for f in FORMATS if f in formats]
+    slug, checked = edition.settings.slug, len(report.items)
+    with progress.stage("compare with the last build"):
+        digest = stamp.inputs(root, edition.settings, out_dir)
+        reported = stamp.up_to_date(out_dir, digest, slug, wanted, draft)
+    if reported is not None:  # nothing changed: the outputs stand, their warnings are reported again
+        report.items += reported
+        progress.note("up to date: nothing changed since the last build")
+        return written
     with contextlib.ExitStack() as stack:  # every output needs the layout: the EPUB's page list is the print's
         html_dir = out_dir if "html" in wanted else Path(stack.enter_context(tempfile.TemporaryDirectory()))
         limits = layout.Limits.of(edition.settings.printing)
@@ -109,4 +117,5 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
     if "epub" in wanted:
         with progress.stage("write the EPUB"):
             written.append(epub.write(edition, out_dir, page_list))
+    stamp.write(out_dir, digest, slug, wanted, draft, report.items[checked:])
     return written

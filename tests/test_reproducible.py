@@ -38,3 +38,16 @@ def test_print_html_renders_the_same_with_weasyprint_and_the_adjustments(built, 
                    capture_output=True)
     plain = [page.extract_text() for page in PdfReader(out).pages]
     assert plain == built.pages
+
+
+def test_a_build_leaves_the_environment_as_it_found_it(tiny, tmp_path, monkeypatch):
+    """The edition's time is SOURCE_DATE_EPOCH only while the PDF is made: the next edition built
+    in the same process (a watcher, a test session) must not get this one's date."""
+    import os
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert build(tiny, tmp_path / "out") == 0
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build(tiny, tmp_path / "again") == 0
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"

@@ -2,12 +2,14 @@
 
 In: the path of the print HTML (assets beside it).  Out: a laid-out document, the printed page
 number of every anchor in it (for the indices and the EPUB's page list), and `<slug>.pdf`.
-Timestamps come from SOURCE_DATE_EPOCH (set from the edition's date when the caller has not set
-it), so the same sources give the same bytes.
+Timestamps come from SOURCE_DATE_EPOCH (the edition's date when the caller has not set it), set
+only while WeasyPrint and fontTools work and restored after, so the same sources give the same
+bytes whatever was built before in the process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import uuid
@@ -25,11 +27,26 @@ def source_date_epoch(settings: Settings) -> int:
     return int(moment.timestamp())
 
 
+@contextlib.contextmanager
+def source_date(settings: Settings):
+    """SOURCE_DATE_EPOCH set to the edition's time for what runs inside (fontTools reads it), and
+    as it was before afterwards."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(settings))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 def layout(html_path: Path, settings: Settings, laid_out: parts.Parts | None = None):
     """Lay out the print HTML, part by part (reusing the parts of `laid_out` that have not
     changed); return WeasyPrint's document and its warnings."""
-    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(settings))  # fontTools reads it
-    return (laid_out or parts.Parts()).lay_out(html_path, settings)
+    with source_date(settings):
+        return (laid_out or parts.Parts()).lay_out(html_path, settings)
 
 
 def anchor_pages(document, first_text_anchor: str) -> dict[str, int]:
@@ -55,7 +72,8 @@ def save(document, screen_path: Path, press_path: Path, settings: Settings, firs
     declared PDF/UA-1 instead of PDF/X.  Both get page labels: roman for the front matter, arabic
     from the first page of the text."""
     raw = press_path.with_name(press_path.name + ".raw")
-    document.write_pdf(str(raw), pdf_variant=settings.printing.press_variant, pdf_tags=True)
+    with source_date(settings):
+        document.write_pdf(str(raw), pdf_variant=settings.printing.press_variant, pdf_tags=True)
     try:
         replace_atomically(press_path, lambda tmp: _derive(raw, tmp, first_text, False, settings))
         replace_atomically(screen_path, lambda tmp: _derive(raw, tmp, first_text, True, settings))
