@@ -6,8 +6,9 @@ the build, best of three) measured in this same process.  Usage:
 
     .venv/bin/python bench/build_bench.py [--sources sources] [--out /tmp/bench-build]
 
-prints each stage's time as a multiple of the baseline, and the peak memory (max RSS) of the
-process in MiB and as a multiple of the RSS after the baseline.
+prints each stage's time as a multiple of the baseline, the time of a rebuild with nothing
+changed (as a multiple of the baseline and as a share of the build), and the peak memory (max
+RSS) of the process in MiB and as a multiple of the RSS after the baseline.
 """
 
 from __future__ import annotations
@@ -57,12 +58,16 @@ def main() -> int:
     start = time.perf_counter()
     pipeline.build(args.sources, out, ["pdf", "epub", "html"], Report(), progress)
     total = time.perf_counter() - start
+    start = time.perf_counter()  # the same build again: nothing changed, nothing to write
+    pipeline.build(args.sources, out, ["pdf", "epub", "html"], Report(), pipeline.Progress(quiet=True))
+    no_op = time.perf_counter() - start
     after = baseline()
     unit = (before + after) / 2
     print(f"baseline (fixed WeasyPrint layout, best of 3): {unit:.3f} s (before {before:.3f}, after {after:.3f})")
     for stage, seconds in progress.times.items():
         print(f"  {stage:<36} {seconds / unit:8.1f} x baseline")
     print(f"  {'whole build':<36} {total / unit:8.1f} x baseline")
+    print(f"  {'rebuild, nothing changed':<36} {no_op / unit:8.1f} x baseline = {no_op / total:.1%} of the build")
     print(f"peak memory: {rss_mib():.0f} MiB = {rss_mib() / rss_base:.2f} x the process after the baseline")
     if args.out is None:
         shutil.rmtree(out)

@@ -30,7 +30,7 @@ class Progress:
 
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
-        self.times: dict[str, float] = {}
+        self.times: dict[str, float] = {}  # stage -> seconds, summed over the times it ran
 
     @contextlib.contextmanager
     def stage(self, name: str):
@@ -44,7 +44,7 @@ class Progress:
                 print("failed", file=sys.stderr)
             raise
         elapsed = time.perf_counter() - start
-        self.times[name] = elapsed
+        self.times[name] = self.times.get(name, 0.0) + elapsed
         if not self.quiet:
             print(f"{elapsed:6.2f} s", file=sys.stderr)
 
