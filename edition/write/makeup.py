@@ -22,7 +22,7 @@ from ..check import layout
 from ..model.records import Edition
 from ..render.html import SOURCE_PAGE
 from . import corrections as typesetter
-from . import layout_fixes, pagination, parts, pdf, print_html
+from . import pagination, parts, pdf, print_html
 from .print_html import contents_entries
 
 MAX_LAYOUTS = 9
@@ -120,17 +120,12 @@ def _mend_part(index: int, number: int | None) -> tuple[dict, dict, dict]:
     correction helps; the fills, splits and trials it made."""
     import tempfile
 
-    import weasyprint
-
     edition, pages, corrections, limits, pitch = _CONTEXT
     before = (dict(corrections.fills), dict(corrections.splits), set(corrections.trials))
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(PART_ROUNDS):
             html_path = print_html.write(edition, Path(tmp), pages, corrections)
-            head, bodies = parts.split(html_path)
-            with layout_fixes.applied(limits.ladder):
-                document = weasyprint.HTML(string=parts.document(head, bodies[index][0], number),
-                                           base_url=str(html_path)).render()
+            document = parts.lay_out_part(html_path, index, number, limits.ladder)
             measured = layout.measure(document, [str(k) for k in range(len(document.pages))])
             if not typesetter.fill(corrections, measured, html_path, limits, parallel=False, pitch=pitch):
                 break

@@ -83,6 +83,16 @@ class Parts:
         return self.blank
 
 
+def lay_out_part(html_path: Path, index: int, number: int | None, ladder: int):
+    """Part `index` of the print HTML laid out alone, its page counter starting at `number`, as
+    `Parts.lay_out` lays it out within the book."""
+    import weasyprint
+
+    head, bodies = split(html_path)
+    with layout_fixes.applied(ladder):
+        return weasyprint.HTML(string=document(head, bodies[index][0], number), base_url=str(html_path)).render()
+
+
 def split(html_path: Path) -> tuple[str, list[tuple[str, bool]]]:
     """The print HTML's head, and its body cut before every section that begins on a recto, each
     piece with whether it begins the text (the first source's title page, page 1)."""
