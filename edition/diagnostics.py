@@ -11,6 +11,8 @@ import dataclasses
 import os
 from pathlib import Path
 
+from .codes import CODES
+
 
 @dataclasses.dataclass(frozen=True, order=True)
 class Location:
@@ -42,16 +44,16 @@ class SourceErrors(Exception):
 
 
 class Report:
-    """Collects diagnostics from every stage; nothing is printed until the end."""
+    """Collects diagnostics from every stage; nothing is printed until the end.  Each code's
+    severity is the table's (`codes.CODES`); a `strict` report makes every warning an error."""
 
-    def __init__(self) -> None:
+    def __init__(self, strict: bool = False) -> None:
         self.items: list[Diagnostic] = []
+        self.strict = strict
 
-    def error(self, location: Location, code: str, message: str) -> None:
-        self.items.append(Diagnostic(location, code, message, "error"))
-
-    def warning(self, location: Location, code: str, message: str) -> None:
-        self.items.append(Diagnostic(location, code, message, "warning"))
+    def add(self, location: Location, code: str, message: str) -> None:
+        severity = CODES[code].severity  # a code outside the table is a program error: KeyError
+        self.items.append(Diagnostic(location, code, message, "error" if self.strict else severity))
 
     @property
     def errors(self) -> list[Diagnostic]:

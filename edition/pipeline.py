@@ -112,7 +112,7 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
 
                 findings = preflight.check(press, press=True, bleed=points(edition.settings.page.bleed))
             for code, message in preflight.summary(findings):
-                report.warning(Location(display_path(press)), code, message)
+                report.add(Location(display_path(press)), code, message)
         page_list = pagination.page_list(document, edition, first_text) if "epub" in wanted else []
     if "epub" in wanted:
         with progress.stage("write the EPUB"):

@@ -380,7 +380,7 @@ def run(pages: list[PageMeasure], locator, report, limits: Limits = Limits()) ->
     records = []
     for finding in check(pages, limits):
         location = locator.locate(finding.ids, finding.words)
-        report.warning(location, finding.code, finding.message)
+        report.add(location, finding.code, finding.message)
         records.append({"code": finding.code, "page": finding.label, "location": str(location),
                         "message": finding.message})
     return records

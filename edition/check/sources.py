@@ -41,10 +41,10 @@ def pointers_resolve(edition: Edition, report: Report) -> None:
         if value.startswith("#"):
             key = value[1:]
             if key not in local_ids.get(pointer.file, {}) and key not in edition.targets and key not in edition.entities:
-                report.error(pointer.location, "dangling-pointer",
+                report.add(pointer.location, "dangling-pointer",
                              f"@{pointer.attribute}=\"{value}\" points to no xml:id in this file or the edition")
         elif not EXTERNAL.match(value):
-            report.error(pointer.location, "pointer-syntax",
+            report.add(pointer.location, "pointer-syntax",
                          f"@{pointer.attribute}=\"{value}\": a pointer is '#' followed by an xml:id")
 
 
@@ -54,30 +54,30 @@ def dates_agree(edition: Edition, report: Report) -> None:
     for date in edition.dates:
         element = date.element
         if element.get("when") is None and not (element.get("notBefore") or element.get("from")):
-            report.error(date.location, "date-when", f"date '{date.text}' has no @when")
+            report.add(date.location, "date-when", f"date '{date.text}' has no @when")
             continue
         if date.when is None:
             continue  # a syntax error, already reported
         try:
             calendars.check_gregorian(date.when)
         except ValueError as exc:
-            report.error(date.location, "date-invalid", f"@when=\"{date.when.iso()}\" is not a date: {exc}")
+            report.add(date.location, "date-invalid", f"@when=\"{date.when.iso()}\" is not a date: {exc}")
             continue
         if date.calendar == "julian" and date.julian is None:
-            report.error(date.location, "date-julian-missing",
+            report.add(date.location, "date-julian-missing",
                          f"date '{date.text}' is reckoned in the Julian calendar but has no @when-custom")
             continue
         if date.julian is None:
             continue
         if element.get("datingMethod") != "#julian":
-            report.error(date.location, "date-dating-method", "@when-custom needs datingMethod=\"#julian\"")
+            report.add(date.location, "date-dating-method", "@when-custom needs datingMethod=\"#julian\"")
         try:
             expected = calendars.julian_to_gregorian(date.julian)
         except ValueError as exc:
-            report.error(date.location, "date-invalid", f"@when-custom: {exc}")
+            report.add(date.location, "date-invalid", f"@when-custom: {exc}")
             continue
         if expected != date.when:
-            report.error(date.location, "date-mismatch",
+            report.add(date.location, "date-mismatch",
                          f"date '{date.text}': Julian {date.julian.iso()} is Gregorian {expected.iso()}, "
                          f"but @when is {date.when.iso()}")
 
@@ -100,24 +100,24 @@ def date_words_agree(edition: Edition, report: Report) -> None:
         values = [primary] + ([date.when] if date.julian and primary is not date.when else [date.julian] if date.julian else [])
         if not words:
             if not date.inferred:
-                report.error(date.location, "date-inferred",
+                report.add(date.location, "date-inferred",
                              f"the words '{date.text}' give no day, month or year: mark the date evidence=\"inferred\"")
             continue
         if len(words) == 2 and len(values) < 2:
-            report.error(date.location, "date-two-styles",
+            report.add(date.location, "date-two-styles",
                          f"the words '{date.text}' give two dates but only @when is encoded; add the Julian value")
             continue
         pairs = [list(zip(words, values)), list(zip(words, reversed(values)))] if len(words) == 2 else [[(words[0], primary)]]
         if not any(all(_agrees(r, v) for r, v in pair) for pair in pairs):
             encoded = " and ".join(v.iso() for v in values[:len(words)] or values)
             style = "Julian @when-custom" if primary is date.julian else "@when"
-            report.error(date.location, "date-words",
+            report.add(date.location, "date-words",
                          f"the words '{date.text}' do not agree with the {style} {encoded}")
             continue
         given = {part for r in words for part in COMPONENTS if getattr(r, part) is not None}
         left_out = [part for part in COMPONENTS if getattr(primary, part) is not None and part not in given]
         if left_out and not date.inferred:
-            report.error(date.location, "date-inferred",
+            report.add(date.location, "date-inferred",
                          f"@when gives the {' and '.join(left_out)}, which the words '{date.text}' leave out: "
                          f"mark the date evidence=\"inferred\"")
 
@@ -130,7 +130,7 @@ def copytext_fidelity(edition: Edition, report: Report) -> None:
             continue
         result = fidelity.compare(source.file.root, source.copytext.read_text(encoding="utf-8"))
         if result.difference:
-            report.error(source.file.locate(result.element), "copytext-differs",
+            report.add(source.file.locate(result.element), "copytext-differs",
                          f"{result.difference}; copy-text {display_path(source.copytext)}")
 
 
@@ -146,16 +146,16 @@ def numbers_are_stable(edition: Edition, report: Report) -> None:
             divisions = [chapter] + [d for d in _subdivisions(chapter)]
             for division in divisions:
                 if not division.id:
-                    report.error(source.file.locate(division.element), "id-missing",
+                    report.add(source.file.locate(division.element), "id-missing",
                                  f"this division needs an xml:id (e.g. {source.siglum}.{chapter.n})")
             for block in chapter.blocks():
                 element_id = block.element.get(XML_ID)
                 expected = f"{source.siglum}.{block.number}"
                 if not element_id:
-                    report.error(source.file.locate(block.element), "id-missing",
+                    report.add(source.file.locate(block.element), "id-missing",
                                  f"paragraph {block.label} needs xml:id=\"{expected}\"")
                 elif element_id != expected:
-                    report.error(source.file.locate(block.element, XML_ID), "number-moved",
+                    report.add(source.file.locate(block.element, XML_ID), "number-moved",
                                  f"xml:id=\"{element_id}\" but this block is numbered {block.label}: "
                                  f"give an inserted block its own n (e.g. n=\"{block.number}a\"), or renumber the ids")
 
@@ -178,7 +178,7 @@ def events_reconciled(edition: Edition, report: Report) -> None:
         span = event.julian if date.calendar == "julian" and event.julian else event.when
         until = (event.until_julian if date.calendar == "julian" and event.julian else event.until)
         style = " (Old Style)" if date.calendar == "julian" and event.julian else ""
-        report.error(date.location, "event-discrepancy",
+        report.add(date.location, "event-discrepancy",
                      f"{telling.block.label} dates “{event.name}” “{date.text}”, outside the event’s date "
                      f"{span.iso()}{' to ' + until.iso() if until else ''}{style}: add an editorial note on the "
                      f"discrepancy, <note type=\"editorial\" target=\"#{event.id}\">")

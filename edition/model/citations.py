@@ -36,7 +36,7 @@ def link_citations(edition: Edition, report: Report) -> int:
             nonlocal linked
             block = blocks.get(f"{match.group(1)} {match.group(2)}")
             if block is None:
-                report.warning(file.locate(element), "citation-unresolved",
+                report.add(file.locate(element), "citation-unresolved",
                                f"'{match.group(0)}' cites no paragraph of the edition")
                 return None
             ref = etree.Element(tei("ref"), {"target": f"#{block.id}", "type": "citation"})

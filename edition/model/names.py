@@ -67,10 +67,10 @@ def link_mentions(edition: Edition, report: Report) -> None:
                 if entity is not None:
                     edition.mentions.append(Mention(f"m.{next(counter)}", entity, element, edition.block_of(element), False))
                 elif not ref and local(element) != "rs" and text not in matcher.forms:
-                    report.warning(file.locate(element), "name-unregistered",
+                    report.add(file.locate(element), "name-unregistered",
                                    f"'{text}' is tagged as a name but is in no register: add it, or give @ref")
                 elif not ref and text in matcher.forms:
-                    report.warning(file.locate(element), "name-unlinked",
+                    report.add(file.locate(element), "name-unlinked",
                                    f"'{text}' is tagged without @ref: say which entry it names "
                                    f"({', '.join('#' + e.id for e, _ in matcher.forms[text])})")
 
@@ -83,7 +83,7 @@ def link_mentions(edition: Edition, report: Report) -> None:
                     if key not in ambiguous_seen:
                         ambiguous_seen.add(key)
                         names = ", ".join(f"#{e.id}" for e, _ in matcher.forms[form])
-                        report.error(file.locate(parent), "name-ambiguous",
+                        report.add(file.locate(parent), "name-ambiguous",
                                      f"'{form}' may name {names}: mark it, e.g. "
                                      f"<{'persName' if matcher.forms[form][0][0].kind == 'person' else 'placeName'} "
                                      f"ref=\"#{matcher.forms[form][0][0].id}\">{form}</…>, or make one entry's form the default")

@@ -220,17 +220,17 @@ def run(text_file: Path, siglum: str, title: str | None, author: str | None, roo
     try:
         copytext = text_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        report.error(Location(display_path(text_file)), "import-read", f"cannot read a UTF-8 text: {exc}")
+        report.add(Location(display_path(text_file)), "import-read", f"cannot read a UTF-8 text: {exc}")
         return None
     if not settings_path.is_file():
-        report.error(Location(display_path(settings_path)), "settings-missing", "no edition.yaml to add the source to")
+        report.add(Location(display_path(settings_path)), "settings-missing", "no edition.yaml to add the source to")
         return None
     settings = yaml.safe_load(settings_path.read_text(encoding="utf-8")) or {}
     if any(entry.get("siglum") == siglum for entry in settings.get("sources") or []):
-        report.error(Location(display_path(settings_path)), "import-siglum", f"siglum {siglum} is already in edition.yaml")
+        report.add(Location(display_path(settings_path)), "import-siglum", f"siglum {siglum} is already in edition.yaml")
         return None
     if target.exists() and not force:
-        report.error(Location(display_path(target)), "import-exists", "already exists (use --force to replace it)")
+        report.add(Location(display_path(target)), "import-exists", "already exists (use --force to replace it)")
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
     copy.parent.mkdir(parents=True, exist_ok=True)

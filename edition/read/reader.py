@@ -58,7 +58,7 @@ def read_edition(root: Path, report: Report) -> Edition:
         edition.sources.append(source)
         root_id = file.root.get(XML_ID)
         if root_id != entry.siglum:
-            report.error(file.locate(file.root, XML_ID), "siglum-mismatch",
+            report.add(file.locate(file.root, XML_ID), "siglum-mismatch",
                          f"the TEI root's xml:id must be the siglum {entry.siglum} given in edition.yaml"
                          + (f", not {root_id}" if root_id else ""))
     for file in registers:
@@ -77,12 +77,12 @@ def _read_register(file: TeiFile, edition: Edition, report: Report) -> None:
         kind = local(element)
         entity_id = element.get(XML_ID)
         if not entity_id:
-            report.error(file.locate(element), "id-missing", f"every {kind} of a register needs an xml:id")
+            report.add(file.locate(element), "id-missing", f"every {kind} of a register needs an xml:id")
             continue
         names = element.findall(tei.tei(REGISTER_KINDS[kind]))
         main = next((n for n in names if n.get("type") == "main"), names[0] if names else None)
         if main is None:
-            report.error(file.locate(element), "register-name", f"{kind} {entity_id} has no {REGISTER_KINDS[kind]}")
+            report.add(file.locate(element), "register-name", f"{kind} {entity_id} has no {REGISTER_KINDS[kind]}")
             continue
         entity = Entity(kind=kind, id=entity_id, name=plain_text(main), element=element, file=file,
                         note=plain_text(_first(element, "tei:note") if kind != "event" else _first(element, "tei:desc")))
@@ -98,11 +98,11 @@ def _read_register(file: TeiFile, edition: Edition, report: Report) -> None:
                 entity.until = _event_date(element, "to")
                 entity.until_julian = _event_date(element, "to-custom")
             except ValueError as exc:
-                report.error(file.locate(element), "date-syntax", str(exc))
+                report.add(file.locate(element), "date-syntax", str(exc))
             if entity.when is None:
-                report.error(file.locate(element), "event-date", f"event {entity_id} needs @when or @from")
+                report.add(file.locate(element), "event-date", f"event {entity_id} needs @when or @from")
         if entity_id in edition.entities or entity_id in edition.targets:
-            report.error(file.locate(element, XML_ID), "duplicate-id", f"xml:id '{entity_id}' is already used")
+            report.add(file.locate(element, XML_ID), "duplicate-id", f"xml:id '{entity_id}' is already used")
             continue
         edition.entities[entity_id] = entity
     for element in file.root.iter():
@@ -166,7 +166,7 @@ def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, re
     body = _first(root, "tei:text/tei:body")
     top_divs = [child for child in body if local(child) == "div"]
     if not top_divs:
-        report.error(file.locate(body), "no-chapter", "the body must hold at least one div (a chapter)")
+        report.add(file.locate(body), "no-chapter", "the body must hold at least one div (a chapter)")
         return source
     for div in top_divs:
         if div.get("type") == "part":
@@ -239,7 +239,7 @@ def _read_date(element, file: TeiFile, report: Report) -> DateMention:
         try:
             return PartialDate.parse(raw)
         except ValueError as exc:
-            report.error(file.locate(element, attribute), "date-syntax", f"@{attribute}: {exc}")
+            report.add(file.locate(element, attribute), "date-syntax", f"@{attribute}: {exc}")
             return None
 
     calendar = (element.get("calendar") or "#gregorian").lstrip("#")
@@ -284,7 +284,7 @@ def _index(source: Source, edition: Edition, report: Report) -> None:
             if element_id:
                 if element_id in edition.targets:
                     other = edition.targets[element_id]
-                    report.error(file.locate(element, XML_ID), "duplicate-id",
+                    report.add(file.locate(element, XML_ID), "duplicate-id",
                                  f"xml:id '{element_id}' is already used at {other.source.file.locate(other.element, XML_ID)}")
                     continue
                 edition.targets[element_id] = Target(element_id, element, source, chapter, block)

@@ -128,20 +128,20 @@ def load(root: Path, report: Report) -> Settings | None:
     path = root / SETTINGS_FILE
     shown = display_path(path)
     if not path.is_file():
-        report.error(Location(shown), "settings-missing", f"no {SETTINGS_FILE} in {display_path(root)}")
+        report.add(Location(shown), "settings-missing", f"no {SETTINGS_FILE} in {display_path(root)}")
         return None
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_MarkedLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        report.error(Location(shown, line, col), "settings-syntax", f"YAML syntax: {getattr(exc, 'problem', exc)}")
+        report.add(Location(shown, line, col), "settings-syntax", f"YAML syntax: {getattr(exc, 'problem', exc)}")
         return None
     except UnicodeDecodeError as exc:
-        report.error(Location(shown), "settings-encoding", f"not UTF-8: {exc}")
+        report.add(Location(shown), "settings-encoding", f"not UTF-8: {exc}")
         return None
     if not isinstance(data, _Marked):
-        report.error(Location(shown, 1, 1), "settings-type", "edition.yaml must be a mapping of settings")
+        report.add(Location(shown, 1, 1), "settings-type", "edition.yaml must be a mapping of settings")
         return None
     return _validate(root, shown, data, report)
 
@@ -156,10 +156,10 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
     def text(mapping: _Marked, key: str, required: bool = False, default: str = "") -> str:
         value = mapping.get(key, default)
         if value in (None, "") and required:
-            report.error(at(mapping), "settings-required", f"'{key}' is required")
+            report.add(at(mapping), "settings-required", f"'{key}' is required")
             return default
         if not isinstance(value, str):
-            report.error(at(mapping, key), "settings-type", f"'{key}' must be text")
+            report.add(at(mapping, key), "settings-type", f"'{key}' must be text")
             return default
         return value.strip()
 
@@ -167,12 +167,12 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
              "sources", "registers", "introduction", "page", "dates", "print", "typography"}
     for key in data:
         if key not in known:
-            report.warning(at(data, key), "settings-unknown", f"unknown setting '{key}' (ignored)")
+            report.add(at(data, key), "settings-unknown", f"unknown setting '{key}' (ignored)")
 
     settings = Settings(root=root, title=text(data, "title", required=True),
                         slug=text(data, "slug", required=True))
     if settings.slug and not SLUG.match(settings.slug):
-        report.error(at(data, "slug"), "settings-slug", "'slug' must be lower-case letters, digits and hyphens")
+        report.add(at(data, "slug"), "settings-slug", "'slug' must be lower-case letters, digits and hyphens")
     settings.subtitle = text(data, "subtitle")
     settings.publisher = text(data, "publisher")
     settings.rights = text(data, "rights")
@@ -180,128 +180,128 @@ def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings
 
     editors = data.get("editors", [])
     if not isinstance(editors, list) or not all(isinstance(e, str) for e in editors):
-        report.error(at(data, "editors"), "settings-type", "'editors' must be a list of names")
+        report.add(at(data, "editors"), "settings-type", "'editors' must be a list of names")
     else:
         settings.editors = editors
 
     date = data.get("date", settings.date)
     if not isinstance(date, dt.date):
-        report.error(at(data, "date"), "settings-type", "'date' must be a date such as 2026-11-24")
+        report.add(at(data, "date"), "settings-type", "'date' must be a date such as 2026-11-24")
     else:
         settings.date = date
 
     page = data.get("page") or _Marked({}, {}, data.where)
     if not isinstance(page, _Marked):
-        report.error(at(data, "page"), "settings-type", "'page' must be a mapping")
+        report.add(at(data, "page"), "settings-type", "'page' must be a mapping")
     else:
         for key, value in page.items():
             field = key.replace("-", "_")
             if not hasattr(settings.page, field):
-                report.error(at(page, key), "settings-unknown", f"unknown page setting '{key}'")
+                report.add(at(page, key), "settings-unknown", f"unknown page setting '{key}'")
             elif not isinstance(value, str) or not LENGTH.match(value):
-                report.error(at(page, key), "settings-length", f"'{key}' must be a length such as 6in or 12mm")
+                report.add(at(page, key), "settings-length", f"'{key}' must be a length such as 6in or 12mm")
             else:
                 setattr(settings.page, field, value)
 
     dates = data.get("dates") or _Marked({}, {}, data.where)
     if isinstance(dates, _Marked) and "display" in dates:
         if dates["display"] not in DATE_DISPLAYS:
-            report.error(at(dates, "display"), "settings-dates",
+            report.add(at(dates, "display"), "settings-dates",
                          f"'dates.display' must be one of {', '.join(DATE_DISPLAYS)}")
         else:
             settings.date_display = dates["display"]
     elif not isinstance(dates, dict):
-        report.error(at(data, "dates"), "settings-type", "'dates' must be a mapping")
+        report.add(at(data, "dates"), "settings-type", "'dates' must be a mapping")
 
     typography = data.get("typography", settings.typography)
     if typography not in TYPOGRAPHY:
-        report.error(at(data, "typography"), "settings-typography",
+        report.add(at(data, "typography"), "settings-typography",
                      f"'typography' must be one of {', '.join(TYPOGRAPHY)}")
     else:
         settings.typography = typography
 
     sources = data.get("sources")
     if not isinstance(sources, list) or not sources:
-        report.error(at(data, "sources" if "sources" in data else None), "settings-sources",
+        report.add(at(data, "sources" if "sources" in data else None), "settings-sources",
                      "'sources' must list at least one source (siglum and file)")
         sources = []
     seen: set[str] = set()
     for entry in sources:
         if not isinstance(entry, _Marked):
-            report.error(at(data, "sources"), "settings-sources", "each source needs 'siglum' and 'file'")
+            report.add(at(data, "sources"), "settings-sources", "each source needs 'siglum' and 'file'")
             continue
         siglum, file = entry.get("siglum"), entry.get("file")
         if not isinstance(siglum, str) or not SIGLUM.match(siglum):
-            report.error(at(entry, "siglum" if "siglum" in entry else None), "settings-siglum",
+            report.add(at(entry, "siglum" if "siglum" in entry else None), "settings-siglum",
                          "a siglum is a capital letter followed by up to five letters or digits")
             continue
         if siglum in seen:
-            report.error(at(entry, "siglum"), "settings-siglum", f"siglum {siglum} is used twice")
+            report.add(at(entry, "siglum"), "settings-siglum", f"siglum {siglum} is used twice")
         seen.add(siglum)
         if not isinstance(file, str):
-            report.error(at(entry), "settings-sources", f"source {siglum} needs a 'file'")
+            report.add(at(entry), "settings-sources", f"source {siglum} needs a 'file'")
             continue
         if not (root / file).is_file():
-            report.error(at(entry, "file"), "source-missing", f"source file not found: {file}")
+            report.add(at(entry, "file"), "source-missing", f"source file not found: {file}")
             continue
         copytext = entry.get("copytext")
         if copytext is not None and not (isinstance(copytext, str) and (root / copytext).is_file()):
-            report.error(at(entry, "copytext"), "source-missing", f"copy-text not found: {copytext}")
+            report.add(at(entry, "copytext"), "source-missing", f"copy-text not found: {copytext}")
             continue
         settings.sources.append(SourceEntry(siglum, root / file, at(entry), root / copytext if copytext else None))
 
     printing = data.get("print") or _Marked({}, {}, data.where)
     if not isinstance(printing, _Marked):
-        report.error(at(data, "print"), "settings-type", "'print' must be a mapping")
+        report.add(at(data, "print"), "settings-type", "'print' must be a mapping")
     else:
         for key in printing:
             if key not in ("press-variant", "output-profile", "series", *MAKEUP_LIMITS):
-                report.error(at(printing, key), "settings-unknown", f"unknown print setting '{key}'")
+                report.add(at(printing, key), "settings-unknown", f"unknown print setting '{key}'")
         for key, (field, kind, least) in MAKEUP_LIMITS.items():
             value = printing.get(key, getattr(settings.printing, field))
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < least or (
                     kind is int and value != int(value)):
-                report.error(at(printing, key), "settings-print",
+                report.add(at(printing, key), "settings-print",
                              f"'{key}' must be {'a whole number' if kind is int else 'a number'} of at least {least:g}")
             else:
                 setattr(settings.printing, field, kind(value))
         variant = printing.get("press-variant", settings.printing.press_variant)
         if variant not in PRESS_VARIANTS:
-            report.error(at(printing, "press-variant"), "settings-print",
+            report.add(at(printing, "press-variant"), "settings-print",
                          f"'press-variant' must be one of {', '.join(PRESS_VARIANTS)}")
         else:
             settings.printing.press_variant = variant
         profile = printing.get("output-profile")
         if profile is not None:
             if not isinstance(profile, str) or not (root / profile).is_file():
-                report.error(at(printing, "output-profile"), "source-missing", f"ICC profile not found: {profile}")
+                report.add(at(printing, "output-profile"), "source-missing", f"ICC profile not found: {profile}")
             elif not (found := icc.read((root / profile).read_bytes())) or not found.for_print:
                 what = f"a {found.device_class} profile in {found.space}" if found else "not an ICC profile"
-                report.error(at(printing, "output-profile"), "settings-profile",
+                report.add(at(printing, "output-profile"), "settings-profile",
                              f"'output-profile' must be a printer's ICC profile (class prtr) in CMYK or GRAY; "
                              f"{profile} is {what}")
             else:
                 settings.printing.output_profile = root / profile
         series = printing.get("series", list(SERIES))
         if not isinstance(series, list) or any(s not in SERIES for s in series):
-            report.error(at(printing, "series"), "settings-print", f"'series' lists some of: {', '.join(SERIES)}")
+            report.add(at(printing, "series"), "settings-print", f"'series' lists some of: {', '.join(SERIES)}")
         else:
             settings.printing.series = tuple(series)
 
     introduction = data.get("introduction")
     if introduction is not None:
         if not isinstance(introduction, str) or not (root / introduction).is_file():
-            report.error(at(data, "introduction"), "source-missing", f"introduction not found: {introduction}")
+            report.add(at(data, "introduction"), "source-missing", f"introduction not found: {introduction}")
         else:
             settings.introduction = root / introduction
 
     registers = data.get("registers") or []
     if not isinstance(registers, list) or not all(isinstance(r, str) for r in registers):
-        report.error(at(data, "registers"), "settings-type", "'registers' must be a list of TEI files")
+        report.add(at(data, "registers"), "settings-type", "'registers' must be a list of TEI files")
         registers = []
     for register in registers:
         if not (root / register).is_file():
-            report.error(at(data, "registers"), "source-missing", f"register file not found: {register}")
+            report.add(at(data, "registers"), "source-missing", f"register file not found: {register}")
         else:
             settings.registers.append(root / register)
 

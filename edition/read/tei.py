@@ -129,29 +129,29 @@ def read(path: Path, report: Report) -> TeiFile | None:
         data = path.read_bytes()
         text = data.decode("utf-8")
     except OSError as exc:
-        report.error(Location(shown), "tei-read", f"cannot read: {exc.strerror}")
+        report.add(Location(shown), "tei-read", f"cannot read: {exc.strerror}")
         return None
     except UnicodeDecodeError as exc:
-        report.error(Location(shown), "tei-encoding", f"not UTF-8 (byte {exc.start})")
+        report.add(Location(shown), "tei-encoding", f"not UTF-8 (byte {exc.start})")
         return None
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=str(path)))
     except etree.XMLSyntaxError as exc:
         for entry in exc.error_log or []:
-            report.error(Location(shown, entry.line, entry.column), "xml-syntax", entry.message)
+            report.add(Location(shown, entry.line, entry.column), "xml-syntax", entry.message)
         if not exc.error_log:
             line, col = exc.position
-            report.error(Location(shown, line, col), "xml-syntax", exc.msg)
+            report.add(Location(shown, line, col), "xml-syntax", exc.msg)
         return None
     file = TeiFile(path, tree, text)
     if file.root.tag != tei("TEI"):
-        report.error(file.locate(file.root), "tei-root",
+        report.add(file.locate(file.root), "tei-root",
                      f"the root element must be TEI in the namespace {TEI_NS}, not {file.root.tag}")
         return None
     schema = _schema()
     if not schema.validate(tree):
         for element, message in _innermost_errors(schema, file.root):
-            report.error(file.locate(element), "tei-schema", message)
+            report.add(file.locate(element), "tei-schema", message)
         return None
     return file
 
