@@ -110,7 +110,7 @@ def make_edition(root: Path, sources: dict[str, str], extra_yaml: str = "") -> P
     entries = []
     for siglum, text in sources.items():
         (root / "texts" / f"{siglum}.xml").write_text(text, encoding="utf-8")
-        entries.append(f"  - siglum: {siglum}\n    file: texts/{siglum}.xml\n")
+        entries.append(f"  - siglum: {siglum}\n    file: texts/{siglum}.xml\n    copytext: none\n")
     (root / "edition.yaml").write_text(
         "title: Tiny Edition\nslug: tiny\neditors: [Ed Itor]\ndate: 2026-01-02\n"
         + extra_yaml + "sources:\n" + "".join(entries), encoding="utf-8")

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..diagnostics import Report, display_path
+from ..diagnostics import Location, Report, display_path
 from ..model import calendars, datewords, events
 from ..model.records import Division, Edition
-from ..read.tei import XML_ID
+from ..read.reader import UNREAD_ANY
+from ..read.tei import XML_ID, line_col
 from . import fidelity
 
 EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
@@ -40,12 +41,18 @@ def pointers_resolve(edition: Edition, report: Report) -> None:
         value = pointer.value
         if value.startswith("#"):
             key = value[1:]
-            if key not in local_ids.get(pointer.file, {}) and key not in edition.targets and key not in edition.entities:
+            if (key not in local_ids.get(pointer.file, {}) and key not in edition.targets and key not in edition.entities
+                    and not _maybe_unread(edition, key)):
                 report.add(pointer.location, "dangling-pointer",
                              f"@{pointer.attribute}=\"{value}\" points to no xml:id in this file or the edition")
         elif not EXTERNAL.match(value):
             report.add(pointer.location, "pointer-syntax",
                          f"@{pointer.attribute}=\"{value}\": a pointer is '#' followed by an xml:id")
+
+
+def _maybe_unread(edition: Edition, key: str) -> bool:
+    """Whether an id may be in a file that could not be read (its problems are reported already)."""
+    return UNREAD_ANY in edition.unread or key.split(".")[0] in edition.unread
 
 
 @check
@@ -125,10 +132,22 @@ def date_words_agree(edition: Edition, report: Report) -> None:
 @check
 def copytext_fidelity(edition: Edition, report: Report) -> None:
     """Every word of a source's copy-text is in its TEI file, in order (fidelity.py)."""
+    entries = {entry.siglum: entry for entry in edition.settings.sources}
     for source in edition.sources:
+        if source.copytext is None and entries[source.siglum].copytext_unsaid:
+            report.add(entries[source.siglum].location, "copytext-none",
+                       f"source {source.siglum} has no 'copytext': its reading text is not proven against the copy-text")
         if source.copytext is None:
             continue
-        result = fidelity.compare(source.file.root, source.copytext.read_text(encoding="utf-8"))
+        data = source.copytext.read_bytes()
+        try:
+            copytext = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line, col = line_col(data, exc.start)
+            report.add(Location(display_path(source.copytext), line, col), "copytext-read",
+                       f"not UTF-8: byte 0x{data[exc.start]:02x} (save the copy-text as UTF-8)")
+            continue
+        result = fidelity.compare(source.file.root, copytext)
         if result.difference:
             report.add(source.file.locate(result.element), "copytext-differs",
                          f"{result.difference}; copy-text {display_path(source.copytext)}")

@@ -16,10 +16,11 @@ from collections import defaultdict
 from lxml import etree
 
 from ..diagnostics import Report
-from ..read.reader import plain_text
+from ..read.reader import UNREAD_ANY, plain_text
 from ..read.tei import local, substitute, tei
 from .records import Edition, Entity, Mention
 
+KINDS = {"persName": "person", "placeName": "place"}  # what each kind of name must point to
 NAME_ELEMENTS = {"persName", "placeName", "orgName", "name", "rs"}
 # Where names are not looked for: what the reader does not see, dates, titles of works, pointers.
 SKIP = {"fw", "desc", "gap", "sic", "orig", "abbr", "date", "title", "ptr", "bibl", "label"}
@@ -52,6 +53,8 @@ class Matcher:
 
 
 def link_mentions(edition: Edition, report: Report) -> None:
+    if UNREAD_ANY in edition.unread:  # a register may be what could not be read: nothing to say
+        return
     entities = [e for e in edition.entities.values() if e.kind in ("person", "place")]
     matcher = Matcher(entities)
     counter = iter(range(1, 10**9))
@@ -64,6 +67,10 @@ def link_mentions(edition: Edition, report: Report) -> None:
                 key = ref[0].lstrip("#") if ref else ""
                 entity = edition.entities.get(key)
                 text = plain_text(element)
+                kind = KINDS.get(local(element))
+                if entity is not None and kind and entity.kind != kind:
+                    report.add(file.locate(element, "ref"), "name-kind",
+                               f"<{local(element)}> points to #{entity.id}, which is a {entity.kind}, not a {kind}")
                 if entity is not None:
                     edition.mentions.append(Mention(f"m.{next(counter)}", entity, element, edition.block_of(element), False))
                 elif not ref and local(element) != "rs" and text not in matcher.forms:

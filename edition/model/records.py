@@ -189,6 +189,7 @@ class Edition:
     registers: list[TeiFile] = dataclasses.field(default_factory=list)
     links: list[Pointer] = dataclasses.field(default_factory=list)  # standoff <link target="#a #b">
     introduction: TeiFile | None = None  # the editors' introduction
+    unread: set[str] = dataclasses.field(default_factory=set)  # sigla of files left out (read.reader.read_edition)
     tellings: dict = dataclasses.field(default_factory=dict)  # event id -> [events.Telling], by events.collect
     parallels: dict = dataclasses.field(default_factory=dict)  # Block -> [events.Parallel], by events.collect
     _mention_index: dict = dataclasses.field(default_factory=dict, repr=False)

@@ -35,24 +35,34 @@ from .tei import XML_ID, XML_LANG, TeiFile, local
 NUMBERED = {"p", "ab", "quote", "cit", "lg", "list", "sp", "floatingText", "stage", "label"}
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "calendar", "datingMethod", "ed",
                       "edRef", "who", "source", "ana")
+UNREAD_ANY = "*"  # in Edition.unread: some ids of the edition are unknown
 SKIP_IN_TITLES = {"note", "fw", "gap", "sic", "orig", "abbr"}
 
 
 def read_edition(root: Path, report: Report) -> Edition:
-    """Read everything; raise SourceErrors if the settings or any file cannot be used at all.
+    """Read everything; raise SourceErrors only if edition.yaml cannot be read at all.
 
-    Problems that leave a usable model (a duplicate id, a wrong siglum) are reported and reading
-    goes on, so that the checks can report theirs in the same run.
+    A file that cannot be used (not well-formed, not valid) is reported and left out, and its
+    siglum noted in `edition.unread` (UNREAD_ANY when a register, the introduction or an entry of
+    edition.yaml is unusable), so that the checks of the other files report theirs in the same run
+    without blaming them for what the unread files would have held.
     """
+    errors_before = len(report.errors)
     settings = settings_mod.load(root, report)
-    report.raise_if_errors()
+    if settings is None:
+        report.raise_if_errors()
+    settings_broken = len(report.errors) > errors_before  # some entries of edition.yaml unusable
     files = [(entry, tei.read(entry.file, report)) for entry in settings.sources]
     registers = [tei.read(path, report) for path in settings.registers]
     introduction = tei.read(settings.introduction, report) if settings.introduction else None
-    report.raise_if_errors()
 
     edition = Edition(settings=settings, sources=[], targets={}, blocks={}, notes={}, apparatus={}, dates=[], pointers=[])
+    edition.unread = {entry.siglum for entry, file in files if file is None}
+    if settings_broken or None in registers or (settings.introduction and introduction is None):
+        edition.unread.add(UNREAD_ANY)  # any id may be in what could not be read
     for entry, file in files:
+        if file is None:
+            continue
         source = _read_source(entry.siglum, file, settings.language, edition, report)
         source.copytext = entry.copytext
         edition.sources.append(source)
@@ -62,7 +72,8 @@ def read_edition(root: Path, report: Report) -> Edition:
                          f"the TEI root's xml:id must be the siglum {entry.siglum} given in edition.yaml"
                          + (f", not {root_id}" if root_id else ""))
     for file in registers:
-        _read_register(file, edition, report)
+        if file is not None:
+            _read_register(file, edition, report)
     edition.introduction = introduction
     return edition
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 
@@ -16,8 +17,10 @@ import yaml
 
 from ..diagnostics import Location, Report, display_path
 from . import icc
+from .tei import line_col
 
 SETTINGS_FILE = "edition.yaml"
+NO_COPYTEXT = "none"  # `copytext: none`: the source has no copy-text to prove it against
 DATE_DISPLAYS = ("source-with-other", "gregorian", "source")
 TYPOGRAPHY = ("normalised", "diplomatic")  # quotes, dashes, ellipses: set as a book sets them, or as encoded
 LENGTH = re.compile(r"^\d+(\.\d+)?(in|mm|cm|pt)$")
@@ -32,6 +35,7 @@ class SourceEntry:
     file: Path
     location: Location
     copytext: Path | None = None  # the text as received, for the fidelity check
+    copytext_unsaid: bool = False  # no 'copytext' key at all (`copytext: none` says there is none)
 
 
 @dataclasses.dataclass
@@ -99,32 +103,101 @@ class Settings:
         return self.root / SETTINGS_FILE
 
 
+# Every key of edition.yaml, once: (key, default as written, what it sets).  Unknown keys are
+# errors with the nearest known key suggested; docs/encoding.md's settings reference is made from
+# this table (`python -m edition.read.settings`; a test compares the two).
+KEYS = [
+    ("title", "(required)", "the book's title"),
+    ("subtitle", "", "the subtitle, on the title page and in the metadata"),
+    ("slug", "(required)", "names the output files: `<slug>.pdf`, `<slug>-press.pdf`, `<slug>.epub`, `<slug>.html`"),
+    ("editors", "[]", "the editors' names, a list"),
+    ("publisher", "", "the publisher, on the title page and in the metadata"),
+    ("language", "en", "the language of the editorial matter (BCP 47)"),
+    ("date", "2026-01-01", "the date of the edition (YYYY-MM-DD); also the PDF's and EPUB's date"),
+    ("rights", "", "the rights statement, on the copyright page and in the metadata"),
+    ("sources", "(required)", "the parts of the book, in order: a list of entries with the keys below"),
+    ("sources.siglum", "(required)", "the source's siglum, also its TEI root's xml:id"),
+    ("sources.file", "(required)", "its TEI file"),
+    ("sources.copytext", "", "the copy-text as received (UTF-8 plain text): the fidelity proof compares the reading text with it; `none` if there is none (without the key, a warning)"),
+    ("introduction", "", "the editors' introduction (TEI), printed after the list of sigla"),
+    ("registers", "[]", "the registers of persons, places, events and links (TEI files), a list"),
+    ("page.width", Page.width, "trim width of the printed page"),
+    ("page.height", Page.height, "trim height"),
+    ("page.bleed", Page.bleed, "bleed around the trim in the press PDF"),
+    ("page.margin-top", Page.margin_top, "top margin"),
+    ("page.margin-bottom", Page.margin_bottom, "bottom margin"),
+    ("page.margin-inner", Page.margin_inner, "inner (gutter) margin"),
+    ("page.margin-outer", Page.margin_outer, "outer margin"),
+    ("dates.display", "source-with-other", "how dates read: " + ", ".join(DATE_DISPLAYS)),
+    ("typography", "normalised", "quotation marks, dashes, ellipses: " + ", ".join(TYPOGRAPHY)),
+    ("print.press-variant", Print.press_variant, "the PDF/X of the press PDF: " + ", ".join(PRESS_VARIANTS)),
+    ("print.output-profile", "FOGRA39", "the printer's ICC profile (class prtr, CMYK or grey)"),
+    ("print.series", ", ".join(SERIES), "the series of notes printed, a list of some of these"),
+    ("print.stretch-factor", Print.stretch_factor, "word spaces tolerated up to this multiple of the book's median"),
+    ("print.short-page-lines", Print.short_page_lines, "a page may end this many lines early in mid-chapter"),
+    ("print.hyphen-ladder", Print.hyphen_ladder, "hyphenated line ends in a row, at most"),
+    ("print.hyphen-before", Print.hyphen_before, "letters at least before a hyphenation"),
+    ("print.hyphen-after", Print.hyphen_after, "letters at least carried over after a hyphenation"),
+]
+
+
+def known_keys(prefix: str = "") -> list[str]:
+    """The keys allowed in the mapping at `prefix` ('' for the top level, 'page', 'sources', ...)."""
+    depth = prefix.count(".") + 1 if prefix else 0
+    keys = [key.split(".") for key, _, _ in KEYS if not prefix or key.startswith(prefix + ".")]
+    return list(dict.fromkeys(parts[depth] for parts in keys if len(parts) > depth))
+
+
+def reference() -> str:
+    """The settings reference of docs/encoding.md, as a Markdown table."""
+    rows = ["| key | default | what it sets |", "|---|---|---|"]
+    rows += [f"| `{key}` | {f'`{default}`' if default not in ('', '[]') and not str(default).startswith('(') else default or '—'} "
+             f"| {meaning} |" for key, default, meaning in KEYS]
+    return "\n".join(rows)
+
+
 class _MarkedLoader(yaml.SafeLoader):
-    """A safe loader that remembers where each mapping key stands in the file."""
+    """A safe loader that remembers where each mapping key and list item stands in the file."""
 
 
 def _construct_mapping(loader, node):
-    mapping = {}
-    marks = {}
+    mapping, marks, key_marks = {}, {}, {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         mapping[key] = loader.construct_object(value_node, deep=True)
         marks[key] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
-    return _Marked(mapping, marks, (node.start_mark.line + 1, node.start_mark.column + 1))
+        key_marks[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+    marked = _Marked(mapping, marks, (node.start_mark.line + 1, node.start_mark.column + 1))
+    marked.key_marks = key_marks
+    return marked
+
+
+def _construct_sequence(loader, node):
+    items = _MarkedList(loader.construct_object(item, deep=True) for item in node.value)
+    items.marks = [(item.start_mark.line + 1, item.start_mark.column + 1) for item in node.value]
+    return items
 
 
 class _Marked(dict):
     def __init__(self, mapping, marks, where):
         super().__init__(mapping)
-        self.marks = marks
+        self.marks = marks  # key -> (line, column) of its value
+        self.key_marks = marks  # key -> (line, column) of the key itself
         self.where = where
 
 
+class _MarkedList(list):
+    marks: list[tuple[int, int]]
+
+
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def load(root: Path, report: Report) -> Settings | None:
-    """Read `root/edition.yaml`; on any problem, report it and return None."""
+    """Read `root/edition.yaml`; report every problem.  Out: the settings, as far as they could be
+    read (the sources usable despite errors elsewhere, so that their own problems are reported in
+    the same run), or None when the file cannot be read at all."""
     path = root / SETTINGS_FILE
     shown = display_path(path)
     if not path.is_file():
@@ -138,171 +211,216 @@ def load(root: Path, report: Report) -> Settings | None:
         report.add(Location(shown, line, col), "settings-syntax", f"YAML syntax: {getattr(exc, 'problem', exc)}")
         return None
     except UnicodeDecodeError as exc:
-        report.add(Location(shown), "settings-encoding", f"not UTF-8: {exc}")
+        line, col = line_col(path.read_bytes(), exc.start)
+        report.add(Location(shown, line, col), "settings-encoding", f"not UTF-8: byte 0x{exc.object[exc.start]:02x}")
         return None
     if not isinstance(data, _Marked):
         report.add(Location(shown, 1, 1), "settings-type", "edition.yaml must be a mapping of settings")
         return None
-    return _validate(root, shown, data, report)
+    return _Reading(root, shown, report).settings(data)
 
 
-def _validate(root: Path, shown: str, data: _Marked, report: Report) -> Settings | None:
-    errors_before = len(report.errors)
+def inside(root: Path, relative: str) -> Path | None:
+    """`root/relative` if it stays inside the edition directory once resolved (symbolic links
+    followed), else None."""
+    if Path(relative).is_absolute():
+        return None
+    base = root.resolve()
+    target = (root / relative).resolve()
+    return root / relative if target == base or target.is_relative_to(base) else None
 
-    def at(mapping: _Marked, key: str | None = None) -> Location:
-        line, col = mapping.marks.get(key, mapping.where) if key else mapping.where
-        return Location(shown, line, col)
 
-    def text(mapping: _Marked, key: str, required: bool = False, default: str = "") -> str:
+class _Reading:
+    """One pass over edition.yaml's data, reporting at the offending key."""
+
+    def __init__(self, root: Path, shown: str, report: Report):
+        self.root, self.shown, self.report = root, shown, report
+
+    def at(self, container, key=None) -> Location:
+        if isinstance(container, _MarkedList):
+            line, col = container.marks[key] if key is not None else (0, 0)
+        else:
+            line, col = container.marks.get(key, container.where) if key is not None else container.where
+        return Location(self.shown, line, col)
+
+    def unknown(self, mapping: _Marked, prefix: str) -> int:
+        """Report each key of `mapping` that no setting has, with the nearest known one; return
+        how many."""
+        known = known_keys(prefix)
+        unknown = [key for key in mapping if key not in known]
+        for key in unknown:
+            near = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            where = f"{prefix}: " if prefix else ""
+            hint = f"; did you mean '{near[0]}'?" if near else f" (known: {', '.join(known)})"
+            line, col = mapping.key_marks[key]
+            self.report.add(Location(self.shown, line, col), "settings-unknown", f"unknown setting '{where}{key}'{hint}")
+        return len(unknown)
+
+    def text(self, mapping: _Marked, key: str, required: bool = False, default: str = "") -> str:
         value = mapping.get(key, default)
         if value in (None, "") and required:
-            report.add(at(mapping), "settings-required", f"'{key}' is required")
+            self.report.add(self.at(mapping), "settings-required", f"'{key}' is required")
             return default
         if not isinstance(value, str):
-            report.add(at(mapping, key), "settings-type", f"'{key}' must be text")
+            self.report.add(self.at(mapping, key), "settings-type", f"'{key}' must be text")
             return default
         return value.strip()
 
-    known = {"title", "subtitle", "slug", "editors", "publisher", "language", "date", "rights",
-             "sources", "registers", "introduction", "page", "dates", "print", "typography"}
-    for key in data:
-        if key not in known:
-            report.add(at(data, key), "settings-unknown", f"unknown setting '{key}' (ignored)")
+    def mapping(self, data: _Marked, key: str) -> _Marked | None:
+        value = data.get(key)
+        if value is None:
+            return _Marked({}, {}, data.where)
+        if not isinstance(value, _Marked):
+            self.report.add(self.at(data, key), "settings-type", f"'{key}' must be a mapping")
+            return None
+        self.unknown(value, key)
+        return value
 
-    settings = Settings(root=root, title=text(data, "title", required=True),
-                        slug=text(data, "slug", required=True))
-    if settings.slug and not SLUG.match(settings.slug):
-        report.add(at(data, "slug"), "settings-slug", "'slug' must be lower-case letters, digits and hyphens")
-    settings.subtitle = text(data, "subtitle")
-    settings.publisher = text(data, "publisher")
-    settings.rights = text(data, "rights")
-    settings.language = text(data, "language", default="en")
+    def file(self, container, key, value, what: str) -> Path | None:
+        """A file of the edition named at `container[key]`: inside the edition directory and present."""
+        if not isinstance(value, str) or not value:
+            self.report.add(self.at(container, key), "settings-type", f"{what} must be a file name")
+            return None
+        path = inside(self.root, value)
+        if path is None:
+            self.report.add(self.at(container, key), "path-outside",
+                            f"{what} {value} is outside the edition directory {display_path(self.root)}")
+            return None
+        if not path.is_file():
+            self.report.add(self.at(container, key), "source-missing", f"{what} not found: {value}")
+            return None
+        return path
 
-    editors = data.get("editors", [])
-    if not isinstance(editors, list) or not all(isinstance(e, str) for e in editors):
-        report.add(at(data, "editors"), "settings-type", "'editors' must be a list of names")
-    else:
-        settings.editors = editors
-
-    date = data.get("date", settings.date)
-    if not isinstance(date, dt.date):
-        report.add(at(data, "date"), "settings-type", "'date' must be a date such as 2026-11-24")
-    else:
-        settings.date = date
-
-    page = data.get("page") or _Marked({}, {}, data.where)
-    if not isinstance(page, _Marked):
-        report.add(at(data, "page"), "settings-type", "'page' must be a mapping")
-    else:
-        for key, value in page.items():
-            field = key.replace("-", "_")
-            if not hasattr(settings.page, field):
-                report.add(at(page, key), "settings-unknown", f"unknown page setting '{key}'")
-            elif not isinstance(value, str) or not LENGTH.match(value):
-                report.add(at(page, key), "settings-length", f"'{key}' must be a length such as 6in or 12mm")
-            else:
-                setattr(settings.page, field, value)
-
-    dates = data.get("dates") or _Marked({}, {}, data.where)
-    if isinstance(dates, _Marked) and "display" in dates:
-        if dates["display"] not in DATE_DISPLAYS:
-            report.add(at(dates, "display"), "settings-dates",
-                         f"'dates.display' must be one of {', '.join(DATE_DISPLAYS)}")
+    def settings(self, data: _Marked) -> Settings:
+        self.unknown(data, "")
+        settings = Settings(root=self.root, title=self.text(data, "title", required=True),
+                            slug=self.text(data, "slug", required=True))
+        if settings.slug and not SLUG.match(settings.slug):
+            self.report.add(self.at(data, "slug"), "settings-slug", "'slug' must be lower-case letters, digits and hyphens")
+        settings.subtitle = self.text(data, "subtitle")
+        settings.publisher = self.text(data, "publisher")
+        settings.rights = self.text(data, "rights")
+        settings.language = self.text(data, "language", default="en")
+        editors = data.get("editors", [])
+        if not isinstance(editors, list) or not all(isinstance(e, str) for e in editors):
+            self.report.add(self.at(data, "editors"), "settings-type", "'editors' must be a list of names")
         else:
-            settings.date_display = dates["display"]
-    elif not isinstance(dates, dict):
-        report.add(at(data, "dates"), "settings-type", "'dates' must be a mapping")
+            settings.editors = list(editors)
+        date = data.get("date", settings.date)
+        if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+            self.report.add(self.at(data, "date"), "settings-type", "'date' must be a date such as 2026-11-24")
+        else:
+            settings.date = date
+        self.page(data, settings.page)
+        dates = self.mapping(data, "dates")
+        if dates is not None and "display" in dates:
+            if dates["display"] not in DATE_DISPLAYS:
+                self.report.add(self.at(dates, "display"), "settings-dates",
+                                f"'dates: display' must be one of {', '.join(DATE_DISPLAYS)}")
+            else:
+                settings.date_display = dates["display"]
+        typography = data.get("typography", settings.typography)
+        if typography not in TYPOGRAPHY:
+            self.report.add(self.at(data, "typography"), "settings-typography",
+                            f"'typography' must be one of {', '.join(TYPOGRAPHY)}")
+        else:
+            settings.typography = typography
+        settings.sources = self.sources(data)
+        self.printing(data, settings.printing)
+        if data.get("introduction") is not None:
+            settings.introduction = self.file(data, "introduction", data["introduction"], "introduction")
+        registers = data.get("registers") or []
+        if not isinstance(registers, list):
+            self.report.add(self.at(data, "registers"), "settings-type", "'registers' must be a list of TEI files")
+            registers = []
+        for index, register in enumerate(registers):
+            path = self.file(registers, index, register, "register file")
+            if path:
+                settings.registers.append(path)
+        return settings
 
-    typography = data.get("typography", settings.typography)
-    if typography not in TYPOGRAPHY:
-        report.add(at(data, "typography"), "settings-typography",
-                     f"'typography' must be one of {', '.join(TYPOGRAPHY)}")
-    else:
-        settings.typography = typography
+    def page(self, data: _Marked, page: Page) -> None:
+        mapping = self.mapping(data, "page")
+        for key, value in (mapping or {}).items():
+            if key not in known_keys("page"):
+                continue
+            if not isinstance(value, str) or not LENGTH.match(value):
+                self.report.add(self.at(mapping, key), "settings-length", f"'{key}' must be a length such as 6in or 12mm")
+            else:
+                setattr(page, key.replace("-", "_"), value)
 
-    sources = data.get("sources")
-    if not isinstance(sources, list) or not sources:
-        report.add(at(data, "sources" if "sources" in data else None), "settings-sources",
-                     "'sources' must list at least one source (siglum and file)")
-        sources = []
-    seen: set[str] = set()
-    for entry in sources:
-        if not isinstance(entry, _Marked):
-            report.add(at(data, "sources"), "settings-sources", "each source needs 'siglum' and 'file'")
-            continue
-        siglum, file = entry.get("siglum"), entry.get("file")
-        if not isinstance(siglum, str) or not SIGLUM.match(siglum):
-            report.add(at(entry, "siglum" if "siglum" in entry else None), "settings-siglum",
-                         "a siglum is a capital letter followed by up to five letters or digits")
-            continue
-        if siglum in seen:
-            report.add(at(entry, "siglum"), "settings-siglum", f"siglum {siglum} is used twice")
-        seen.add(siglum)
-        if not isinstance(file, str):
-            report.add(at(entry), "settings-sources", f"source {siglum} needs a 'file'")
-            continue
-        if not (root / file).is_file():
-            report.add(at(entry, "file"), "source-missing", f"source file not found: {file}")
-            continue
-        copytext = entry.get("copytext")
-        if copytext is not None and not (isinstance(copytext, str) and (root / copytext).is_file()):
-            report.add(at(entry, "copytext"), "source-missing", f"copy-text not found: {copytext}")
-            continue
-        settings.sources.append(SourceEntry(siglum, root / file, at(entry), root / copytext if copytext else None))
+    def sources(self, data: _Marked) -> list[SourceEntry]:
+        sources = data.get("sources")
+        if not isinstance(sources, list) or not sources:
+            self.report.add(self.at(data, "sources" if "sources" in data else None), "settings-sources",
+                            "'sources' must list at least one source (siglum and file)")
+            return []
+        entries: list[SourceEntry] = []
+        seen: set[str] = set()
+        for index, entry in enumerate(sources):
+            if not isinstance(entry, _Marked):
+                self.report.add(self.at(sources, index), "settings-sources", "each source needs 'siglum' and 'file'")
+                continue
+            misspelt = self.unknown(entry, "sources")
+            siglum = entry.get("siglum")
+            if siglum is None:
+                if not misspelt:
+                    self.report.add(self.at(entry), "settings-sources", "this source needs a 'siglum'")
+                continue
+            if not isinstance(siglum, str) or not SIGLUM.match(siglum):
+                self.report.add(self.at(entry, "siglum"), "settings-siglum",
+                                "a siglum is a capital letter followed by up to five letters or digits")
+                continue
+            if siglum in seen:
+                self.report.add(self.at(entry, "siglum"), "settings-siglum", f"siglum {siglum} is used twice")
+            seen.add(siglum)
+            if "file" not in entry:
+                if not misspelt:
+                    self.report.add(self.at(entry), "settings-sources", f"source {siglum} needs a 'file'")
+                continue
+            file = self.file(entry, "file", entry["file"], "source file")
+            copytext = entry.get("copytext", False)
+            if copytext not in (False, NO_COPYTEXT):
+                copytext = self.file(entry, "copytext", copytext, "copy-text")
+            if file and copytext is not None:
+                entries.append(SourceEntry(siglum, file, self.at(entry), copytext if isinstance(copytext, Path) else None,
+                                           copytext is False))
+        return entries
 
-    printing = data.get("print") or _Marked({}, {}, data.where)
-    if not isinstance(printing, _Marked):
-        report.add(at(data, "print"), "settings-type", "'print' must be a mapping")
-    else:
-        for key in printing:
-            if key not in ("press-variant", "output-profile", "series", *MAKEUP_LIMITS):
-                report.add(at(printing, key), "settings-unknown", f"unknown print setting '{key}'")
+    def printing(self, data: _Marked, printing: Print) -> None:
+        mapping = self.mapping(data, "print")
+        if mapping is None:
+            return
         for key, (field, kind, least) in MAKEUP_LIMITS.items():
-            value = printing.get(key, getattr(settings.printing, field))
+            value = mapping.get(key, getattr(printing, field))
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < least or (
                     kind is int and value != int(value)):
-                report.add(at(printing, key), "settings-print",
-                             f"'{key}' must be {'a whole number' if kind is int else 'a number'} of at least {least:g}")
+                self.report.add(self.at(mapping, key), "settings-print",
+                                f"'{key}' must be {'a whole number' if kind is int else 'a number'} of at least {least:g}")
             else:
-                setattr(settings.printing, field, kind(value))
-        variant = printing.get("press-variant", settings.printing.press_variant)
+                setattr(printing, field, kind(value))
+        variant = mapping.get("press-variant", printing.press_variant)
         if variant not in PRESS_VARIANTS:
-            report.add(at(printing, "press-variant"), "settings-print",
-                         f"'press-variant' must be one of {', '.join(PRESS_VARIANTS)}")
+            self.report.add(self.at(mapping, "press-variant"), "settings-print",
+                            f"'press-variant' must be one of {', '.join(PRESS_VARIANTS)}")
         else:
-            settings.printing.press_variant = variant
-        profile = printing.get("output-profile")
-        if profile is not None:
-            if not isinstance(profile, str) or not (root / profile).is_file():
-                report.add(at(printing, "output-profile"), "source-missing", f"ICC profile not found: {profile}")
-            elif not (found := icc.read((root / profile).read_bytes())) or not found.for_print:
+            printing.press_variant = variant
+        if mapping.get("output-profile") is not None:
+            name = mapping["output-profile"]
+            profile = self.file(mapping, "output-profile", name, "ICC profile")
+            if profile and (not (found := icc.read(profile.read_bytes())) or not found.for_print):
                 what = f"a {found.device_class} profile in {found.space}" if found else "not an ICC profile"
-                report.add(at(printing, "output-profile"), "settings-profile",
-                             f"'output-profile' must be a printer's ICC profile (class prtr) in CMYK or GRAY; "
-                             f"{profile} is {what}")
-            else:
-                settings.printing.output_profile = root / profile
-        series = printing.get("series", list(SERIES))
+                self.report.add(self.at(mapping, "output-profile"), "settings-profile",
+                                f"'output-profile' must be a printer's ICC profile (class prtr) in CMYK or GRAY; "
+                                f"{name} is {what}")
+            elif profile:
+                printing.output_profile = profile
+        series = mapping.get("series", list(SERIES))
         if not isinstance(series, list) or any(s not in SERIES for s in series):
-            report.add(at(printing, "series"), "settings-print", f"'series' lists some of: {', '.join(SERIES)}")
+            self.report.add(self.at(mapping, "series"), "settings-print", f"'series' lists some of: {', '.join(SERIES)}")
         else:
-            settings.printing.series = tuple(series)
+            printing.series = tuple(series)
 
-    introduction = data.get("introduction")
-    if introduction is not None:
-        if not isinstance(introduction, str) or not (root / introduction).is_file():
-            report.add(at(data, "introduction"), "source-missing", f"introduction not found: {introduction}")
-        else:
-            settings.introduction = root / introduction
 
-    registers = data.get("registers") or []
-    if not isinstance(registers, list) or not all(isinstance(r, str) for r in registers):
-        report.add(at(data, "registers"), "settings-type", "'registers' must be a list of TEI files")
-        registers = []
-    for register in registers:
-        if not (root / register).is_file():
-            report.add(at(data, "registers"), "source-missing", f"register file not found: {register}")
-        else:
-            settings.registers.append(root / register)
-
-    return settings if len(report.errors) == errors_before else None
+if __name__ == "__main__":
+    print(reference())

@@ -112,6 +112,13 @@ class TeiFile:
         return Location(self.shown, line, col + 1)
 
 
+def line_col(data: bytes, offset: int) -> tuple[int, int]:
+    """The line and column (1-based, in characters) of a byte offset of UTF-8 data."""
+    before = data[:offset]
+    start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[start:].decode("utf-8", errors="replace")) + 1
+
+
 def _find_tag(text: str, name: str, start: int) -> int:
     pos = text.find(f"<{name}", start)
     while pos >= 0:
@@ -132,7 +139,9 @@ def read(path: Path, report: Report) -> TeiFile | None:
         report.add(Location(shown), "tei-read", f"cannot read: {exc.strerror}")
         return None
     except UnicodeDecodeError as exc:
-        report.add(Location(shown), "tei-encoding", f"not UTF-8 (byte {exc.start})")
+        line, col = line_col(data, exc.start)
+        report.add(Location(shown, line, col), "tei-encoding",
+                   f"not UTF-8: byte 0x{data[exc.start]:02x} (save the file as UTF-8)")
         return None
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=str(path)))
