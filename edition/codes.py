@@ -19,7 +19,6 @@ class Code:
     stage: str  # who reports it: settings, import, read, check, names, layout, pdf, preflight
     meaning: str
     hint: str
-    drops: bool = False  # a warning whose content is left out of the outputs: the last good ones stay
 
 
 _TABLE = [
@@ -135,7 +134,7 @@ _TABLE = [
      "write \"M 42.7\""),
     # the laid-out book
     ("layout-short-line", "warning", "layout", "a line inside a justified paragraph ends short although the paragraph goes on",
-     "see 'What an editor can do' below"),
+     "usually nothing: the corrections tried every spacing; a long unbreakable word is the usual cause"),
     ("layout-stretched-line", "warning", "layout", "a justified line whose word spaces exceed print: stretch-factor times the book's median (default 2)",
      "usually nothing: the corrections tried every spacing; an unbreakable word or a run of names is the cause"),
     ("layout-overfull-line", "warning", "layout", "a line that runs more than half a point into the margin",
@@ -158,7 +157,7 @@ _TABLE = [
      "should not happen: report it"),
     ("layout-runt", "warning", "layout", "the last line of a paragraph holds one word of four letters or fewer",
      "the corrections could not avoid it within the limits; rewording is not ours to do: accept it"),
-    ("layout-unsettled", "warning", "layout", "the page numbers still moved after the last layout pass; the last one is used",
+    ("layout-unsettled", "warning", "pdf", "the page numbers still moved after the last layout pass; the last one is used",
      "build again: the next build starts from these page numbers"),
     ("weasyprint-warning", "warning", "pdf", "WeasyPrint, the layout engine, warned about the print HTML or its CSS",
      "a template or stylesheet change is the usual cause; see docs/weasyprint.md"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shutil
 import sys
 import tempfile
 import time
@@ -22,7 +24,7 @@ from .model import citations, events, names
 from .model.records import Edition
 from .read.reader import read_edition
 from .read.settings import points
-from .write import FORMATS, epub, makeup, pagination, pdf, replace_atomically, stamp
+from .write import FORMATS, epub, makeup, pagination, pdf, print_html, replace_atomically, stamp
 
 
 class Progress:
@@ -73,10 +75,13 @@ LAYOUT_REPORT = ".layout.json"  # in the output directory: the page make-up find
 def build(root: Path, out_dir: Path, formats: list[str], report: Report, progress: Progress,
           draft: bool = False) -> list[Path]:
     """Check, then write each requested format; return the files written (a `draft` makes none of
-    the typesetter's corrections that earlier builds did not find: quicker, see makeup.lay_out)."""
+    the typesetter's corrections that earlier builds did not find: quicker, see makeup.lay_out).
+
+    Every output is made in a staging directory inside `out_dir` and moved into place only when
+    the whole build has succeeded (with `--strict`, without a warning): a failed build leaves the
+    last good outputs as they were."""
     edition = check(root, report, progress)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
     wanted = [f for f in FORMATS if f in formats]
     slug, checked = edition.settings.slug, len(report.items)
     with progress.stage("compare with the last build"):
@@ -85,37 +90,60 @@ def build(root: Path, out_dir: Path, formats: list[str], report: Report, progres
     if reported is not None:  # nothing changed: the outputs stand, their warnings are reported again
         report.items += reported
         progress.note("up to date: nothing changed since the last build")
-        return written
-    with contextlib.ExitStack() as stack:  # every output needs the layout: the EPUB's page list is the print's
-        html_dir = out_dir if "html" in wanted else Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        limits = layout.Limits.of(edition.settings.printing)
-        document, warnings, measured = makeup.lay_out(edition, html_dir, out_dir, progress, limits, draft)
-        for message in warnings:
-            progress.note(f"weasyprint: {message}")
-        if "html" in wanted:
-            written.append(html_dir / f"{edition.settings.slug}.html")
-        first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")  # page 1: arabic from here
-        with progress.stage("check the page make-up"):
-            found = layout.run(measured, Locator(edition), report, limits)
-            replace_atomically(out_dir / LAYOUT_REPORT, lambda tmp: tmp.write_text(
-                json.dumps(found, indent=1, ensure_ascii=False), encoding="utf-8"))
-        if "pdf" in wanted:
-            screen = out_dir / f"{edition.settings.slug}.pdf"
-            press = out_dir / f"{edition.settings.slug}-press.pdf"
-            with progress.stage("write the press and screen PDFs"):
-                pdf.save(document, screen, press, edition.settings, first_text)
-            written += [screen, press]
-            with progress.stage("preflight the press PDF"):
-                from .check import (
-                    preflight,  # imported here: `build.py check` never pays for pikepdf
-                )
-
-                findings = preflight.check(press, press=True, bleed=points(edition.settings.page.bleed))
-            for code, message in preflight.summary(findings):
-                report.add(Location(display_path(press)), code, message)
-        page_list = pagination.page_list(document, edition, first_text) if "epub" in wanted else []
-    if "epub" in wanted:
-        with progress.stage("write the EPUB"):
-            written.append(epub.write(edition, out_dir, page_list))
+        return []
+    with tempfile.TemporaryDirectory(prefix=".staging-", dir=out_dir) as staging:
+        made = _write(edition, Path(staging), out_dir, wanted, report, progress, draft)
+        report.raise_if_errors()  # only --strict makes a warning of the outputs an error
+        written = [_move(path, out_dir) for path in made]
     stamp.write(out_dir, digest, slug, wanted, draft, report.items[checked:])
     return written
+
+
+def _write(edition: Edition, staging: Path, out_dir: Path, wanted: list[str], report: Report,
+           progress: Progress, draft: bool) -> list[Path]:
+    """Lay the book out and write every wanted format into `staging`; return the outputs (the
+    print HTML's assets with it).  The make-up's caches and findings go to `out_dir`."""
+    settings = edition.settings
+    limits = layout.Limits.of(settings.printing)
+    document, warnings, measured = makeup.lay_out(edition, staging, out_dir, progress, limits, draft)
+    html = staging / f"{settings.slug}.html"
+    for message in warnings:
+        report.add(Location(display_path(out_dir / html.name)),
+                   "layout-unsettled" if message == makeup.UNSETTLED else "weasyprint-warning", message)
+    made = [html, staging / print_html.ASSETS] if "html" in wanted else []
+    first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")  # page 1: arabic from here
+    with progress.stage("check the page make-up"):
+        found = layout.run(measured, Locator(edition), report, limits)
+        replace_atomically(out_dir / LAYOUT_REPORT, lambda tmp: tmp.write_text(
+            json.dumps(found, indent=1, ensure_ascii=False), encoding="utf-8"))
+    if "pdf" in wanted:
+        screen, press = staging / f"{settings.slug}.pdf", staging / f"{settings.slug}-press.pdf"
+        with progress.stage("write the press and screen PDFs"):
+            pdf.save(document, screen, press, settings, first_text)
+        made += [screen, press]
+        with progress.stage("preflight the press PDF"):
+            from .check import preflight  # imported here: `build.py check` never pays for pikepdf
+
+            findings = preflight.check(press, press=True, bleed=points(settings.page.bleed))
+        for code, message in preflight.summary(findings):
+            report.add(Location(display_path(out_dir / press.name)), code, message)
+    if "epub" in wanted:
+        page_list = pagination.page_list(document, edition, first_text)
+        with progress.stage("write the EPUB"):
+            made.append(epub.write(edition, staging, page_list))
+    return made
+
+
+def _move(path: Path, out_dir: Path) -> Path:
+    """Move a staged output (a file, or the assets directory) into `out_dir`; return its new path."""
+    target = out_dir / path.name
+    if path.is_dir():
+        old = Path(tempfile.mkdtemp(prefix=f".{path.name}-old-", dir=out_dir))
+        if target.exists():
+            os.replace(target, old / path.name)
+        os.replace(path, target)
+        shutil.rmtree(old)
+    else:
+        os.chmod(path, 0o644)
+        os.replace(path, target)
+    return target

@@ -66,7 +66,7 @@ def test_an_unreconciled_discrepancy_fails_with_its_location(tmp_path, capsys):
 def test_an_editorial_note_reconciles_it_and_the_report_shows_both_sources(tmp_path, capsys):
     note = '<note type="editorial" target="#ev-rising">A dates the rising a day early.</note>'
     root = two_sources(tmp_path, 'when="1917-11-06" when-custom="1917-10-24" evidence="inferred"', note)
-    assert main(["check", "--sources", str(root)]) == 0
+    assert main(["dates", "--sources", str(root)]) == 0
     out = capsys.readouterr().out
     assert "The rising: 25 October 1917 (OS) = 7 November 1917" in out
     assert "A 1.1" in out and "differs; editorial note" in out and "B 1.1" in out and "agrees" in out

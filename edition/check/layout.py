@@ -12,21 +12,10 @@ import dataclasses
 import re
 import statistics
 
-# The closed set of layout findings: code -> what it means (docs/diagnostics.md is checked against it).
-CODES = {
-    "layout-short-line": "a line inside a justified paragraph ends short although the paragraph goes on",
-    "layout-stretched-line": "a justified line whose word spaces exceed the set factor of the book's median",
-    "layout-overfull-line": "a line that runs into the margin",
-    "layout-short-page": "a page that ends more than the set number of lines early although its chapter goes on",
-    "layout-note-away": "a note printed on another page than its call",
-    "layout-hyphen-ladder": "more hyphenated line ends in a row than the set limit",
-    "layout-short-fragment": "a hyphenation that leaves fewer letters before or after the break than the set minimums",
-    "layout-name-break": "a proper name hyphenated across lines",
-    "layout-leaf-turn": "a word hyphenated across the turn of a leaf (from a recto to the next verso)",
-    "layout-stranded-heading": "a heading, dateline or opener at the foot of a page, its text on the next",
-    "layout-stranded-signature": "a closing, signature or trailer at the top of a page, its text on the one before",
-    "layout-runt": "the last line of a paragraph holds one short word",
-}
+from .. import codes
+
+# The layout findings: their codes, in the order of the table (edition/codes.py).
+CODES = codes.of_stage("layout")
 
 HYPHENS = ("\u2010", "-", "\xad")  # WeasyPrint's hyphenate-character, the hyphen-minus of compounds
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}

@@ -2,7 +2,7 @@
 
 In: the `Edition`, the directory for the print HTML, the output directory (for the caches of the
 last build) and the build's progress.  Out: the final WeasyPrint document, WeasyPrint's warnings
-and the measured lines of every page (`check.layout.measure`).
+(and UNSETTLED when the page numbers never held), and the measured lines of every page (`check.layout.measure`).
 
 A layout decides things the HTML must print: the page numbers of the indices, parallels and
 appendices; the side (recto or verso) each margin number stands on; and the typesetter's
@@ -31,6 +31,9 @@ MENDING_ROUNDS = 2  # a second round mends the pages the first one's changes of 
 PAGES_CACHE = ".pages.json"  # the page of every cited anchor in the last layout
 CORRECTIONS_CACHE = ".corrections.json"  # paragraphs tried in every spacing; the last build's fills
 MEDIAN_SPACE = 0.27  # ems: the book face's median word space in justified text, before a layout tells
+
+
+UNSETTLED = f"the page numbers still moved after {MAX_LAYOUTS} layout passes; the last one is used"
 
 
 def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: layout.Limits = layout.Limits(),
@@ -73,7 +76,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
             break
         pages = found
     else:
-        progress.note(f"the layout still moves after {MAX_LAYOUTS} passes; the last one is used")
+        warnings.append(UNSETTLED)
     (out_dir / PAGES_CACHE).write_text(json.dumps({k: v for k, v in sorted(found.items()) if k in cited}),
                                        encoding="utf-8")
     corrections.save(out_dir / CORRECTIONS_CACHE)
