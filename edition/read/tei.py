@@ -199,11 +199,10 @@ def _innermost_errors(schema: etree.RelaxNG, element: etree._Element) -> list[tu
         if schema.validate(etree.ElementTree(clone)):
             continue
         messages = [e.message.replace(f"{{{TEI_NS}}}", "") for e in schema.error_log]
-        inner = _innermost_errors(schema, child)
-        if inner:
-            found.extend(inner)
-        elif local(child) not in schema_names():
+        if local(child) not in schema_names():  # blamed itself, not what it holds
             found.append((child, f"<{local(child)}> is not in the TEI subset this edition reads (docs/encoding.md)"))
+        elif inner := _innermost_errors(schema, child):
+            found.extend(inner)
         else:
             found.append((child, _explain(local(child), messages)))
     if not found and element.getparent() is None:
