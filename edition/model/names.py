@@ -106,7 +106,10 @@ def link_mentions(edition: Edition, report: Report) -> None:
                 if local(element) in NAME_ELEMENTS:
                     explicit(element)
                     return
-                if matcher.pattern is None:
+                if matcher.pattern is None:  # no register forms: only the explicit names to look at
+                    for child in element:
+                        if isinstance(child.tag, str):
+                            walk(child)
                     return
                 substitute(element, matcher.pattern, lambda match: mention(match, element), walk)
 
