@@ -11,7 +11,7 @@ from conftest import ROOT, build, make_edition, tei_source
 
 from edition.cli import main
 
-LOCATED = re.compile(r"^(?P<path>\S+):(?P<line>\d+):(?P<col>\d+): error: ", re.M)
+LOCATED = re.compile(r"^(?P<path>\S+):(?P<line>\d+):(?P<col>\d+): error: .*\[(?P<code>[a-z-]+)\]$", re.M)
 
 
 def errors_of(capsys) -> list[re.Match]:
@@ -129,3 +129,16 @@ def test_paragraphs_without_ids_or_with_moved_numbers(tmp_path, capsys):
     err = capsys.readouterr().err
     assert re.findall(r"\[([a-z-]+)\]$", err, re.M) == ["id-missing", "number-moved"]
     assert 'xml:id="F.1.1"' in err
+
+
+def test_a_malformed_file_after_an_invalid_one_gets_only_its_own_errors(tmp_path, capsys):
+    """lxml keeps the schema's messages about an earlier file in its log: a syntax error must not
+    repeat them (they once came out as xml-syntax errors at column 0 of the wrong file)."""
+    invalid = make_edition(tmp_path / "invalid", {"A": tei_source("A", '<p xml:id="A.1.1"><unknownThing/>x</p>')})
+    assert main(["check", "--sources", str(invalid), "--quiet"]) == 1
+    capsys.readouterr()
+    broken = make_edition(tmp_path / "broken", {"A": tei_source("A", '<p xml:id="A.1.1"><hi>x</p>')})
+    assert main(["check", "--sources", str(broken), "--quiet"]) == 1
+    found = errors_of(capsys)
+    assert found and all(m["code"] == "xml-syntax" and int(m["col"]) > 0 for m in found)
+    assert not any("Expecting element" in m.group(0) for m in found)

@@ -146,9 +146,11 @@ def read(path: Path, report: Report) -> TeiFile | None:
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=str(path)))
     except etree.XMLSyntaxError as exc:
-        for entry in exc.error_log or []:
+        # lxml's log may still hold the schema's messages about an earlier file: the parser's only
+        entries = [entry for entry in exc.error_log or [] if entry.domain == etree.ErrorDomains.PARSER]
+        for entry in entries:
             report.add(Location(shown, entry.line, entry.column), "xml-syntax", entry.message)
-        if not exc.error_log:
+        if not entries:
             line, col = exc.position
             report.add(Location(shown, line, col), "xml-syntax", exc.msg)
         return None
