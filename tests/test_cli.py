@@ -142,3 +142,35 @@ def test_a_malformed_file_after_an_invalid_one_gets_only_its_own_errors(tmp_path
     found = errors_of(capsys)
     assert found and all(m["code"] == "xml-syntax" and int(m["col"]) > 0 for m in found)
     assert not any("Expecting element" in m.group(0) for m in found)
+
+
+def test_every_problem_in_every_file_at_once(tmp_path, capsys):
+    """An XML error in one file and a typo in edition.yaml hide neither a date error nor a broken
+    link in another file; pointers into the unreadable file are not blamed."""
+    broken = tei_source("A", '<p xml:id="A.1.1"><hi>never closed</p>')
+    other = tei_source("B", '<p xml:id="B.1.1">See <ref target="#B.1.9">there</ref> and <ref target="#A.1.1">A</ref>, '
+                            'on <date when="1917-02-30">30 February 1917</date>.</p>')
+    root = make_edition(tmp_path / "e", {"A": broken, "B": other}, extra_yaml="subtitel: Two Accounts\n")
+    assert main(["check", "--sources", str(root)]) == 1
+    err = capsys.readouterr().err
+    codes = {(m["path"].rsplit("/", 1)[-1], m["code"]) for m in LOCATED.finditer(err)}
+    assert {("A.xml", "xml-syntax"), ("B.xml", "dangling-pointer"), ("B.xml", "date-invalid"),
+            ("edition.yaml", "settings-unknown")} <= codes
+    assert "did you mean 'subtitle'?" in err
+    assert "#A.1.1" not in err  # A could not be read: its ids are unknown, not missing
+    assert err.rstrip().endswith("errors, 0 warnings.")
+
+
+@pytest.mark.parametrize("path", ["../outside.xml", "/etc/passwd", "link/outside.xml"])
+def test_paths_stay_inside_the_edition_directory(tmp_path, capsys, path):
+    """A path in edition.yaml that leaves the edition directory (.., absolute, a symbolic link)
+    is an error at its key, and the file outside is never read."""
+    root = make_edition(tmp_path / "e", {"A": tei_source("A", '<p xml:id="A.1.1">Text.</p>')})
+    (tmp_path / "outside.xml").write_text("<not-tei/>", encoding="utf-8")
+    (root / "link").symlink_to(tmp_path)
+    settings = root / "edition.yaml"
+    settings.write_text(settings.read_text().replace("file: texts/A.xml", f"file: {path}"), encoding="utf-8")
+    line = next(n for n, text in enumerate(settings.read_text().splitlines(), 1) if f"file: {path}" in text)
+    assert main(["check", "--sources", str(root)]) == 1
+    found = errors_of(capsys)
+    assert [(m["code"], int(m["line"])) for m in found] == [("path-outside", line)]

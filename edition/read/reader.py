@@ -47,18 +47,16 @@ def read_edition(root: Path, report: Report) -> Edition:
     edition.yaml is unusable), so that the checks of the other files report theirs in the same run
     without blaming them for what the unread files would have held.
     """
-    errors_before = len(report.errors)
     settings = settings_mod.load(root, report)
     if settings is None:
         report.raise_if_errors()
-    settings_broken = len(report.errors) > errors_before  # some entries of edition.yaml unusable
     files = [(entry, tei.read(entry.file, report)) for entry in settings.sources]
     registers = [tei.read(path, report) for path in settings.registers]
     introduction = tei.read(settings.introduction, report) if settings.introduction else None
 
     edition = Edition(settings=settings, sources=[], targets={}, blocks={}, notes={}, apparatus={}, dates=[], pointers=[])
     edition.unread = {entry.siglum for entry, file in files if file is None}
-    if settings_broken or None in registers or (settings.introduction and introduction is None):
+    if settings.incomplete or None in registers or (settings.introduction and introduction is None):
         edition.unread.add(UNREAD_ANY)  # any id may be in what could not be read
     for entry, file in files:
         if file is None:
@@ -190,6 +188,11 @@ def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, re
         else:
             source.chapters.append(
                 _read_division(div, source, None, str(len(source.chapters) + 1), itertools.count(1), report))
+    back = _first(root, "tei:text/tei:back")
+    for div in back.iterchildren(tei.tei("div")) if back is not None else ():
+        source.chapters.append(
+            _read_division(div, source, None, str(len(source.chapters) + 1), itertools.count(1), report))
+        source.chapters[-1].back = True
 
     text = _first(root, "tei:text")
     for element in text.iter():

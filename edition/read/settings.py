@@ -26,6 +26,7 @@ TYPOGRAPHY = ("normalised", "diplomatic")  # quotes, dashes, ellipses: set as a 
 LENGTH = re.compile(r"^\d+(\.\d+)?(in|mm|cm|pt)$")
 SIGLUM = re.compile(r"^[A-Z][A-Za-z0-9]{0,5}$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+FILE_KEYS = {"sources", "introduction", "registers"}  # the keys naming files whose ids pointers may name
 POINTS = {"in": 72, "mm": 72 / 25.4, "cm": 72 / 2.54, "pt": 1}
 
 
@@ -97,6 +98,7 @@ class Settings:
     printing: Print = dataclasses.field(default_factory=Print)
     date_display: str = "source-with-other"
     typography: str = "normalised"  # render/typography.py
+    incomplete: bool = False  # a file edition.yaml names (or misnames) could not be taken: its ids are unknown
 
     @property
     def path(self) -> Path:
@@ -235,6 +237,7 @@ class _Reading:
 
     def __init__(self, root: Path, shown: str, report: Report):
         self.root, self.shown, self.report = root, shown, report
+        self.incomplete = False
 
     def at(self, container, key=None) -> Location:
         if isinstance(container, _MarkedList):
@@ -250,6 +253,8 @@ class _Reading:
         unknown = [key for key in mapping if key not in known]
         for key in unknown:
             near = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            if prefix == "sources" or (not prefix and set(near) & FILE_KEYS):
+                self.incomplete = True
             where = f"{prefix}: " if prefix else ""
             hint = f"; did you mean '{near[0]}'?" if near else f" (known: {', '.join(known)})"
             line, col = mapping.key_marks[key]
@@ -280,14 +285,17 @@ class _Reading:
         """A file of the edition named at `container[key]`: inside the edition directory and present."""
         if not isinstance(value, str) or not value:
             self.report.add(self.at(container, key), "settings-type", f"{what} must be a file name")
+            self.incomplete = True
             return None
         path = inside(self.root, value)
         if path is None:
             self.report.add(self.at(container, key), "path-outside",
                             f"{what} {value} is outside the edition directory {display_path(self.root)}")
+            self.incomplete = True
             return None
         if not path.is_file():
             self.report.add(self.at(container, key), "source-missing", f"{what} not found: {value}")
+            self.incomplete = True
             return None
         return path
 
@@ -337,6 +345,7 @@ class _Reading:
             path = self.file(registers, index, register, "register file")
             if path:
                 settings.registers.append(path)
+        settings.incomplete = self.incomplete
         return settings
 
     def page(self, data: _Marked, page: Page) -> None:
@@ -360,16 +369,19 @@ class _Reading:
         for index, entry in enumerate(sources):
             if not isinstance(entry, _Marked):
                 self.report.add(self.at(sources, index), "settings-sources", "each source needs 'siglum' and 'file'")
+                self.incomplete = True
                 continue
             misspelt = self.unknown(entry, "sources")
             siglum = entry.get("siglum")
             if siglum is None:
                 if not misspelt:
                     self.report.add(self.at(entry), "settings-sources", "this source needs a 'siglum'")
+                self.incomplete = True
                 continue
             if not isinstance(siglum, str) or not SIGLUM.match(siglum):
                 self.report.add(self.at(entry, "siglum"), "settings-siglum",
                                 "a siglum is a capital letter followed by up to five letters or digits")
+                self.incomplete = True
                 continue
             if siglum in seen:
                 self.report.add(self.at(entry, "siglum"), "settings-siglum", f"siglum {siglum} is used twice")
@@ -377,6 +389,7 @@ class _Reading:
             if "file" not in entry:
                 if not misspelt:
                     self.report.add(self.at(entry), "settings-sources", f"source {siglum} needs a 'file'")
+                self.incomplete = True
                 continue
             file = self.file(entry, "file", entry["file"], "source file")
             copytext = entry.get("copytext", False)
