@@ -38,7 +38,7 @@ class Block:
 
 @dataclasses.dataclass(eq=False)
 class Division:
-    """A chapter (top level) or a section within it."""
+    """A chapter (top level, a division of the source's body or back) or a section within it."""
 
     element: etree._Element
     source: "Source"
@@ -50,6 +50,7 @@ class Division:
     parent: "Division | None" = None
     content: list["Block | Division | etree._Element"] = dataclasses.field(default_factory=list)
     part: "Division | None" = None  # the part (div type="part") a chapter belongs to, if any
+    back: bool = False  # a division of the source's <back> (an appendix, an afterword), after its chapters
 
     @property
     def opens_part(self) -> bool:
@@ -121,7 +122,7 @@ class Source:
     front: etree._Element | None
     language: str
     copytext: Path | None = None
-    chapters: list[Division] = dataclasses.field(default_factory=list)
+    chapters: list[Division] = dataclasses.field(default_factory=list)  # the body's, then the back's
     local_ids: dict[str, etree._Element] = dataclasses.field(default_factory=dict)  # header ids
 
     @property

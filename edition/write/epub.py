@@ -29,6 +29,7 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 XHTML_PROLOGUE = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
 CONTENTS = "contents"  # the print's contents: the EPUB's nav document
 NOTE_GROUPS = ("source", "editorial", "apparatus")  # the order of the notes after each chapter
+BACK_KINDS = ("afterword", "appendix", "conclusion", "epilogue")  # a back division's @type, as EPUB and ARIA name it
 
 
 @dataclasses.dataclass
@@ -149,8 +150,10 @@ def _source_pages(source: Source, renderer: Renderer, pages: list[Page]) -> NavE
         renderer.collected = []
         section = renderer.division(division)
         section.set("class", section.get("class") + " chapter")
-        section.set(OPS_TYPE, "chapter")
-        section.set("role", "doc-chapter")
+        kind = division.element.get("type") if division.back else "chapter"
+        kind = kind if kind in ("chapter", *BACK_KINDS) else "appendix"
+        section.set(OPS_TYPE, kind)
+        section.set("role", f"doc-{kind}")
         asides = [(note.series, _aside(renderer, note, body)) for note, body in renderer.collected]
         groups = [(series, [Markup(a) for s, a in asides if s == series]) for series in NOTE_GROUPS]
         opening = renderer.part_opening(division)
