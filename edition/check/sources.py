@@ -13,7 +13,7 @@ from ..diagnostics import Location, Report, display_path
 from ..model import calendars, datewords, events
 from ..model.records import Division, Edition
 from ..read.reader import UNREAD_ANY
-from ..read.tei import XML_ID, line_col
+from ..read.tei import XML_ID, line_col, local
 from . import fidelity
 
 EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
@@ -168,6 +168,9 @@ def numbers_are_stable(edition: Edition, report: Report) -> None:
                     report.add(source.file.locate(division.element), "id-missing",
                                  f"this division needs an xml:id (e.g. {source.siglum}.{chapter.n})")
             for block in chapter.blocks():
+                if _empty(block.element):
+                    report.add(source.file.locate(block.element), "paragraph-empty",
+                               f"paragraph {block.label} has no text: the book would print its number alone")
                 element_id = block.element.get(XML_ID)
                 expected = f"{source.siglum}.{block.number}"
                 if not element_id:
@@ -177,6 +180,15 @@ def numbers_are_stable(edition: Edition, report: Report) -> None:
                     report.add(source.file.locate(block.element, XML_ID), "number-moved",
                                  f"xml:id=\"{element_id}\" but this block is numbered {block.label}: "
                                  f"give an inserted block its own n (e.g. n=\"{block.number}a\"), or renumber the ids")
+
+
+SILENT = {"pb", "lb", "cb", "milestone", "anchor"}  # elements that print nothing in the reading text
+
+
+def _empty(element) -> bool:
+    """A numbered block with no text and nothing that prints (`<p xml:id="A.1.2"/>`, `<p><pb/></p>`)."""
+    return not "".join(element.itertext()).strip() and all(
+        local(child) in SILENT for child in element.iterdescendants() if isinstance(child.tag, str))
 
 
 def _subdivisions(division):

@@ -2,7 +2,8 @@
 
 In: the `Edition` after reading.  Out: in-memory `ref target="#T1.7.67"` elements around each
 citation, so that both outputs render them as links (the EPUB's notes pop up with live links);
-a citation of a paragraph that does not exist is reported.  Explicit `ref`s and `ptr`s are left
+a citation of a paragraph that does not exist is reported, and so is one written without the space
+after its siglum ("M42.7"), which is not linked.  Explicit `ref`s and `ptr`s are left
 alone.
 """
 
@@ -24,7 +25,8 @@ def link_citations(edition: Edition, report: Report) -> int:
     if not edition.sources:
         return 0
     sigla = "|".join(re.escape(s.siglum) for s in sorted(edition.sources, key=lambda s: -len(s.siglum)))
-    pattern = re.compile(rf"(?<![\w.])({sigla})\s(\d+\.\d+)(?!\w|\.\d)")
+    # The space after the siglum is optional here only to report its absence ("M42.7"): not linked.
+    pattern = re.compile(rf"(?<![\w.])({sigla})(\s?)(\d+\.\d+)(?!\w|\.\d)")
     blocks = {block.label: block for block in edition.blocks.values() if block.id}
     linked = 0
 
@@ -34,7 +36,12 @@ def link_citations(edition: Edition, report: Report) -> int:
 
         def link(match):
             nonlocal linked
-            block = blocks.get(f"{match.group(1)} {match.group(2)}")
+            if not match.group(2):
+                report.add(file.locate(element), "citation-spacing",
+                           f"'{match.group(0)}' is not linked: write '{match.group(1)} {match.group(3)}', "
+                           f"a space after the siglum")
+                return None
+            block = blocks.get(f"{match.group(1)} {match.group(3)}")
             if block is None:
                 report.add(file.locate(element), "citation-unresolved",
                                f"'{match.group(0)}' cites no paragraph of the edition")

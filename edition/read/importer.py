@@ -18,6 +18,7 @@ import yaml
 
 from ..diagnostics import Location, Report, display_path
 from .settings import SETTINGS_FILE
+from .tei import line_col
 
 DEBRIS = re.compile(
     r"^(Загрузка\.*|Popular pages:.*|Last updated on.*|No comments:?.*|Posted by .*|(return\s*)+|"
@@ -218,16 +219,23 @@ def run(text_file: Path, siglum: str, title: str | None, author: str | None, roo
     target = root / "texts" / f"{siglum}.xml"
     copy = root / "copytext" / f"{siglum}.txt"
     try:
-        copytext = text_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        report.add(Location(display_path(text_file)), "import-read", f"cannot read a UTF-8 text: {exc}")
+        data = text_file.read_bytes()
+        copytext = data.decode("utf-8")
+    except OSError as exc:
+        report.add(Location(display_path(text_file)), "import-read", f"cannot read: {exc.strerror}")
+        return None
+    except UnicodeDecodeError as exc:
+        line, col = line_col(data, exc.start)
+        report.add(Location(display_path(text_file), line, col), "import-read",
+                   f"not UTF-8: byte 0x{data[exc.start]:02x} (save the file as UTF-8)")
         return None
     if not settings_path.is_file():
         report.add(Location(display_path(settings_path)), "settings-missing", "no edition.yaml to add the source to")
         return None
     settings = yaml.safe_load(settings_path.read_text(encoding="utf-8")) or {}
     if any(entry.get("siglum") == siglum for entry in settings.get("sources") or []):
-        report.add(Location(display_path(settings_path)), "import-siglum", f"siglum {siglum} is already in edition.yaml")
+        report.add(Location(display_path(settings_path), *_siglum_at(settings_path, siglum)), "import-siglum",
+                   f"siglum {siglum} is already in edition.yaml")
         return None
     if target.exists() and not force:
         report.add(Location(display_path(target)), "import-exists", "already exists (use --force to replace it)")
@@ -241,6 +249,17 @@ def run(text_file: Path, siglum: str, title: str | None, author: str | None, roo
     entry = (f"  - siglum: {siglum}\n    file: texts/{siglum}.xml\n    copytext: copytext/{siglum}.txt\n")
     _append_source(settings_path, entry)
     return target
+
+
+def _siglum_at(settings_path: Path, siglum: str) -> tuple[int, int]:
+    """The line and column of `siglum: SIGLUM` in edition.yaml's sources ((0, 0) if not found)."""
+    node = yaml.compose(settings_path.read_text(encoding="utf-8"))
+    sources = next((value for key, value in node.value if key.value == "sources"), None)
+    for item in sources.value if isinstance(sources, yaml.SequenceNode) else ():
+        for key, value in item.value if isinstance(item, yaml.MappingNode) else ():
+            if key.value == "siglum" and value.value == siglum:
+                return value.start_mark.line + 1, value.start_mark.column + 1
+    return 0, 0
 
 
 def _append_source(settings_path: Path, entry: str) -> None:
