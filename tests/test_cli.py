@@ -174,3 +174,14 @@ def test_paths_stay_inside_the_edition_directory(tmp_path, capsys, path):
     assert main(["check", "--sources", str(root)]) == 1
     found = errors_of(capsys)
     assert [(m["code"], int(m["line"])) for m in found] == [("path-outside", line)]
+
+
+@pytest.mark.parametrize("line, message", [("date: 2026-01-01 25:00:00", "hour must be in 0..23"),
+                                           ("? [a, b]\n: x", "a key must be a plain word")])
+def test_yaml_that_parses_but_makes_no_value_is_located(tmp_path, capsys, line, message):
+    """Found by fuzzing: a time that does not exist, a list as a key (tracebacks once)."""
+    root = make_edition(tmp_path / "e", {"A": tei_source("A", '<p xml:id="A.1.1">Text.</p>')}, extra_yaml=line + "\n")
+    assert main(["check", "--sources", str(root)]) == 1
+    found = errors_of(capsys)
+    assert [m["code"] for m in found] == ["settings-syntax"] and int(found[0]["line"]) == 5
+    assert message in found[0].group(0)

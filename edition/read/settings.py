@@ -159,13 +159,22 @@ def reference() -> str:
 
 
 class _MarkedLoader(yaml.SafeLoader):
-    """A safe loader that remembers where each mapping key and list item stands in the file."""
+    """A safe loader that remembers where each mapping key and list item stands in the file, and
+    turns a value it cannot make (a time 25:00, a list as a key) into a located YAML error."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError) as exc:
+            raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from None
 
 
 def _construct_mapping(loader, node):
     mapping, marks, key_marks = {}, {}, {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain word", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
         marks[key] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
         key_marks[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
