@@ -1,7 +1,7 @@
 """The edition as Python objects, built once by the reader and handed to the checks and writers.
 
 Nothing here parses or renders: these are plain records.  TEI content stays as lxml elements
-(`Block.element`, `Note.element`), which `edition.html` maps to HTML for every output; the model
+(`Block.element`, `Note.element`), which `render/html.py` maps to HTML for every output; the model
 adds what the TEI leaves implicit: paragraph numbers, note marks, the chapter each id lives in.
 """
 

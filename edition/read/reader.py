@@ -1,8 +1,8 @@
 """From the edition directory to the model: settings, TEI files, numbers, notes, dates, pointers.
 
-In: the edition directory.  Out: an `Edition` (model.py), or `SourceErrors` carrying every problem
-found while reading.  Only structural facts are derived here; judgements about the content (do the
-pointers resolve, do the dates agree) are the checks' business (checks.py).
+In: the edition directory.  Out: an `Edition` (model/records.py), or `SourceErrors` carrying
+every problem found while reading.  Only structural facts are derived here; judgements about the
+content (do the pointers resolve, do the dates agree) are the checks' business (check/sources.py).
 """
 
 from __future__ import annotations

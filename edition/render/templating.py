@@ -33,6 +33,6 @@ def render(name: str, **context) -> str:
 
 
 def fragment(element: etree._Element, xhtml: bool = False) -> Markup:
-    """An element rendered by edition.html as markup for a template (HTML or XHTML syntax)."""
+    """An element rendered by render/html.py as markup for a template (HTML or XHTML syntax)."""
     method = "xml" if xhtml else "html"
     return Markup(etree.tostring(element, method=method, encoding="unicode", with_tail=False))

@@ -1,6 +1,6 @@
 """The EPUB 3: one XHTML file per chapter, notes at the end of each file with links both ways.
 
-In: the `Edition`.  Out: `<slug>.epub`.  Elements are rendered by edition.html (the same mapping
+In: the `Edition`.  Out: `<slug>.epub`.  Elements are rendered by render/html.py (the same mapping
 as print); this module only decides the files, resolves links to them, and packages: OCF with
 `mimetype` first and stored, entries in a fixed order with fixed timestamps, so that the same
 sources give the same bytes.
@@ -193,7 +193,7 @@ def _place_page_markers(edition: Edition, documents: dict[str, etree._Element], 
     """Put a page-break marker where each printed page begins, at the same word as in print.
 
     `page_list` gives, for every printed page, the id of the element where it begins and the words
-    of that element before it (see writers.pdf.page_list).  A page whose element the EPUB lacks
+    of that element before it (see pagination.page_list).  A page whose element the EPUB lacks
     (the half-title) waits for the next page's place; the pages of the contents go before the nav's
     table of contents.  Returns the page list's (number, href) in page order, and the numbers of
     the contents' pages."""

@@ -7,9 +7,9 @@ last build) and the build's progress.  Out: the final WeasyPrint document, Weasy
 A layout decides things the HTML must print: the page numbers of the indices, parallels and
 appendices; the side (recto or verso) each margin number stands on; and the typesetter's
 corrections (`corrections.py`) of paragraphs with a loose line.  As LaTeX reruns, the book is laid
-out again with what the last layout found, until a layout confirms it (usually the second).  The
-last build's pages and corrections are cached in the output directory, so a rebuild usually needs
-one layout.
+out again with what the last layout found, until a layout confirms it (from scratch, the real
+edition takes six layouts).  The last build's pages and corrections are cached in the output
+directory, so a rebuild needs one or two.
 """
 
 from __future__ import annotations
