@@ -60,6 +60,38 @@ def test_import_refuses_a_used_siglum(edition_dir, tmp_path, capsys):
     assert "already in edition.yaml" in capsys.readouterr().err
 
 
+def test_force_replaces_a_listed_source_where_it_stands(tmp_path):
+    """--force writes the TEI file and the copy-text again; the source's entry keeps its place, its
+    comment and its key order, and names the new files."""
+    root = make_edition(tmp_path / "e", {"A": tei_source("A", '<p xml:id="A.1.1">Old text.</p>'),
+                                         "B": tei_source("B", '<p xml:id="B.1.1">Other text.</p>')})
+    settings = root / "edition.yaml"
+    settings.write_text(settings.read_text().replace(
+        "  - siglum: A\n    file: texts/A.xml\n    copytext: none\n",
+        "  - file: texts/A.xml  # the first account\n    siglum: A\n"))
+    text = tmp_path / "sixth.txt"
+    text.write_text(SAMPLE)
+    assert main(["import", str(text), "--siglum", "A", "--force", "--sources", str(root), "-q"]) == 0
+    assert "Stalin came back." in (root / "texts" / "A.xml").read_text()
+    assert "Old text." not in (root / "texts" / "A.xml").read_text()
+    assert (root / "copytext" / "A.txt").read_text() == SAMPLE
+    assert "  - file: texts/A.xml  # the first account\n    siglum: A\n    copytext: copytext/A.txt\n  - siglum: B\n" \
+        in settings.read_text()
+    assert [entry["siglum"] for entry in yaml.safe_load(settings.read_text())["sources"]] == ["A", "B"]
+    assert main(["check", "--sources", str(root), "-q"]) == 0  # the new text, proven against its copy-text
+
+
+def test_force_sets_the_files_of_an_entry_written_inline(edition_dir, tmp_path):
+    settings = edition_dir / "edition.yaml"
+    settings.write_text(settings.read_text().replace(
+        "  - siglum: A\n    file: texts/A.xml\n    copytext: none\n", "  - {siglum: A, file: texts/old.xml}\n"))
+    text = tmp_path / "t.txt"
+    text.write_text("Some text.\n")
+    assert main(["import", str(text), "--siglum", "A", "--force", "--sources", str(edition_dir), "-q"]) == 0
+    assert "  - {siglum: A, file: texts/A.xml, copytext: copytext/A.txt}\n" in settings.read_text()
+    assert main(["check", "--sources", str(edition_dir), "-q"]) == 0
+
+
 @pytest.mark.parametrize("siglum", ["A", "T1", "M", "K", "T2"])
 def test_every_real_copytext_imports_faithfully(siglum, tmp_path):
     """The importer's guesses never lose a word, even on the messy web copy-texts."""

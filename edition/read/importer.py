@@ -233,7 +233,8 @@ def run(text_file: Path, siglum: str, title: str | None, author: str | None, roo
         report.add(Location(display_path(settings_path)), "settings-missing", "no edition.yaml to add the source to")
         return None
     settings = yaml.safe_load(settings_path.read_text(encoding="utf-8")) or {}
-    if any(entry.get("siglum") == siglum for entry in settings.get("sources") or []):
+    listed = any(isinstance(entry, dict) and entry.get("siglum") == siglum for entry in settings.get("sources") or [])
+    if listed and not force:
         report.add(Location(display_path(settings_path), *_siglum_at(settings_path, siglum)), "import-siglum",
                    f"siglum {siglum} is already in edition.yaml")
         return None
@@ -246,20 +247,50 @@ def run(text_file: Path, siglum: str, title: str | None, author: str | None, roo
                              text_file.name), encoding="utf-8")
     if text_file.resolve() != copy.resolve():
         shutil.copyfile(text_file, copy)
-    entry = (f"  - siglum: {siglum}\n    file: texts/{siglum}.xml\n    copytext: copytext/{siglum}.txt\n")
-    _append_source(settings_path, entry)
+    files = {"file": f"texts/{siglum}.xml", "copytext": f"copytext/{siglum}.txt"}
+    if listed:
+        _replace_source(settings_path, siglum, files)
+    else:
+        _append_source(settings_path, f"  - siglum: {siglum}\n" + "".join(f"    {k}: {v}\n" for k, v in files.items()))
     return target
 
 
 def _siglum_at(settings_path: Path, siglum: str) -> tuple[int, int]:
     """The line and column of `siglum: SIGLUM` in edition.yaml's sources ((0, 0) if not found)."""
-    node = yaml.compose(settings_path.read_text(encoding="utf-8"))
+    entry = _source_entry(yaml.compose(settings_path.read_text(encoding="utf-8")), siglum)
+    if entry is None:
+        return 0, 0
+    value = next(value for key, value in entry.value if key.value == "siglum")
+    return value.start_mark.line + 1, value.start_mark.column + 1
+
+
+def _source_entry(node: yaml.Node, siglum: str) -> yaml.MappingNode | None:
+    """The entry of `sources:` (a node of edition.yaml) whose siglum is `siglum`."""
     sources = next((value for key, value in node.value if key.value == "sources"), None)
     for item in sources.value if isinstance(sources, yaml.SequenceNode) else ():
-        for key, value in item.value if isinstance(item, yaml.MappingNode) else ():
-            if key.value == "siglum" and value.value == siglum:
-                return value.start_mark.line + 1, value.start_mark.column + 1
-    return 0, 0
+        if isinstance(item, yaml.MappingNode) and any(key.value == "siglum" and value.value == siglum
+                                                      for key, value in item.value):
+            return item
+    return None
+
+
+def _replace_source(settings_path: Path, siglum: str, values: dict[str, str]) -> None:
+    """Give the entry of `siglum` these values, in place: its other keys, its place in the list and
+    the file's comments and layout kept."""
+    text = settings_path.read_text(encoding="utf-8")
+    entry = _source_entry(yaml.compose(text), siglum)
+    present = {key.value: value for key, value in entry.value}
+    edits = [(present[key].start_mark.index, present[key].end_mark.index, value)
+             for key, value in values.items() if key in present]
+    added = [f"{key}: {value}" for key, value in values.items() if key not in present]
+    if added and entry.flow_style:  # `- {siglum: B, file: texts/B.xml}`: before its closing brace
+        edits.append((entry.end_mark.index - 1, entry.end_mark.index - 1, "".join(", " + a for a in added)))
+    elif added:  # on lines of their own after the entry's last, as indented as its first key
+        end, indent = entry.value[-1][1].end_mark.index, " " * entry.value[0][0].start_mark.column
+        edits.append((end, end, "".join("\n" + indent + a for a in added)))
+    for start, end, value in sorted(edits, reverse=True):
+        text = text[:start] + value + text[end:]
+    settings_path.write_text(text, encoding="utf-8")
 
 
 def _append_source(settings_path: Path, entry: str) -> None:
