@@ -19,7 +19,7 @@ from .read import importer
 from .read.settings import SIGLUM
 from .write import FORMATS
 
-COMMANDS = ("build", "check", "import", "stats")
+COMMANDS = ("build", "check", "import", "stats", "watch")
 
 DESCRIPTION = """\
 Build a critical edition from TEI sources: a print PDF (through WeasyPrint), an EPUB 3,
@@ -30,6 +30,7 @@ commands:
   check    read and check the sources without rendering; list every problem at once
   import   start the TEI encoding of a new source from a plain-text copy-text
   stats    print a table of counts per source (words, paragraphs, notes, dates, ...)
+  watch    a live preview in the browser, rebuilt at every save, the PDF laid out behind it
 
 Problems are reported as path:line:col: severity: message [code].
 Exit status: 0 success, 1 errors in the sources, 2 wrong usage."""
@@ -74,6 +75,17 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("--force", action="store_true", help="replace an existing TEI file")
     stats = commands.add_parser("stats", help="counts per source", description="Print counts per source.")
     _common(stats)
+    watch = commands.add_parser("watch", help="a live preview in the browser, rebuilt at every save",
+                                description="Serve the edition at http://127.0.0.1:PORT/ and rebuild it whenever a "
+                                            "source, edition.yaml or a template is saved: the page reloads, keeps its "
+                                            "place, and lists the problems of a broken save with links to their "
+                                            "lines; a draft PDF is laid out again in the background (into "
+                                            "OUT/preview/) and shown beside the text.  Ctrl-C stops.")
+    _common(watch)
+    watch.add_argument("--out", metavar="DIR", type=Path, default=Path("build"),
+                       help="the background PDF goes to DIR/preview/ (default: build/)")
+    watch.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default: 8000; 0: any free one)")
+    watch.add_argument("--no-pdf", action="store_true", help="no background layout of the PDF")
     # Options given without a command belong to `build`; show them in the main help too.
     main.epilog = ("build options (python build.py build --help): --sources DIR, --out DIR, "
                    "--format pdf|epub|html, --draft, --layout-report, --quiet")
@@ -85,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")
     args = parser().parse_args(argv)
+    if args.command == "watch":
+        from .serve import (
+            watch,  # imported here: the other commands never pay for the server
+        )
+        return watch.run(args.sources, args.out, args.port, pdf=not args.no_pdf, quiet=args.quiet)
     report = Report()
     progress = pipeline.Progress(quiet=args.quiet)
     started = time.perf_counter()
