@@ -7,11 +7,12 @@ errors (argparse).  No traceback reaches the editor for bad input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
-from . import pipeline
+from . import codes, pipeline
 from .check import layout
 from .diagnostics import Report, SourceErrors, display_path
 from .model import events, stats
@@ -19,7 +20,8 @@ from .read import importer
 from .read.settings import SIGLUM
 from .write import FORMATS
 
-COMMANDS = ("build", "check", "import", "stats", "watch")
+LAYOUT = set(codes.of_stage("layout"))  # counted on one line unless --layout-report
+COMMANDS = ("build", "check", "dates", "import", "stats", "codes", "watch")
 
 DESCRIPTION = """\
 Build a critical edition from TEI sources: a print PDF (through WeasyPrint), an EPUB 3,
@@ -28,11 +30,14 @@ and the print HTML the PDF is laid out from.
 commands:
   build    (the default) check the sources, then write every format into the output directory
   check    read and check the sources without rendering; list every problem at once
+  dates    the dates of the shared events as each account gives them, side by side
   import   start the TEI encoding of a new source from a plain-text copy-text
   stats    print a table of counts per source (words, paragraphs, notes, dates, ...)
   watch    a live preview in the browser, rebuilt at every save, the PDF laid out behind it
+  codes    list every diagnostic code: its severity, what it means, what to do
 
-Problems are reported as path:line:col: severity: message [code].
+Problems are reported as path:line:col: severity: message [code] (build.py codes lists
+the codes).  --strict makes every warning an error.
 Exit status: 0 success, 1 errors in the sources, 2 wrong usage."""
 
 
@@ -40,6 +45,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sources", metavar="DIR", type=Path, default=Path("sources"),
                         help="the edition directory holding edition.yaml (default: sources/)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat every warning as an error (a build then writes nothing if any is found)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -86,9 +93,15 @@ def parser() -> argparse.ArgumentParser:
                        help="the background PDF goes to DIR/preview/ (default: build/)")
     watch.add_argument("--port", type=int, default=8000, help="the port on 127.0.0.1 (default: 8000; 0: any free one)")
     watch.add_argument("--no-pdf", action="store_true", help="no background layout of the PDF")
+    dates = commands.add_parser("dates", help="the shared events' dates in each account",
+                                description="Check the sources, then print how each account dates the events "
+                                            "that several accounts tell, in both calendars.")
+    _common(dates)
+    commands.add_parser("codes", help="list the diagnostic codes",
+                        description="List every code a problem can be reported with: severity, meaning, hint.")
     # Options given without a command belong to `build`; show them in the main help too.
     main.epilog = ("build options (python build.py build --help): --sources DIR, --out DIR, "
-                   "--format pdf|epub|html, --draft, --layout-report, --quiet")
+                   "--format pdf|epub|html, --draft, --layout-report, --strict, --quiet")
     return main
 
 
@@ -102,15 +115,19 @@ def main(argv: list[str] | None = None) -> int:
             watch,  # imported here: the other commands never pay for the server
         )
         return watch.run(args.sources, args.out, args.port, pdf=not args.no_pdf, quiet=args.quiet)
-    report = Report()
-    progress = pipeline.Progress(quiet=args.quiet)
+    if args.command == "codes":
+        print(codes.table())
+        return 0
+    report = Report(strict=args.strict)
+    progress = pipeline.Progress(quiet=args.quiet or args.command != "build")  # the others print results only
     started = time.perf_counter()
     try:
         if args.command == "check":
             edition = pipeline.check(args.sources, report, progress)
-            if not args.quiet and edition.tellings:
-                print("Dates of the shared events, as each account gives them:")
-                print(events.reconciliation(edition))
+            written = []
+        elif args.command == "dates":
+            edition = pipeline.check(args.sources, report, progress)
+            print(events.reconciliation(edition) if edition.tellings else "No event is told by two accounts.")
             written = []
         elif args.command == "stats":
             edition = pipeline.check(args.sources, report, progress)
@@ -127,27 +144,42 @@ def main(argv: list[str] | None = None) -> int:
                                      draft=args.draft)
     except SourceErrors:
         _print(report, layout_report=True)
-        errors = len(report.errors)
-        print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written.", file=sys.stderr)
+        print(f"{_count(report)}{'; nothing was written' if args.command in ('build', 'import') else ''}.",
+              file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the output piped into `head` or a pager that stopped reading
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except OSError as exc:
         _print(report, layout_report=True)
         print(f"{display_path(exc.filename or '')}: error: {exc.strerror}", file=sys.stderr)
         return 1
     _print(report, layout_report=getattr(args, "layout_report", False))
-    if not args.quiet:
+    if args.command == "check" and not args.quiet:
+        print(f"{_count(report)} in {display_path(args.sources)} ({time.perf_counter() - started:.1f} s).",
+              file=sys.stderr)
+    if not args.quiet and args.command in ("build", "import"):
         for path in written:
             print(f"  wrote {display_path(path)}", file=sys.stderr)
         print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
 
 
+def _count(report: Report) -> str:
+    """'2 errors, 1 warning' or 'no problems'."""
+    errors = len(report.errors)
+    warnings = len(set(report.items)) - len(set(report.errors))
+    if not errors and not warnings:
+        return "no problems"
+    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+
+
 def _print(report: Report, layout_report: bool) -> None:
     """Every diagnostic; the page make-up findings only with --layout-report, else their count."""
     found = report.sorted()
-    layout_codes = [d.code for d in found if d.code in layout.CODES]
+    layout_codes = [d.code for d in found if d.code in LAYOUT]
     for diagnostic in found:
-        if layout_report or diagnostic.code not in layout.CODES:
+        if layout_report or diagnostic.code not in LAYOUT:
             print(diagnostic, file=sys.stderr)
     if layout_codes and not layout_report:
         print(f"{layout.summary(layout_codes)} (build.py --layout-report lists them)", file=sys.stderr)
