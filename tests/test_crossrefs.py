@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import defaultdict
 
 from conftest import SOURCES, make_edition, tei_source
 from lxml import etree
 
 from edition.cli import main
 from edition.diagnostics import Report
+from edition.model import names
 from edition.read.reader import read_edition
 
 LABEL = r"(A|M|T1|T2|K) (\d+\.\d+)"
@@ -69,23 +71,54 @@ def test_chronology_entries_point_to_the_dates_they_quote(built):
         assert " ".join(words.split()) in text, (words, text[:200])
 
 
+def joined(text: str) -> str:
+    """A page's text with the words broken at a line's end joined again: a hyphenation's hyphen
+    (U+2010) removed, a compound's own hyphen ("Antonov-|Ovseenko") kept."""
+    return re.sub(r"-\n", "-", re.sub(r"‐\n", "", text))
+
+
+def prints_name(built, index: int, name: str) -> bool:
+    """Whether page `index` prints the whole name where a mention of it begins: on the page, or, a
+    name broken at the page turn ("Kliment | Voroshilov"), its first words ending a line of the page
+    and the rest beginning a line of the next."""
+    here = joined(built.pages[index])
+    if name in normalise(here):
+        return True
+    after = joined(built.pages[index + 1]) if index + 1 < len(built.pages) else ""
+    breaks = [k for k in range(1, len(name)) if name[k - 1] in " -"]
+    return any(re.search(re.escape(name[:k].rstrip()) + r"[ \t]*\n", here)
+               and re.search(r"^\s*" + re.escape(name[k:].lstrip()), after, re.MULTILINE)
+               for k in breaks)
+
+
 def test_every_page_listed_in_the_index_of_persons_carries_the_name(built):
+    """Each entry of the index of persons lists exactly the pages on which its mentions begin in
+    the PDF (their anchors' pages), each of those pages prints the whole name as the text gives it,
+    and the printed index gives the entry's heading on the page of its anchor."""
     doc = html(built)
     edition = read_edition(SOURCES, Report())
-    forms = {e.name: [f for f, _ in e.variants] for e in edition.entities.values()}
-    label_to_index = {label: k for k, label in enumerate(built.labels)}
+    names.link_mentions(edition, Report())  # as the build does: the registers' names found in the text
+    mentions = defaultdict(list)
+    for mention in edition.mentions:
+        if mention.entity.kind == "person" and mention.block is not None:
+            mentions[f"index-{mention.entity.id}"].append(mention.id)
     checked = 0
     for entry in doc.xpath("//section[@id='index-persons']//p[@class='index-entry']"):
         heading = entry.xpath("string(span[@class='index-heading'])")
-        pages = entry.xpath("string(span[@class='index-pages'])").strip()
-        for part in filter(None, (p.strip() for p in pages.split(","))):
+        listed = set()
+        for part in filter(None, (p.strip() for p in entry.xpath("string(span[@class='index-pages'])").split(","))):
             first, _, last = part.partition("–")
-            for number in range(int(first), int(last or first) + 1):
-                text = normalise(built.pages[label_to_index[str(number)]])
-                # a name broken across a page break ("Kliment | Voroshilov") is indexed on its first page
-                assert any(form in text or text.rstrip().endswith(form.split()[0]) or f"{form.split()[0]} " in text
-                           for form in forms[heading]), (heading, number)
-                checked += 1
+            listed |= {str(number) for number in range(int(first), int(last or first) + 1)}
+        pages = {}
+        for mention in mentions[entry.get("id")]:
+            page = built.page_of(mention)
+            name = " ".join(doc.xpath(f"string(//*[@id='{mention}'])").split())
+            assert prints_name(built, page, name), (heading, name, built.labels[page])
+            pages[built.labels[page]] = page
+            checked += 1
+        assert listed == set(pages), (heading, sorted(listed ^ set(pages)))
+        entry_page = built.page_of(entry.get("id"))
+        assert " ".join(heading.split()) in normalise(built.pages[entry_page]), (heading, built.labels[entry_page])
     assert checked > 1000
 
 

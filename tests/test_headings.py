@@ -108,9 +108,12 @@ def test_running_heads_are_roman_not_italic_like_a_books_title(built, anchor):
 
 
 def test_chapters_titles_in_the_contents_and_part_titles_are_roman_books_titles_italic(built):
+    """Chapter titles (quoted or not) are set in roman in the contents and on a part's title page; a
+    book's title in the contents is set in italics."""
     contents, part = built.page_of("contents"), built.page_of("part-T1")
     for page, text in [(contents, "“The Year 1917”"), (contents, "Chapter VII: The Year 1917"),
                        (contents, "“People’s Commissar”"), (part, "“The Year 1917”")]:
         found = fonts_of(built, page, text)
         assert found and not any("Italic" in name for name in found), (text, found)
-    assert all("Italic" in name for name in fonts_of(built, contents, "Young Stalin"))  # a book
+    book = fonts_of(built, contents, "Young Stalin")  # a book's title: found, and set in italics
+    assert book and all("Italic" in name for name in book), book

@@ -100,7 +100,9 @@ def test_every_real_copytext_imports_faithfully(siglum, tmp_path):
     assert main(["check", "--sources", str(root), "-q"]) == 0
 
 
+@pytest.mark.slow  # a draft of the whole real edition: about 50 s
 def test_imported_text_builds_into_a_sixth_part(tmp_path):
+    """An imported text, once listed, builds with the real edition: its author is in the EPUB's nav."""
     root = tmp_path / "sources"
     shutil.copytree(SOURCES, root)
     text = tmp_path / "sixth.txt"

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pikepdf
 from conftest import SOURCES
 from lxml import etree
+from test_print import text_runs
 
+from edition.diagnostics import Report
+from edition.read.reader import read_edition
+from edition.read.settings import load, points
 from edition.read.tei import NS
 
 
@@ -73,11 +78,29 @@ def test_source_notes_are_at_the_foot_of_the_page_of_their_call(built):
         assert re.search(rf"\w{note.get('n')}\b", text.split(words)[0]), words
 
 
+NUMBER_SIZE = 7  # book.css.jinja: a paragraph's number (the apparatus cites it in 7.5pt)
+
+
 def test_paragraph_numbers_in_the_margin(built):
-    first = next(text for text in built.pages if "THIS was the most important year" in text)
-    assert "7.1" in first.split("THIS was")[0] or re.search(r"^7\.1$", first, re.M)
-    numbers = re.findall(r"^7\.(\d+)\b", "\n".join(built.pages), re.M)
-    assert len(set(numbers)) > 100
+    """Every paragraph of T1's chapter VII has its number printed once, in the outer margin (right of
+    the text block on a recto, left of it on a verso), on the baseline of a line of the text."""
+    page = load(SOURCES, Report()).page
+    width, outer = points(page.width), points(page.margin_outer)
+    edition = read_edition(SOURCES, Report())
+    chapter = next(c for s in edition.sources for c in s.chapters if c.id == "T1.7")
+    expected = sorted(block.number for block in chapter.blocks())
+    found = []
+    for index in range(built.page_of("T1.7"), built.page_of("part-T2")):
+        runs = text_runs(built.reader.pages[index])
+        for run in runs:
+            x, y, size, text = run
+            if size == NUMBER_SIZE and re.fullmatch(r"7\.\d+[a-z]?", text.strip()):
+                found.append(text.strip())
+                in_margin = x > width - outer if index % 2 == 0 else x < outer
+                assert in_margin, (text, built.labels[index], x)
+                assert any(abs(y - other[1]) < 0.5 and outer <= other[0] < width - outer
+                           for other in runs if other is not run), (text, built.labels[index])  # a line of the text
+    assert sorted(found) == expected and len(expected) > 100
 
 
 def test_running_heads_on_text_pages_but_not_on_openings(built):
@@ -89,9 +112,50 @@ def test_running_heads_on_text_pages_but_not_on_openings(built):
     assert "The Year 1917" in recto and "T1 · Leon Trotsky" not in recto
 
 
-def test_blank_pages_are_blank(built):
-    blanks = [i for i, text in enumerate(built.pages) if not text.strip()]
-    assert blanks, "the front matter has blank versos"
+def recto_sections(built) -> dict[int, str]:
+    """The first page of every top-level section of the book that begins on a recto (book.css.jinja:
+    the half-title, title page, contents, sigla, introduction, each part, part opening, chapter and
+    appendix; all but the imprint, the title page's verso) -> its id."""
+    html = etree.parse(str(built.html), etree.HTMLParser())
+    return {built.page_of(section.get("id")): section.get("id") for section in html.xpath("/html/body/*[@id]")
+            if "imprint" not in section.get("class", "").split()}
+
+
+def shows_text(page) -> bool:
+    """Whether a page's content, or any form it paints, shows text (a folio or a head is text)."""
+    todo, seen = [page], set()
+    while todo:
+        holder = todo.pop()
+        if any(str(op) in ("Tj", "TJ", "'", '"') for _, op in pikepdf.parse_content_stream(holder)):
+            return True
+        for form in holder.get("/Resources", {}).get("/XObject", {}).values():
+            if form.get("/Subtype") == "/Form" and form.objgen not in seen:
+                seen.add(form.objgen)
+                todo.append(form)
+    return False
+
+
+def test_blank_pages_are_the_versos_before_a_recto_section_and_bear_nothing(built):
+    """Every section that begins on a recto does (an even index: page i is a recto), and the page
+    before it is either the last page of the section before, with text of its own, or a blank verso:
+    no text at all, neither folio nor running head, in the screen or the press PDF. No other page is
+    blank."""
+    starts = recto_sections(built)
+    assert len(starts) > 20
+    blanks = [index for index, text in enumerate(built.pages) if not text.strip()]
+    for page, anchor in sorted(starts.items()):
+        assert page % 2 == 0, f"{anchor} begins on page {built.labels[page]}, a verso"
+        if page:
+            lines = [line for line in built.pages[page - 1].splitlines() if line.strip()]
+            # with text, more than a folio (and a running head) alone: that would be a blank page numbered
+            assert not lines or len(lines) > 1 or folio(built.pages[page - 1]) is None, \
+                f"the verso before {anchor} (page {built.labels[page - 1]}) has only {lines}"
+    assert set(blanks) <= {page - 1 for page in starts}, [built.labels[i] for i in blanks]
+    assert any(i < built.page_of("part-A") for i in blanks) and any(i > built.page_of("part-A") for i in blanks)
+    for path in (built.pdf, built.press):
+        with pikepdf.open(path) as pdf:
+            for index in blanks:
+                assert not shows_text(pdf.pages[index].obj), (path.name, built.labels[index])
 
 
 def test_bookmarks(built):

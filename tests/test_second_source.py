@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 
 def test_added_source_appears_in_pdf_and_epub(built, tmp_path):
+    """A sixth source added to edition.yaml gets its line in the contents, its chapter opening on a
+    recto without a running head, and its chapter file, links and nav entry in the EPUB."""
     root = tmp_path / "sources"
     shutil.copytree(SOURCES, root)
     body = """
@@ -27,11 +29,15 @@ def test_added_source_appears_in_pdf_and_epub(built, tmp_path):
     shutil.copyfile(built.out / ".pages.json", out / ".pages.json")  # start from the session's layout
     assert build(root, out, "--format", "pdf", "--format", "epub", "--draft") == 0  # a proof is enough here
 
-    pages = [page.extract_text() for page in PdfReader(out / "stalins-rise.pdf").pages]
+    reader = PdfReader(out / "stalins-rise.pdf")
+    pages = [page.extract_text() for page in reader.pages]
     contents = next(text for text in pages if text.strip().startswith("Contents"))
     assert "Zoe Newcomer" in contents and "Newly Added Chapter" in contents
-    assert any("A sixth account of the year" in text for text in pages)
-    assert any("Newly Added Chapter" in text and "X · Zoe Newcomer" not in text for text in pages)
+    opening = reader.get_destination_page_number(reader.named_destinations["X.1"])
+    # the chapter opens on a recto, its title and text there, and no running head (neither the
+    # source's nor the chapter's title a second time)
+    assert opening % 2 == 0 and "A sixth account of the year" in pages[opening]
+    assert pages[opening].count("Newly Added Chapter") == 1 and "Zoe Newcomer" not in pages[opening]
 
     with zipfile.ZipFile(out / "stalins-rise.epub") as archive:
         assert "OEBPS/text/X-1.xhtml" in archive.namelist()
