@@ -12,9 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+import jinja2
+
 from . import codes, pipeline
 from .check import layout
-from .diagnostics import Report, SourceErrors, display_path
+from .diagnostics import Report, SourceErrors, display_path, template_error
 from .model import events, stats
 from .read import importer
 from .read.settings import SIGLUM
@@ -114,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         from .serve import (
             watch,  # imported here: the other commands never pay for the server
         )
-        return watch.run(args.sources, args.out, args.port, pdf=not args.no_pdf, quiet=args.quiet)
+        return watch.run(args.sources, args.out, args.port, pdf=not args.no_pdf, quiet=args.quiet, strict=args.strict)
     if args.command == "codes":
         print(codes.table())
         return 0
@@ -146,6 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         _print(report, layout_report=True)
         print(f"{_count(report)}{'; nothing was written' if args.command in ('build', 'import') else ''}.",
               file=sys.stderr)
+        return 1
+    except jinja2.TemplateSyntaxError as exc:
+        template_error(report, exc)
+        _print(report, layout_report=True)
+        print(f"{_count(report)}; nothing was written.", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the output piped into `head` or a pager that stopped reading
         sys.stdout = open(os.devnull, "w")

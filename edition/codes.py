@@ -132,6 +132,9 @@ _TABLE = [
      "correct the siglum or the paragraph number"),
     ("citation-spacing", "warning", "names", "a citation without the space after its siglum (\"M42.7\") is not linked",
      "write \"M 42.7\""),
+    # rendering
+    ("template-syntax", "error", "render", "a template of templates/ is not valid Jinja",
+     "look at the tag on the line shown: an unclosed {% ... %} or {{ ... }} is the usual cause"),
     # the laid-out book
     ("layout-short-line", "warning", "layout", "a line inside a justified paragraph ends short although the paragraph goes on",
      "usually nothing: the corrections tried every spacing; a long unbreakable word is the usual cause"),
@@ -181,7 +184,7 @@ _TABLE = [
 ]
 
 CODES: dict[str, Code] = {row[0]: Code(*row) for row in _TABLE}
-STAGES = ("settings", "import", "read", "check", "names", "layout", "pdf", "preflight")
+STAGES = ("settings", "import", "read", "check", "names", "render", "layout", "pdf", "preflight")
 
 
 def of_stage(stage: str) -> list[str]:

@@ -67,6 +67,12 @@ class Report:
         return sorted(set(self.items), key=lambda d: (d.location, d.code, d.message))
 
 
+def template_error(report: Report, exc) -> None:
+    """Report a Jinja template's syntax error (jinja2.TemplateSyntaxError) at its file and line."""
+    report.add(Location(display_path(exc.filename or exc.name or "templates"), exc.lineno or 0, 1 if exc.lineno else 0),
+               "template-syntax", exc.message or "template syntax")
+
+
 def display_path(path: Path | str) -> str:
     """A path as an editor would type it: relative to the working directory when inside it."""
     path = Path(path)

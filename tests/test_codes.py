@@ -14,6 +14,7 @@ import ast
 import dataclasses
 import functools
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -460,3 +461,24 @@ def test_each_code_of_the_laid_out_book_is_asserted_by_a_test():
     laid_out = [c for c, code in CODES.items() if code.stage not in SOURCE_STAGES]
     assert not [code for code in laid_out if code not in asserted]
     assert not [code for code in layout.CODES if "test_layout_report.py" not in asserted[code]]
+
+
+def test_a_template_syntax_error_is_located_and_writes_nothing(tiny, tmp_path, monkeypatch, capsys):
+    """A broken Jinja tag in a template is a template-syntax error at its file and line, not a
+    traceback; nothing is written."""
+    from edition.render import templating
+
+    templates = tmp_path / "templates"
+    shutil.copytree(templating.TEMPLATES, templates)
+    page = next(p for p in sorted(templates.rglob("*.jinja")) if "print" in p.parts)
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join(lines[:1] + ["{% if %}"] + lines[1:]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(templating, "TEMPLATES", templates)
+    templating.environment.cache_clear()
+    try:
+        assert main(["build", "--sources", str(tiny), "--out", str(tmp_path / "out"), "--format", "html", "-q"]) == 1
+    finally:
+        templating.environment.cache_clear()
+    err = capsys.readouterr().err
+    assert f"{page.name}:2:1: error: " in err and "[template-syntax]" in err and "Traceback" not in err
+    assert not list((tmp_path / "out").glob("tiny.*"))

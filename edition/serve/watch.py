@@ -23,7 +23,7 @@ import jinja2
 import watchfiles
 
 from .. import pipeline
-from ..diagnostics import Report, SourceErrors, display_path
+from ..diagnostics import Report, SourceErrors, display_path, template_error
 from ..render import templating
 from ..write import makeup, print_html
 from . import preview, relayout
@@ -33,9 +33,9 @@ PDF = "preview.pdf"  # in the private directory: the last PDF laid out, as /pdf 
 STOP = (signal.SIGINT, signal.SIGTERM)
 
 
-def run(root: Path, out: Path, port: int, pdf: bool = True, quiet: bool = False) -> int:
+def run(root: Path, out: Path, port: int, pdf: bool = True, quiet: bool = False, strict: bool = False) -> int:
     """Serve the preview and rebuild it at every change until Ctrl-C; the exit status (`quiet`:
-    the terminal shows the address and the problems only)."""
+    the terminal shows the address and the problems only; `strict`: warnings count as errors)."""
     if not root.is_dir():
         print(f"{display_path(root)}: error: no such directory (give the edition's with --sources DIR)",
               file=sys.stderr)
@@ -67,7 +67,7 @@ def run(root: Path, out: Path, port: int, pdf: bool = True, quiet: bool = False)
                 stack.callback(signal.signal, number, signal.SIG_IGN)
             print(f"Preview of {display_path(root)}: http://127.0.0.1:{server.server_port}/  (Ctrl-C stops)",
                   flush=True)
-            _watch(root, out, private, state, files, layout, progress)
+            _watch(root, out, private, state, files, layout, progress, strict)
     except KeyboardInterrupt:
         pass
     finally:
@@ -81,7 +81,7 @@ def _interrupt(signum: int, frame) -> None:
 
 
 def _watch(root: Path, out: Path, html_dir: Path, state: preview.State, files: preview.Files,
-           layout: relayout.Relayout | None, progress: pipeline.Progress) -> None:
+           layout: relayout.Relayout | None, progress: pipeline.Progress, strict: bool) -> None:
     """Build once, then again after every change of the edition directory or the templates (the
     output directory left out, should it lie inside)."""
     default, outputs = watchfiles.DefaultFilter(), out.resolve()
@@ -89,23 +89,23 @@ def _watch(root: Path, out: Path, html_dir: Path, state: preview.State, files: p
     def wanted(change: watchfiles.Change, path: str) -> bool:
         return default(change, path) and not Path(path).is_relative_to(outputs)
 
-    _rebuild(root, out, html_dir, state, files, layout, progress, "first build")
+    _rebuild(root, out, html_dir, state, files, layout, progress, strict, "first build")
     for changes in watchfiles.watch(root, templating.TEMPLATES, watch_filter=wanted):
         paths = {path for _, path in changes}
         shown = {path for path in paths if Path(path).exists()} or paths  # not the editor's temporary files
         saved = ", ".join(sorted(map(display_path, shown)))
-        _rebuild(root, out, html_dir, state, files, layout, progress, saved)
+        _rebuild(root, out, html_dir, state, files, layout, progress, strict, saved)
 
 
 def _rebuild(root: Path, out: Path, html_dir: Path, state: preview.State, files: preview.Files,
-             layout: relayout.Relayout | None, progress: pipeline.Progress, why: str) -> None:
+             layout: relayout.Relayout | None, progress: pipeline.Progress, strict: bool, why: str) -> None:
     """Check the sources and write the preview HTML; show the edition or the problems; after a good
     save, lay the PDF out again."""
     started = time.perf_counter()
     state.update(building=True)
     if layout:
         layout.cancel()
-    report, path, failures = Report(), None, []
+    report, path, failures = Report(strict), None, []
     try:
         edition = pipeline.check(root, report, pipeline.Progress(quiet=True))
         path = print_html.write(edition, html_dir, _pages(out))
@@ -114,9 +114,7 @@ def _rebuild(root: Path, out: Path, html_dir: Path, state: preview.State, files:
     except OSError as exc:
         failures.append(Problem(display_path(exc.filename or root), "error", exc.strerror or str(exc)))
     except jinja2.TemplateSyntaxError as exc:
-        where = exc.filename or exc.name or ""
-        failures.append(Problem(f"{display_path(where)}:{exc.lineno}", "error", exc.message or "template syntax",
-                                href=files.href(where, exc.lineno)))
+        template_error(report, exc)
     except Exception as exc:  # noqa: BLE001 - a program error: the watcher goes on, the terminal shows where
         traceback.print_exc()
         failures.append(Problem("", "error", f"the preview failed: {type(exc).__name__}: {exc} "
