@@ -122,3 +122,17 @@ def test_debris_right_after_a_chapter_heading(edition_dir, tmp_path):
     assert main(["import", str(text), "--siglum", "S7", "--sources", str(edition_dir), "-q"]) == 0
     assert '<gap reason="debris"><desc>No comments:</desc></gap>' in (edition_dir / "texts" / "S7.xml").read_text()
     assert main(["check", "--sources", str(edition_dir), "-q"]) == 0
+
+
+def test_import_into_an_edition_yaml_that_does_not_read_is_a_located_error(tiny, tmp_path, capsys):
+    """import reads edition.yaml as the build does: a YAML error is reported at its line (it was a
+    traceback), and nothing is written."""
+    from edition.cli import main
+
+    (tiny / "edition.yaml").write_text((tiny / "edition.yaml").read_text() + "subtitle: a: b\n", encoding="utf-8")
+    text = tmp_path / "new.txt"
+    text.write_text("CHAPTER I\n\nA new text.\n", encoding="utf-8")
+    assert main(["import", str(text), "--siglum", "B", "--sources", str(tiny), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "edition.yaml:" in err and "[settings-syntax]" in err and "Traceback" not in err
+    assert not (tiny / "texts" / "B.xml").exists()

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 import yaml
 
 from ..diagnostics import Location, Report, display_path
+from . import settings as settings_mod
 from .settings import SETTINGS_FILE
 from .tei import line_col
 
@@ -229,11 +230,13 @@ def run(text_file: Path, siglum: str, title: str | None, author: str | None, roo
         report.add(Location(display_path(text_file), line, col), "import-read",
                    f"not UTF-8: byte 0x{data[exc.start]:02x} (save the file as UTF-8)")
         return None
-    if not settings_path.is_file():
-        report.add(Location(display_path(settings_path)), "settings-missing", "no edition.yaml to add the source to")
+    found = Report()  # edition.yaml must read; its other problems are the build's to report
+    if settings_mod.load(root, found) is None:
+        report.items += found.items
         return None
-    settings = yaml.safe_load(settings_path.read_text(encoding="utf-8")) or {}
-    listed = any(isinstance(entry, dict) and entry.get("siglum") == siglum for entry in settings.get("sources") or [])
+    sources = yaml.safe_load(settings_path.read_text(encoding="utf-8")).get("sources")
+    listed = any(isinstance(entry, dict) and entry.get("siglum") == siglum for entry in
+                 (sources if isinstance(sources, list) else []))
     if listed and not force:
         report.add(Location(display_path(settings_path), *_siglum_at(settings_path, siglum)), "import-siglum",
                    f"siglum {siglum} is already in edition.yaml")
