@@ -185,3 +185,20 @@ def test_yaml_that_parses_but_makes_no_value_is_located(tmp_path, capsys, line, 
     found = errors_of(capsys)
     assert [m["code"] for m in found] == ["settings-syntax"] and int(found[0]["line"]) == 5
     assert message in found[0].group(0)
+
+
+def test_a_second_check_in_the_same_process_reports_the_same_difference(tmp_path, capsys):
+    """The proof of fidelity is remembered by digest in a long-lived process (the watcher): a
+    second check says exactly what the first said, and a corrected source is proven again."""
+    root = make_edition(tmp_path / "e", {"A": tei_source("A", '<p xml:id="A.1.1">The frist paragraph.</p>')})
+    (root / "copytext").mkdir()
+    (root / "copytext" / "A.txt").write_text("The Only Chapter\n\nThe first paragraph.\n", encoding="utf-8")
+    settings = root / "edition.yaml"
+    settings.write_text(settings.read_text().replace("copytext: none", "copytext: copytext/A.txt"), encoding="utf-8")
+    outcomes = []
+    for _ in range(2):
+        outcomes.append((main(["check", "--sources", str(root), "-q"]), capsys.readouterr().err))
+    assert outcomes[0] == outcomes[1] and outcomes[0][0] == 1 and "[copytext-differs]" in outcomes[0][1]
+    source = root / "texts" / "A.xml"
+    source.write_text(source.read_text().replace("frist", "first"), encoding="utf-8")
+    assert main(["check", "--sources", str(root), "-q"]) == 0
