@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 import weasyprint
 from conftest import build, make_edition, tei_source
 
@@ -129,6 +130,7 @@ def test_every_code_is_documented():
     assert documented == set(layout.CODES)
 
 
+@pytest.mark.slow  # three PDF builds of a tiny edition: 2-6 s
 def test_findings_are_located_in_the_tei_and_summarised(tmp_path, capsys):
     """A tiny edition with a number too long for the line (it cannot be hyphenated): each warning
     names the TEI file, and the line and column where the words of the line it concerns stand; the

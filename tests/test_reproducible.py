@@ -2,6 +2,7 @@
 
 import shutil
 
+import pytest
 from conftest import SOURCES, build
 
 
@@ -40,6 +41,7 @@ def test_print_html_renders_the_same_with_weasyprint_and_the_adjustments(built, 
     assert plain == built.pages
 
 
+@pytest.mark.slow  # two builds of a tiny edition, every format: 2-6 s
 def test_a_build_leaves_the_environment_as_it_found_it(tiny, tmp_path, monkeypatch):
     """The edition's time is SOURCE_DATE_EPOCH only while the PDF is made: the next edition built
     in the same process (a watcher, a test session) must not get this one's date."""

@@ -3,6 +3,7 @@ input, a missing or altered output, or a full build after a draft builds again."
 
 from __future__ import annotations
 
+import pytest
 from conftest import build
 
 from edition.cli import main
@@ -26,6 +27,7 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(tiny, tmp_path, capsys):
     assert build(tiny, out) == 0 and snapshot(out) == before
 
 
+@pytest.mark.slow  # three builds of a tiny edition, every format: 3-7 s
 def test_a_changed_input_or_output_builds_again(tiny, tmp_path):
     out = tmp_path / "out"
     assert build(tiny, out) == 0
@@ -40,6 +42,7 @@ def test_a_changed_input_or_output_builds_again(tiny, tmp_path):
     assert (out / "tiny.epub").read_bytes() == changed["tiny.epub"][1]  # rebuilt, the same bytes as before
 
 
+@pytest.mark.slow  # three builds of a tiny edition: 2-5 s
 def test_a_draft_stands_for_no_full_build(tiny, tmp_path):
     out = tmp_path / "out"
     assert build(tiny, out, "--draft") == 0
