@@ -81,7 +81,7 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("--siglum", required=True, help="the new source's siglum, e.g. B")
     importer.add_argument("--title", help="the title of the text (default: the file's name)")
     importer.add_argument("--author", help="the author (default: 'Unknown author')")
-    importer.add_argument("--force", action="store_true", help="replace an existing TEI file")
+    importer.add_argument("--force", action="store_true", help="replace an existing TEI file and copy-text, and the source's entry in edition.yaml")
     stats = commands.add_parser("stats", help="counts per source", description="Print counts per source.")
     _common(stats)
     watch = commands.add_parser("watch", help="a live preview in the browser, rebuilt at every save",

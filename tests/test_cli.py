@@ -202,3 +202,14 @@ def test_a_second_check_in_the_same_process_reports_the_same_difference(tmp_path
     source = root / "texts" / "A.xml"
     source.write_text(source.read_text().replace("frist", "first"), encoding="utf-8")
     assert main(["check", "--sources", str(root), "-q"]) == 0
+
+
+def test_an_element_without_a_handler_in_the_header_builds(tmp_path):
+    """The schema allows <idno> in the print source's bibl, where no handler was written: it is
+    printed as text (it was a KeyError traceback)."""
+    text = tei_source("A", '<p xml:id="A.1.1">Text.</p>').replace(
+        "(1950).</bibl>", "(1950), <idno type=\"ISBN\">0-000-00000-0</idno>.</bibl>")
+    root = make_edition(tmp_path / "e", {"A": text})
+    assert main(["check", "--sources", str(root), "-q"]) == 0
+    assert build(root, tmp_path / "out", "--format", "html") == 0
+    assert "0-000-00000-0" in (tmp_path / "out" / "tiny.html").read_text(encoding="utf-8")

@@ -197,6 +197,8 @@ CASES = [
          "texts/A.xml", "its id copied"),
     Case("no-chapter", edition(tei=tei_source("A", BODY).replace('<div type="chapter" n="1" xml:id="A.1">', "")
                                .replace("</div>", "")), "texts/A.xml", "<body>"),
+    Case("outside-chapter", edition(tei=tei_source("A", BODY).replace("</body>", "<p>A stray paragraph.</p></body>")),
+         "texts/A.xml", "A stray paragraph"),
     Case("paragraph-empty", edition(BODY + '\n<p xml:id="A.1.2"/>'), "texts/A.xml", 'xml:id="A.1.2"'),
     Case("copytext-read", edition(replace=(("copytext: none", "copytext: copytext/A.txt"),),
                                   files={"copytext/A.txt": "The Only Chapter\n\nThe first paragraph, Müller's.\n"

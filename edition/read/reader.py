@@ -35,6 +35,7 @@ from .tei import XML_ID, XML_LANG, TeiFile, local
 NUMBERED = {"p", "ab", "quote", "cit", "lg", "list", "sp", "floatingText", "stage", "label"}
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "calendar", "datingMethod", "ed",
                       "edRef", "who", "source", "ana")
+UNPRINTED = ("pb", "milestone", "anchor")  # may stand between the chapters: they print no text
 UNREAD_ANY = "*"  # in Edition.unread: some ids of the edition are unknown
 SKIP_IN_TITLES = {"note", "fw", "gap", "sic", "orig", "abbr"}
 
@@ -173,7 +174,15 @@ def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, re
             source.local_ids[element.get(XML_ID)] = element
 
     body = _first(root, "tei:text/tei:body")
+    if body is None:  # a valid TEI file, but no text: a register, say
+        report.add(file.locate(root), "no-chapter",
+                   "a source needs <text> with a <body> holding at least one div (a chapter)")
+        return source
     top_divs = [child for child in body if local(child) == "div"]
+    for child in body:
+        if isinstance(child.tag, str) and local(child) not in ("div", *UNPRINTED):
+            report.add(file.locate(child), "outside-chapter",
+                       f"<{local(child)}> stands in the body outside any chapter: no output would print it")
     if not top_divs:
         report.add(file.locate(body), "no-chapter", "the body must hold at least one div (a chapter)")
         return source

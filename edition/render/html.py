@@ -289,8 +289,10 @@ class Renderer:
         if not isinstance(element.tag, str):
             return  # comments and processing instructions
         handler = HANDLERS.get(local(element))
-        if handler is None:
-            raise KeyError(f"no HTML handler for TEI element <{local(element)}>")
+        if handler is None:  # an element the schema allows only where no handler was needed (the
+            # header's bibliography: idno, ...): its text, in a span named after it
+            self.wrap(element, out, "span", local(element))
+            return
         handler(self, element, out)
 
     def children(self, element: etree._Element, out: etree._Element) -> None:
