@@ -41,7 +41,8 @@ def run(root: Path, out: Path, port: int, pdf: bool = True, quiet: bool = False,
               file=sys.stderr)
         return 1
     handlers = {number: signal.getsignal(number) for number in STOP}
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl-C does
+    for number in STOP:  # `kill` stops it as Ctrl-C does, and Ctrl-C even when started with it ignored (`cmd &`)
+        signal.signal(number, _interrupt)
     try:
         with contextlib.ExitStack() as stack:
             private = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="edition-preview-")))
