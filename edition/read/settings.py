@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import math
 import re
 from pathlib import Path
 
@@ -215,11 +216,19 @@ def load(root: Path, report: Report) -> Settings | None:
         report.add(Location(shown), "settings-missing", f"no {SETTINGS_FILE} in {display_path(root)}")
         return None
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_MarkedLoader)
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_MarkedLoader)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: located by its position
+        before = text[:exc.position]
+        line, col = before.count("\n") + 1, exc.position - before.rfind("\n")
+        report.add(Location(shown, line, col), "settings-syntax",
+                   f"YAML syntax: character {exc.character!r} is not allowed in a YAML file")
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        report.add(Location(shown, line, col), "settings-syntax", f"YAML syntax: {getattr(exc, 'problem', exc)}")
+        report.add(Location(shown, line, col), "settings-syntax",
+                   "YAML syntax: " + " ".join(str(getattr(exc, "problem", None) or exc).split()))
         return None
     except UnicodeDecodeError as exc:
         line, col = line_col(path.read_bytes(), exc.start)
@@ -267,7 +276,8 @@ class _Reading:
             where = f"{prefix}: " if prefix else ""
             hint = f"; did you mean '{near[0]}'?" if near else f" (known: {', '.join(known)})"
             line, col = mapping.key_marks[key]
-            self.report.add(Location(self.shown, line, col), "settings-unknown", f"unknown setting '{where}{key}'{hint}")
+            shown = str(key) if str(key).isprintable() else repr(key)[1:-1]  # one line, whatever the key holds
+            self.report.add(Location(self.shown, line, col), "settings-unknown", f"unknown setting '{where}{shown}'{hint}")
         return len(unknown)
 
     def text(self, mapping: _Marked, key: str, required: bool = False, default: str = "") -> str:
@@ -415,8 +425,8 @@ class _Reading:
             return
         for key, (field, kind, least) in MAKEUP_LIMITS.items():
             value = mapping.get(key, getattr(printing, field))
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < least or (
-                    kind is int and value != int(value)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or (
+                    value < least or (kind is int and value != int(value))):
                 self.report.add(self.at(mapping, key), "settings-print",
                                 f"'{key}' must be {'a whole number' if kind is int else 'a number'} of at least {least:g}")
             else:

@@ -112,6 +112,11 @@ class TeiFile:
         return Location(self.shown, line, col + 1)
 
 
+def _one_line(message: str) -> str:
+    """libxml2's message on one line (some carry a line break and the bytes after it)."""
+    return " ".join(message.split())
+
+
 def line_col(data: bytes, offset: int) -> tuple[int, int]:
     """The line and column (1-based, in characters) of a byte offset of UTF-8 data."""
     before = data[:offset]
@@ -143,16 +148,17 @@ def read(path: Path, report: Report) -> TeiFile | None:
         report.add(Location(shown, line, col), "tei-encoding",
                    f"not UTF-8: byte 0x{data[exc.start]:02x} (save the file as UTF-8)")
         return None
+    parser = _parser()
     try:
-        tree = etree.ElementTree(etree.fromstring(data, _parser(), base_url=str(path)))
+        tree = etree.ElementTree(etree.fromstring(data, parser, base_url=str(path)))
     except etree.XMLSyntaxError as exc:
-        # lxml's log may still hold the schema's messages about an earlier file: the parser's only
-        entries = [entry for entry in exc.error_log or [] if entry.domain == etree.ErrorDomains.PARSER]
+        # this parser's log: lxml's global one still holds the messages about earlier files
+        entries = [entry for entry in parser.error_log if entry.domain == etree.ErrorDomains.PARSER]
         for entry in entries:
-            report.add(Location(shown, entry.line, entry.column), "xml-syntax", entry.message)
+            report.add(Location(shown, entry.line, entry.column), "xml-syntax", _one_line(entry.message))
         if not entries:
             line, col = exc.position
-            report.add(Location(shown, line, col), "xml-syntax", exc.msg)
+            report.add(Location(shown, line, col), "xml-syntax", _one_line(exc.msg))
         return None
     file = TeiFile(path, tree, text)
     if file.root.tag != tei("TEI"):
