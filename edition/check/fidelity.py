@@ -100,6 +100,12 @@ def _short(parts: list[str]) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _in_file(element: etree._Element) -> etree._Element:
+    """The element, or for one made in memory (a name linked by model/names.py) its nearest
+    ancestor read from the file: what a location can point to."""
+    return next((e for e in (element, *element.iterancestors()) if e.sourceline), element)
+
+
 def compare(root: etree._Element, copytext: str) -> Comparison:
     """Walk the copy-text and the TEI stream together; notes may be met anywhere after their call."""
     text_element = root.find(f"{{{TEI_NS}}}text")
@@ -123,7 +129,7 @@ def compare(root: etree._Element, copytext: str) -> Comparison:
             continue
         if j >= len(stream) and i >= len(seed):
             break
-        element = stream[min(j, len(stream) - 1)].element if stream else text_element
+        element = _in_file(stream[min(j, len(stream) - 1)].element) if stream else text_element
         context_tei = " ".join(w.text for w in stream[j:j + 8]) or "(end of the TEI text)"
         context_seed = " ".join(seed[i:i + 8]) or "(end of the copy-text)"
         return Comparison(len(seed), f"the copy-text reads “{context_seed}” but the TEI reads “{context_tei}” "

@@ -33,10 +33,10 @@ class PartialDate:
     def parse(cls, value: str) -> "PartialDate":
         match = ISO.match(value.strip())
         if not match:
-            raise ValueError(f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): '{value}'")
+            raise ValueError(f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
         year, month, day = (int(g) if g else None for g in match.groups())
         if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"no month {month} in '{value}'")
+            raise ValueError(f"no month {month} in {value!r}")
         return cls(year, month, day)
 
     @property
