@@ -226,5 +226,7 @@ def test_watch_refuses_a_missing_directory_or_a_taken_port(tmp_path, capsys):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        assert main(["watch", "--sources", str(tmp_path), "--port", str(taken.getsockname()[1])]) == 1
+        assert main(["watch", "--sources", str(tmp_path), "--out", str(tmp_path / "out"),
+                     "--port", str(taken.getsockname()[1])]) == 1
     assert "another --port" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # nothing made when the watcher cannot start

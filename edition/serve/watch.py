@@ -48,17 +48,17 @@ def run(root: Path, out: Path, port: int, pdf: bool = True, quiet: bool = False,
             private = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="edition-preview-")))
             state, files, progress = preview.State(pdf), preview.Files(root), pipeline.Progress(quiet)
             try:
-                layout = relayout.Relayout(root, out, state, files, private / PDF, progress) if pdf else None
-            except OSError as exc:
-                print(f"{display_path(exc.filename or out)}: error: {exc.strerror}", file=sys.stderr)
-                return 1
-            try:
                 server = preview.Server(port, state, files, private, private / PDF)
             except OSError as exc:
                 print(f"127.0.0.1:{port}: error: {exc.strerror} (give another --port; 0 takes any free one)",
                       file=sys.stderr)
                 return 1
             stack.callback(server.server_close)
+            try:  # after the server: a taken port leaves no <out>/preview/ behind
+                layout = relayout.Relayout(root, out, state, files, private / PDF, progress) if pdf else None
+            except OSError as exc:
+                print(f"{display_path(exc.filename or out)}: error: {exc.strerror}", file=sys.stderr)
+                return 1
             threading.Thread(target=server.serve_forever, daemon=True).start()
             stack.callback(server.shutdown)
             stack.callback(state.close)
