@@ -13,7 +13,7 @@ from collections.abc import Callable
 from ..diagnostics import Location, Report, display_path
 from ..model import calendars, datewords, events
 from ..model.records import Division, Edition
-from ..read.reader import UNREAD_ANY
+from ..read.reader import UNPRINTED, UNREAD_ANY
 from ..read.tei import XML_ID, line_col, local
 from . import fidelity
 
@@ -197,13 +197,10 @@ def numbers_are_stable(edition: Edition, report: Report) -> None:
                                  f"give an inserted block its own n (e.g. n=\"{block.number}a\"), or renumber the ids")
 
 
-SILENT = {"pb", "lb", "cb", "milestone", "anchor"}  # elements that print nothing in the reading text
-
-
 def _empty(element) -> bool:
     """A numbered block with no text and nothing that prints (`<p xml:id="A.1.2"/>`, `<p><pb/></p>`)."""
     return not "".join(element.itertext()).strip() and all(
-        local(child) in SILENT for child in element.iterdescendants() if isinstance(child.tag, str))
+        local(child) in UNPRINTED for child in element.iterdescendants() if isinstance(child.tag, str))
 
 
 def _subdivisions(division):

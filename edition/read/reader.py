@@ -35,7 +35,7 @@ from .tei import XML_ID, XML_LANG, TeiFile, local
 NUMBERED = {"p", "ab", "quote", "cit", "lg", "list", "sp", "floatingText", "stage", "label"}
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "calendar", "datingMethod", "ed",
                       "edRef", "who", "source", "ana")
-UNPRINTED = ("pb", "milestone", "anchor")  # may stand between the chapters: they print no text
+UNPRINTED = {"pb", "lb", "cb", "milestone", "anchor"}  # print no text of the reading (may stand between chapters)
 UNREAD_ANY = "*"  # in Edition.unread: some ids of the edition are unknown
 SKIP_IN_TITLES = {"note", "fw", "gap", "sic", "orig", "abbr"}
 
@@ -180,7 +180,7 @@ def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, re
         return source
     top_divs = [child for child in body if local(child) == "div"]
     for child in body:
-        if isinstance(child.tag, str) and local(child) not in ("div", *UNPRINTED):
+        if isinstance(child.tag, str) and local(child) not in {"div", *UNPRINTED}:
             report.add(file.locate(child), "outside-chapter",
                        f"<{local(child)}> stands in the body outside any chapter: no output would print it")
     if not top_divs:
