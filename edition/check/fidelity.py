@@ -24,10 +24,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..model import elements
 from ..read.tei import TEI_NS, local
 
 WORD = re.compile(r"\d+|[^\W\d_]+")  # digits and letters apart: "Smirnov93" is a word and a note call
-EDITORIAL = {"corr", "reg", "expan", "supplied"}
 
 
 @dataclasses.dataclass
@@ -62,7 +62,7 @@ def reading_stream(text_element: etree._Element) -> tuple[list[Word], list[tuple
         if not isinstance(element.tag, str):
             return
         name = local(element)
-        if name in EDITORIAL or (name == "note" and element.get("type") == "editorial"):
+        if elements.editorial(element):
             return
         if name == "ptr" and element.get("type") == "noteCall":
             emit(element.get("n"), element)
@@ -88,8 +88,7 @@ def reading_stream(text_element: etree._Element) -> tuple[list[Word], list[tuple
 def _reading_text(element) -> list[str]:
     parts = [element.text or ""]
     for child in element:
-        if isinstance(child.tag, str) and not (local(child) in EDITORIAL or
-                                               (local(child) == "note" and child.get("type") == "editorial")):
+        if isinstance(child.tag, str) and not elements.editorial(child):
             parts.extend(_reading_text(child))
         parts.append(child.tail or "")
     return parts

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from ..diagnostics import Location, Report, display_path
 from ..model import calendars, datewords, events
 from ..model.records import Division, Edition
-from ..read.reader import UNPRINTED, UNREAD_ANY
+from ..model.elements import MILESTONES
+from ..read.reader import UNREAD_ANY
 from ..read.tei import XML_ID, line_col, local
 from . import fidelity
 
@@ -200,7 +201,7 @@ def numbers_are_stable(edition: Edition, report: Report) -> None:
 def _empty(element) -> bool:
     """A numbered block with no text and nothing that prints (`<p xml:id="A.1.2"/>`, `<p><pb/></p>`)."""
     return not "".join(element.itertext()).strip() and all(
-        local(child) in UNPRINTED for child in element.iterdescendants() if isinstance(child.tag, str))
+        local(child) in MILESTONES for child in element.iterdescendants() if isinstance(child.tag, str))
 
 
 def _subdivisions(division):

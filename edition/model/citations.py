@@ -15,9 +15,9 @@ from lxml import etree
 
 from ..diagnostics import Report
 from ..read.tei import TEI_NS, local, substitute, tei
+from . import elements
 from .records import Edition
 
-NOT_SEARCHED = {"ref", "ptr", "bibl", "title", "quote"}  # already links, or words of others
 
 
 def link_citations(edition: Edition, report: Report) -> int:
@@ -31,7 +31,7 @@ def link_citations(edition: Edition, report: Report) -> int:
     linked = 0
 
     def walk(element, file) -> None:
-        if local(element) in NOT_SEARCHED:
+        if not elements.links_inside(element, elements.CITATIONS):  # already links, or words of others
             return
 
         def link(match):

@@ -18,17 +18,16 @@ from lxml import etree
 from ..diagnostics import Report
 from ..read.reader import UNREAD_ANY, plain_text
 from ..read.tei import local, substitute, tei
+from . import elements
+from .elements import NAME_ELEMENTS
 from .records import Edition, Entity, Mention
 
 KINDS = {"persName": "person", "placeName": "place"}  # what each kind of name must point to
-NAME_ELEMENTS = {"persName", "placeName", "orgName", "name", "rs"}
-# Where names are not looked for: what the reader does not see, dates, titles of works, pointers.
-SKIP = {"fw", "desc", "gap", "sic", "orig", "abbr", "date", "title", "ptr", "bibl", "label"}
 
 
 def _is_skipped(element) -> bool:
-    name = local(element)
-    return name in SKIP or (name == "note" and element.get("type") == "editorial")
+    """Where names are not looked for: what the reader does not see, dates, titles of works, pointers."""
+    return not elements.links_inside(element, elements.NAMES)
 
 
 class Matcher:

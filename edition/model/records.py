@@ -193,6 +193,8 @@ class Edition:
     unread: set[str] = dataclasses.field(default_factory=set)  # sigla of files left out (read.reader.read_edition)
     tellings: dict = dataclasses.field(default_factory=dict)  # event id -> [events.Telling], by events.collect
     parallels: dict = dataclasses.field(default_factory=dict)  # Block -> [events.Parallel], by events.collect
+    attached: dict = dataclasses.field(default_factory=dict)  # element -> [note elements kept elsewhere, called after it]
+    attaches: dict = dataclasses.field(default_factory=dict)  # note element kept elsewhere -> the element it is called at
     _mention_index: dict = dataclasses.field(default_factory=dict, repr=False)
 
     def mention(self, element: etree._Element) -> Mention | None:

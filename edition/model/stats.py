@@ -8,12 +8,12 @@ from __future__ import annotations
 from ..check.fidelity import words
 from ..read.reader import plain_text
 from ..read.tei import NS
+from .elements import NAME_ELEMENTS
 from .records import Edition
 
 COLUMNS = ("source", "words", "paragraphs", "source notes", "editorial notes", "missing notes",
            "emendations", "page breaks", "dates", "names")
 
-NAMES = "persName|placeName|orgName|name|rs"
 
 
 def rows(edition: Edition) -> list[tuple]:
@@ -35,7 +35,7 @@ def rows(edition: Edition) -> list[tuple]:
             count(".//tei:choice"),
             count(".//tei:pb"),
             count(".//tei:date"),
-            count(" | ".join(f".//tei:{name}" for name in NAMES.split("|"))),
+            count(" | ".join(f".//tei:{name}" for name in sorted(NAME_ELEMENTS))),
         ))
     return result
 

@@ -15,7 +15,9 @@ from pathlib import Path
 from lxml import etree
 
 from ..diagnostics import Report
+from ..model import elements
 from ..model.calendars import PartialDate
+from ..model.elements import MILESTONES, NUMBERED
 from ..model.records import (
     Block,
     DateMention,
@@ -31,13 +33,9 @@ from . import settings as settings_mod
 from . import tei
 from .tei import XML_ID, XML_LANG, TeiFile, local
 
-# Paragraph-level elements that receive a paragraph number when they stand in a division.
-NUMBERED = {"p", "ab", "quote", "cit", "lg", "list", "sp", "floatingText", "stage", "label"}
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "calendar", "datingMethod", "ed",
                       "edRef", "who", "source", "ana")
-UNPRINTED = {"pb", "lb", "cb", "milestone", "anchor"}  # print no text of the reading (may stand between chapters)
 UNREAD_ANY = "*"  # in Edition.unread: some ids of the edition are unknown
-SKIP_IN_TITLES = {"note", "fw", "gap", "sic", "orig", "abbr"}
 
 
 def read_edition(root: Path, report: Report) -> Edition:
@@ -134,7 +132,7 @@ def plain_text(element: etree._Element | None, skip: frozenset[str] = frozenset(
     parts: list[str] = []
 
     def walk(node):
-        if node is not element and (local(node) in SKIP_IN_TITLES or local(node) in skip):
+        if node is not element and (not elements.reading(node) or local(node) in skip or local(node) == "note"):
             if node.tail:
                 parts.append(node.tail)
             return
@@ -180,7 +178,7 @@ def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, re
         return source
     top_divs = [child for child in body if local(child) == "div"]
     for child in body:
-        if isinstance(child.tag, str) and local(child) not in {"div", *UNPRINTED}:
+        if isinstance(child.tag, str) and local(child) not in {"div", *MILESTONES}:
             report.add(file.locate(child), "outside-chapter",
                        f"<{local(child)}> stands in the body outside any chapter: no output would print it")
     if not top_divs:
@@ -294,7 +292,7 @@ def _index(source: Source, edition: Edition, report: Report) -> None:
                 continue
             block = edition.block_of(element)
             if local(element) == "note":
-                series = "editorial" if element.get("type") == "editorial" else "source"
+                series = elements.note_series(element)
                 counts[series] += 1
                 mark = (element.get("n") or str(counts[series])) if series == "source" else _letters(counts[series])
                 note_id = element.get(XML_ID) or f"{chapter.id or source.siglum}.{series[0]}{mark}"

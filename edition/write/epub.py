@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from ..model.records import Division, Edition, Note, Source
 from ..render import backmatter, cover, templating
 from ..render.html import OPS_TYPE, Options, Renderer
+from ..render.notes import Endnotes
 from . import replace_atomically
 from .pagination import NOT_IN_FLOW, anchors
 from .pdf import document_id, source_date_epoch
@@ -62,8 +63,8 @@ def part_file(source: Source) -> str:
 def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]] = ()) -> Path:
     """Write the EPUB; `page_list` (from the print layout) places a marker where each printed page begins."""
     settings = edition.settings
-    renderer = Renderer(edition, Options(notes="collect", href=_resolver(edition), date_display=settings.date_display,
-                                         series=settings.printing.series, epub=True))
+    renderer = Renderer(edition, Options(href=_resolver(edition), date_display=settings.date_display,
+                                         series=settings.printing.series, epub=True), Endnotes())
     pages, toc = _front_pages(edition, renderer)
     for source in edition.sources:
         toc.append(_source_pages(source, renderer, pages))
@@ -147,14 +148,13 @@ def _source_pages(source: Source, renderer: Renderer, pages: list[Page]) -> NavE
                       body_type="bodymatter", language=source.language))
     entry = NavEntry(source.caption, part_file(source))
     for division in source.chapters:
-        renderer.collected = []
         section = renderer.division(division)
         section.set("class", section.get("class") + " chapter")
         kind = division.element.get("type") if division.back else "chapter"
         kind = kind if kind in ("chapter", *BACK_KINDS) else "appendix"
         section.set(OPS_TYPE, kind)
         section.set("role", f"doc-{kind}")
-        asides = [(note.series, _aside(renderer, note, body)) for note, body in renderer.collected]
+        asides = [(note.series, _aside(renderer, note, body)) for note, body in renderer.notes.take()]
         groups = [(series, [Markup(a) for s, a in asides if s == series]) for series in NOTE_GROUPS]
         opening = renderer.part_opening(division)
         body = Markup(templating.render(

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ..model.records import Division, Edition, Source
 from ..render import backmatter, fonts, templating
 from ..render.html import Options, Renderer
+from ..render.notes import Footnotes
 from ..render.running_heads import running_head
 from . import output_intent, pagination, replace_atomically
 
@@ -141,12 +142,12 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, 
     `corrections` (write/corrections.py) gives the spacing of paragraphs set tight or loose."""
     settings = edition.settings
     page = page_numbers(pages)
-    renderer = Renderer(edition, Options(notes="inline", href=lambda key: f"#{key}", page=page,
+    renderer = Renderer(edition, Options(href=lambda key: f"#{key}", page=page,
                                          side=page_sides(pages), date_display=settings.date_display,
                                          series=settings.printing.series,
-                                         spacing=corrections.css if corrections else None,
-                                         split=corrections.split if corrections else None,
-                                         continued=corrections.continued if corrections else None))
+                                         spacing=corrections.css if corrections else None),
+                        Footnotes(split=corrections.split if corrections else None,
+                                  continued=corrections.continued if corrections else None))
     book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
                              css=f"{ASSETS}/book.css", back=backmatter.appendices(edition, pages or {}), page=page,
                              page_label=page_labels(pages),

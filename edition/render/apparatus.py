@@ -1,0 +1,161 @@
+"""The apparatus series and the parallels, formatted for both outputs.
+
+In: the renderer (render/html.py) and a paragraph, an emendation (`choice`) or a variant
+(`app`).  Out: HTML spans: a paragraph's apparatus ('7.94 reptilian] reptilian_ copy-text; corr.
+ed. | …'), one entry, or the list of parallels ('cf. K 2.14; M 38.3').  Print floats the
+paragraph's apparatus and parallels to the foot of the page; the EPUB pops each entry up from
+its own call.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from ..model import elements
+from ..model.records import Block, Note
+from ..read.tei import TEI_NS, local
+
+if TYPE_CHECKING:
+    from .html import Renderer
+
+ENTRY_ELEMENTS = (f"{{{TEI_NS}}}choice", f"{{{TEI_NS}}}app")  # what makes an entry of the apparatus
+SHOWN = ("corr", "reg", "expan")  # a choice's reading-text side, in order of preference
+ORIGINAL = ("sic", "orig", "abbr")
+VERBS = {"corr": "corr.", "reg": "reg.", "expan": "exp."}
+OMITTED = "⟨om.⟩"
+
+
+def paragraph(r: Renderer, block: Block, html: etree._Element) -> None:
+    """Print: the entries of a paragraph as one span, floated after the notes at the foot of its page."""
+    entries = [r.edition.apparatus[c] for c in block.element.iter(*ENTRY_ELEMENTS) if c in r.edition.apparatus]
+    if not entries:
+        return
+    span = etree.SubElement(html, "span", {"class": "apparatus", "id": f"{block.id}-apparatus"})
+    number = etree.SubElement(span, "span", {"class": "app-number"})
+    number.text = block.number
+    number.tail = " "
+    for k, entry in enumerate(entries):
+        item = entry_of(r, entry)
+        span.append(item)
+        if k < len(entries) - 1:
+            item.tail = " | "
+    r.notes.split(span)
+
+
+def entry_of(r: Renderer, entry: Note) -> etree._Element:
+    """One entry without its paragraph number."""
+    if local(entry.element) == "app":
+        return variant(r, entry.element)
+    return emendation(r, entry.element)
+
+
+def emendation(r: Renderer, choice: etree._Element) -> etree._Element:
+    """'reptilian] reptilian_ copy-text; corr. ed.': the reading text's word, then the copy-text's."""
+    parts = {local(c): c for c in choice if isinstance(c.tag, str)}
+    shown = next(parts[n] for n in SHOWN if n in parts)
+    original = next((parts[n] for n in ORIGINAL if n in parts), None)
+    html = etree.Element("span", {"class": "app-entry"})
+    lemma = etree.SubElement(html, "span", {"class": "lemma"})
+    lemma.text = _plain(r.typography.itertext(shown)) or OMITTED  # as the reading text has it
+    lemma.tail = "] "
+    reading = etree.SubElement(html, "span", {"class": "reading"})
+    reading.text = _plain(original.itertext()) if original is not None else ""
+    reading.text = reading.text or OMITTED  # diplomatic: the copy-text's characters
+    who = r.responsible(shown)
+    reading.tail = f" copy-text; {VERBS[local(shown)]} {'ed.' if who.lower().startswith('the editors') else who}"
+    return html
+
+
+def variant(r: Renderer, app: etree._Element) -> etree._Element:
+    """'ἀρχιεπισκόπου E P X] ἀρχεπισκόπου S': the lemma with its witnesses, then each reading
+    with its witnesses; an empty lemma (an addition) is the word before it, 'add.' marking the
+    reading."""
+    html = etree.Element("span", {"class": "app-entry"})
+    lemma_element = next((c for c in app if local(c) == "lem"), None)
+    lemma = etree.SubElement(html, "span", {"class": "lemma"})
+    text = _plain(r.typography.itertext(lemma_element)) if lemma_element is not None else ""
+    lemma.text = text or _word_before(app) or OMITTED
+    _witnesses(r, lemma_element, html)
+    html[-1].tail = (html[-1].tail or "") + "] "
+    readings = [c for c in app.iter(f"{{{TEI_NS}}}rdg")]
+    for k, rdg in enumerate(readings):
+        reading = etree.SubElement(html, "span", {"class": "reading"})
+        reading.text = _plain(rdg.itertext()) or OMITTED
+        _witnesses(r, rdg, html)
+        detail = _details(app, rdg, added=not text)
+        if detail:
+            html[-1].tail = (html[-1].tail or "") + f" ({detail})"
+        if k < len(readings) - 1:
+            html[-1].tail = (html[-1].tail or "") + " "
+    return html
+
+
+def _witnesses(r: Renderer, reading: etree._Element | None, html: etree._Element) -> None:
+    """The sigla of a reading's witnesses, in italics after it ('E P')."""
+    sigla = witness_sigla(r, reading)
+    if sigla:
+        html[-1].tail = (html[-1].tail or "") + " "
+        etree.SubElement(html, "span", {"class": "wit"}).text = " ".join(sigla)
+
+
+def witness_sigla(r: Renderer, reading: etree._Element | None) -> list[str]:
+    """The sigla @wit names: each witness's own siglum where its file gives one, else its id."""
+    if reading is None:
+        return []
+    found = []
+    for token in (reading.get("wit") or "").split():
+        key = token.lstrip("#")
+        witness = r.local_id(reading, key)
+        siglum = witness.find(f"{{{TEI_NS}}}abbr[@type='siglum']") if witness is not None else None
+        found.append(_plain(siglum.itertext()) if siglum is not None else key)
+    return found
+
+
+def _details(app: etree._Element, rdg: etree._Element, added: bool) -> str:
+    """What a witDetail says of a reading (it points to the reading by @target), and 'add.' or
+    'om.' where the reading adds to an empty lemma or leaves the lemma out."""
+    key = rdg.get("{http://www.w3.org/XML/1998/namespace}id")
+    notes = [_plain(d.itertext()) for d in app.iter(f"{{{TEI_NS}}}witDetail")
+             if key and key in (d.get("target") or "").replace("#", "").split()]
+    kind = "add." if added else "om." if not _plain(rdg.itertext()) else ""
+    return "; ".join(filter(None, [kind, *notes]))
+
+
+def _word_before(app: etree._Element) -> str:
+    """The last word of the reading text before an element: what an empty lemma is keyed to."""
+    for text in reversed(app.xpath("preceding::text()[normalize-space()][position() <= 40]")):
+        holder = text.getparent()
+        inside = holder if not text.is_tail else holder.getparent()
+        if inside is None or any(not elements.reading(e) or local(e) in ("note", "teiHeader")
+                                 for e in (inside, *inside.iterancestors())):
+            continue
+        words = text.split()
+        return words[-1] if words else ""
+    return ""
+
+
+def parallels(r: Renderer, block: Block, tag: str) -> etree._Element | None:
+    """'cf. K 2.14; M 38.3': the other sources' passages on the same events, and cross-references,
+    as links; print adds the page of each (from the previous layout)."""
+    found = r.edition.parallels.get(block) if r.edition else None
+    if not found:
+        return None
+    html = r.element(tag, {"class": "parallels"})
+    label = etree.SubElement(html, "span", {"class": "parallels-label"})
+    label.text = "cf."
+    label.tail = " "
+    for k, parallel in enumerate(found):
+        link = etree.SubElement(html, "a", {"class": "xref", "href": r.options.href(parallel.target.id),
+                                            "title": parallel.reason})
+        link.text = parallel.target.block.label
+        link.tail = "; " if k < len(found) - 1 else None
+        if r.options.page:
+            page = etree.SubElement(link, "span", {"class": "page"})
+            page.text = f", p.\u00a0{r.options.page(parallel.target.id)}"
+    return html
+
+
+def _plain(texts) -> str:
+    return " ".join("".join(texts).split())

@@ -1,0 +1,95 @@
+"""Where notes go: one placement per output, used by the tree walker (render/html.py).
+
+In: a note of the model and its body rendered by the walker.  Out: the note placed in the HTML:
+print sets its body at the call, where the print CSS floats it to the foot of the page
+(`Footnotes`); the EPUB leaves a call and gathers the bodies for the end of the chapter
+(`Endnotes`), whose writer takes them with `take()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lxml import etree
+
+from ..model.records import Note
+from . import flow_words
+
+OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+class Footnotes:
+    """Print: a note's body stands at its call.  A note that a typesetter's correction splits
+    (write/corrections.py) keeps its first words there; the rest waits in `rests` for the block
+    and word where it goes on, at the foot of the next page."""
+
+    inline = True
+
+    def __init__(self, split: Callable[[str], int | None] | None = None,
+                 continued: Callable[[str], list[tuple[int, str]]] | None = None):
+        self.split_at = split  # a note's id -> the words that stay with its call, or None
+        self.continued = continued  # a block's id -> (word, note id) of the rests going on in it
+        self.rests: dict[str, etree._Element] = {}
+
+    def place(self, note: Note, body: etree._Element, out: etree._Element, mark: str, label: str | None = None) -> None:
+        """The note's body (a span) at its call in `out`."""
+        span = etree.SubElement(out, "span", {"class": f"footnote note-{note.series}", "id": note.id, "data-mark": mark})
+        span.text = body.text
+        for child in list(body):
+            span.append(child)
+        for p in span.iter("p"):
+            p.tag = "span"
+            p.set("class", "fn-p")
+        self.split(span)
+
+    def split(self, html: etree._Element) -> None:
+        """Cut a note rendered at its call where a correction splits it; keep its rest, without
+        a call or a mark, for `go_on`."""
+        keep = self.split_at(html.get("id")) if self.split_at and html.get("id") else None
+        rest = flow_words.split_after_words(html, keep) if keep is not None else None
+        if rest is not None:
+            html.set("class", html.get("class") + " split")
+            rest.set("class", rest.get("class") + " continued")
+            del rest.attrib["id"]
+            self.rests[html.get("id")] = rest
+
+    def go_on(self, block_id: str | None, html: etree._Element, skip: Callable) -> None:
+        """Insert in a block the rests of split notes that go on at the foot of its page."""
+        for word, key in self.continued(block_id) if self.continued and block_id else []:
+            if key in self.rests:
+                flow_words.insert_before_word(html, word, self.rests.pop(key), skip=skip)
+
+
+class Endnotes:
+    """EPUB: a call (a noteref that pops the note up) where the note stands; the bodies gathered
+    for the end of the chapter, in the order of their calls."""
+
+    inline = False
+
+    def __init__(self, epub: bool = True):
+        self.epub = epub
+        self.collected: list[tuple[Note, etree._Element]] = []
+
+    def place(self, note: Note, body: etree._Element, out: etree._Element, mark: str, label: str | None = None) -> None:
+        """Gather the note's body (a div) and leave its call in `out`; `label` names the call for
+        screen readers."""
+        self.collected.append((note, body))
+        call = etree.SubElement(out, "a", {"class": f"noteref note-{note.series}", "href": f"#{note.id}",
+                                           "id": f"ref-{note.id}"})
+        if self.epub:
+            call.set(OPS_TYPE, "noteref")
+            call.set("role", "doc-noteref")
+        if label:
+            call.set("aria-label", label)
+        etree.SubElement(call, "sup").text = mark  # raised even where the reader ignores the CSS
+
+    def split(self, html: etree._Element) -> None:
+        """Notes are never split on a screen."""
+
+    def go_on(self, block_id, html, skip) -> None:
+        """Nothing goes on: notes are never split on a screen."""
+
+    def take(self) -> list[tuple[Note, etree._Element]]:
+        """The notes gathered since the last call, in order; the list starts again."""
+        taken, self.collected = self.collected, []
+        return taken
