@@ -92,6 +92,11 @@ OCTOBER = register("""
     </listEvent>""")
 
 
+def lenient(body: str, files: dict[str, str] | None = None) -> Callable[[Path], None]:
+    """A one-source edition whose source is read leniently (as a file made elsewhere)."""
+    return edition(body, replace=((ENTRY, ENTRY + "    mode: lenient\n"),), files=files)
+
+
 def with_registers(body: str, content: str, **kwargs) -> Callable[[Path], None]:
     return edition(body, settings=REGISTERS, files={"registers/register.xml": content}, **kwargs)
 
@@ -142,6 +147,8 @@ CASES = [
     # edition.yaml
     Case("settings-missing", edition(), "edition.yaml", None,
          prepare=lambda root, _: (root / "edition.yaml").rename(root / "edition.yml")),
+    Case("settings-derived", lambda root: (root.mkdir(parents=True), (root / "letter.xml").write_text(
+        tei_source("A", BODY), encoding="utf-8")), "edition.yaml", None),
     Case("settings-syntax", edition(settings="subtitle: Five Accounts: 1912–1928\n"), "edition.yaml", "subtitle:"),
     Case("settings-encoding", edition(settings="publisher: Éditions du Seuil\n", encoding="latin-1"),
          "edition.yaml", "publisher:"),
@@ -179,6 +186,16 @@ CASES = [
          "texts/A.xml", "<TEI"),
     Case("tei-schema", edition('<p xml:id="A.1.1">The <persname>Tsar</persname> abdicated.</p>'), "texts/A.xml",
          "<persname>"),
+    Case("include-outside", lenient('<p>Before <xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
+                                    'href="../../drafts/more.xml"/>.</p>', {"../drafts/more.xml": "<p/>"}),
+         "texts/A.xml", "../drafts/more.xml"),
+    Case("include-failed", lenient('<p>Before <xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
+                                   'href="more.xml"/>.</p>'), "texts/A.xml", "more.xml"),
+    Case("generic-element", lenient('<p>A <frobnicate>word</frobnicate>.</p>'), "texts/A.xml", "<frobnicate>"),
+    Case("foreign-element", lenient('<p>A <m:math xmlns:m="http://www.w3.org/1998/Math/MathML">x</m:math>.</p>'),
+         "texts/A.xml", "<m:math"),
+    Case("graphic-unavailable", lenient('<figure><graphic url="https://example.org/map.png"/></figure>'),
+         "texts/A.xml", "map.png"),
     Case("siglum-mismatch", edition(tei=tei_source("A", BODY).replace('<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="A"',
                                                                    '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="T1"')),
          "texts/A.xml", 'xml:id="T1"'),
@@ -208,6 +225,7 @@ CASES = [
     # checks of the model
     Case("dangling-pointer", edition(BODY + '\n<p xml:id="A.1.2">See <ref target="#A.1.9">below</ref>.</p>'),
          "texts/A.xml", "#A.1.9"),
+    Case("lenient-pointer", lenient('<p>See <ref target="#nowhere">below</ref>.</p>'), "texts/A.xml", "#nowhere"),
     Case("pointer-syntax", edition(BODY + '\n<p xml:id="A.1.2">See <ref target="A.1.1">above</ref>.</p>'),
          "texts/A.xml", 'target="A.1.1"'),
     Case("name-kind", with_registers('<p xml:id="A.1.1">He went to <persName ref="#moscow">Moscow</persName>.</p>',

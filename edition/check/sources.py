@@ -39,14 +39,17 @@ def pointers_resolve(edition: Edition, report: Report) -> None:
     local_ids = {source.file: source.local_ids for source in edition.sources}
     for register in edition.registers:
         local_ids[register] = {e.get(XML_ID): e for e in register.root.iter() if isinstance(e.tag, str) and e.get(XML_ID)}
+    lenient = {source.file for source in edition.sources if source.lenient}
     for pointer in edition.pointers:
         value = pointer.value
         if value.startswith("#"):
             key = value[1:]
             if (key not in local_ids.get(pointer.file, {}) and key not in edition.targets and key not in edition.entities
                     and not _maybe_unread(edition, key)):
-                report.add(pointer.location, "dangling-pointer",
+                report.add(pointer.location, "lenient-pointer" if pointer.file in lenient else "dangling-pointer",
                              f"@{pointer.attribute}=\"{value}\" points to no xml:id in this file or the edition")
+        elif pointer.file in lenient:
+            continue  # a relative URI, or an id without '#' as real files write them: never an error there
         elif not EXTERNAL.match(value):
             report.add(pointer.location, "pointer-syntax",
                          f"@{pointer.attribute}=\"{value}\": a pointer is '#' followed by an xml:id")
@@ -62,6 +65,8 @@ def dates_agree(edition: Edition, report: Report) -> None:
     """@when is a real Gregorian date; a Julian @when-custom converts to exactly @when."""
     for date in edition.dates:
         element = date.element
+        if date.lenient and (date.when is None or date.calendar == "julian" and date.julian is None):
+            continue  # a lenient file's date is checked where it gives values in a calendar we know
         if element.get("when") is None and not (element.get("notBefore") or element.get("from")):
             report.add(date.location, "date-when", f"date '{date.text}' has no @when")
             continue
@@ -78,7 +83,7 @@ def dates_agree(edition: Edition, report: Report) -> None:
             continue
         if date.julian is None:
             continue
-        if element.get("datingMethod") != "#julian":
+        if element.get("datingMethod") != "#julian" and not date.lenient:
             report.add(date.location, "date-dating-method", "@when-custom needs datingMethod=\"#julian\"")
         try:
             expected = calendars.julian_to_gregorian(date.julian)
@@ -102,7 +107,7 @@ def _agrees(reading: datewords.Reading, value: calendars.PartialDate) -> bool:
 def date_words_agree(edition: Edition, report: Report) -> None:
     """The words of each date say what its encoded values say; inferred parts are marked."""
     for date in edition.dates:
-        if date.when is None:
+        if date.when is None or date.lenient:  # the words are read in English only
             continue
         words = datewords.readings(date.text)
         primary = date.julian if date.calendar == "julian" and date.julian else date.when
@@ -136,7 +141,7 @@ def copytext_fidelity(edition: Edition, report: Report) -> None:
     """Every word of a source's copy-text is in its TEI file, in order (fidelity.py)."""
     entries = {entry.siglum: entry for entry in edition.settings.sources}
     for source in edition.sources:
-        if source.copytext is None and entries[source.siglum].copytext_unsaid:
+        if source.copytext is None and entries[source.siglum].copytext_unsaid and not source.lenient:
             report.add(entries[source.siglum].location, "copytext-none",
                        f"source {source.siglum} has no 'copytext': its reading text is not proven against the copy-text")
         if source.copytext is None:
@@ -176,7 +181,7 @@ def numbers_are_stable(edition: Edition, report: Report) -> None:
     Paragraph numbers are derived from the order of the blocks; the ids pin them down. A block
     inserted later gets its own `n` (e.g. n="7.12a") so that the numbers after it do not move.
     """
-    for source in edition.sources:
+    for source in (s for s in edition.sources if not s.lenient):  # a lenient file's ids are its own business
         for chapter in source.chapters:
             divisions = [chapter] + [d for d in _subdivisions(chapter)]
             for division in divisions:

@@ -16,6 +16,8 @@ from lxml import etree
 from ..read.tei import TEI_NS, local
 
 KINDS = ("structure", "block", "inline", "milestone", "note", "name", "apparatus", "header", "ignored")
+# header: metadata, and the registers a file keeps apart from its text (persons, places); ignored:
+# recorded in the file but not shown (forme work, descriptions of debris)
 NAMES, CITATIONS = "names", "citations"  # the automatic links (model/names.py, model/citations.py)
 ALL_LINKS = frozenset({NAMES, CITATIONS})
 
@@ -49,8 +51,7 @@ TRAITS: dict[str, Trait] = {
     "list": Trait("block", html="ul", numbered=True),
     "label": Trait("block", numbered=True, links=frozenset({CITATIONS})),
     # blocks without a number
-    **_rows("block", "epigraph docTitle argument titlePage castList table figure postscript listBibl "
-                     "listWit listPerson listPlace listOrg", html="div"),
+    **_rows("block", "epigraph docTitle argument titlePage castList table figure postscript listBibl", html="div"),
     **_rows("block", "trailer docAuthor byline docDate docImprint docEdition opener closer head titlePart",
             html="p"),
     "item": Trait("block", html="li", css=None),
@@ -90,6 +91,10 @@ TRAITS: dict[str, Trait] = {
     **_rows("apparatus", "lacunaStart lacunaEnd witStart witEnd"),
     # milestones: a point in the text
     **_rows("milestone", "pb lb cb gb milestone anchor"),
+    # registers and other data a file keeps apart from its text (a lenient file's back)
+    **_rows("header", "listWit witness listPerson listPlace listOrg listEvent listRelation listNym person personGrp place org "
+                      "event relation nym birth death occupation sex affiliation residence faith nationality "
+                      "education floruit state trait location geo langKnowledge", reading=False, links=NONE),
     # recorded, not part of the reading text
     **_rows("ignored", "fw desc figDesc graphic", reading=False, links=NONE),
     "gap": Trait("inline", reading=False, links=NONE),
@@ -147,3 +152,4 @@ DIVISIONS = frozenset({"div", "div1", "div2", "div3", "div4", "div5", "div6", "d
 NUMBERED = names(numbered=True)
 MILESTONES = names(kind="milestone")
 NAME_ELEMENTS = names(kind="name") - {"forename", "surname", "addName", "genName", "nameLink", "roleName", "geogName"}
+

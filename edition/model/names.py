@@ -72,6 +72,8 @@ def link_mentions(edition: Edition, report: Report) -> None:
                                f"<{local(element)}> points to #{entity.id}, which is a {entity.kind}, not a {kind}")
                 if entity is not None:
                     edition.mentions.append(Mention(f"m.{next(counter)}", entity, element, edition.block_of(element), False))
+                elif source.lenient:
+                    pass  # names in a file made elsewhere point to its own registers, or to none
                 elif not ref and local(element) != "rs" and text not in matcher.forms:
                     report.add(file.locate(element), "name-unregistered",
                                    f"'{text}' is tagged as a name but is in no register: add it, or give @ref")

@@ -97,6 +97,7 @@ class DateMention:
     julian: PartialDate | None  # the @when-custom value when the words reckon Old Style
     calendar: str  # "julian" or "gregorian": the calendar of the words
     inferred: bool
+    lenient: bool = False  # in a lenient source: checked only where it gives values in a calendar we know
 
 
 @dataclasses.dataclass(eq=False)
@@ -123,12 +124,25 @@ class Source:
     language: str
     copytext: Path | None = None
     chapters: list[Division] = dataclasses.field(default_factory=list)  # the body's, then the back's
-    local_ids: dict[str, etree._Element] = dataclasses.field(default_factory=dict)  # header ids
+    local_ids: dict[str, etree._Element] = dataclasses.field(default_factory=dict)  # header ids (lenient: every id)
+    witnesses: list[etree._Element] = dataclasses.field(default_factory=list)  # the header's listWit, for the sigla
+    lenient: bool = False  # a file made elsewhere (any TEI P5): rendered as far as the pipeline knows it, checked less
 
     @property
     def caption(self) -> str:
         """The part's name in plain text, for bookmarks and the EPUB's navigation: 'T1 Leon Trotsky, The Year 1917'."""
-        return f"{self.siglum} {self.author}, {self.title}"
+        return f"{self.siglum} {self.credit}"
+
+    @property
+    def credit(self) -> str:
+        """'Leon Trotsky, The Year 1917'; the title alone where the file names no author."""
+        return f"{self.author}, {self.title}" if self.author else self.title
+
+    @property
+    def name(self) -> str:
+        """What names the source in running heads and lists: its author, or its title where the
+        file names no author."""
+        return self.author or self.title
 
     def blocks(self):
         for chapter in self.chapters:
@@ -195,6 +209,7 @@ class Edition:
     parallels: dict = dataclasses.field(default_factory=dict)  # Block -> [events.Parallel], by events.collect
     attached: dict = dataclasses.field(default_factory=dict)  # element -> [note elements kept elsewhere, called after it]
     attaches: dict = dataclasses.field(default_factory=dict)  # note element kept elsewhere -> the element it is called at
+    images: dict = dataclasses.field(default_factory=dict)  # graphic element -> its image file in the edition directory
     _mention_index: dict = dataclasses.field(default_factory=dict, repr=False)
 
     def mention(self, element: etree._Element) -> Mention | None:

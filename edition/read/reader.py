@@ -29,6 +29,7 @@ from ..model.records import (
     Source,
     Target,
 )
+from . import lenient
 from . import settings as settings_mod
 from . import tei
 from .tei import XML_ID, XML_LANG, TeiFile, local
@@ -49,7 +50,8 @@ def read_edition(root: Path, report: Report) -> Edition:
     settings = settings_mod.load(root, report)
     if settings is None:
         report.raise_if_errors()
-    files = [(entry, tei.read(entry.file, report)) for entry in settings.sources]
+    files = [(entry, tei.read(entry.file, report, lenient=entry.mode == "lenient", within=root))
+             for entry in settings.sources]
     registers = [tei.read(path, report) for path in settings.registers]
     introduction = tei.read(settings.introduction, report) if settings.introduction else None
 
@@ -60,11 +62,13 @@ def read_edition(root: Path, report: Report) -> Edition:
     for entry, file in files:
         if file is None:
             continue
-        source = _read_source(entry.siglum, file, settings.language, edition, report)
+        if entry.mode == "lenient":
+            lenient.normalise(file, report)
+        source = _read_source(entry.siglum, file, settings.language, edition, report, entry.mode == "lenient")
         source.copytext = entry.copytext
         edition.sources.append(source)
         root_id = file.root.get(XML_ID)
-        if root_id != entry.siglum:
+        if root_id != entry.siglum and not source.lenient:
             report.add(file.locate(file.root, XML_ID), "siglum-mismatch",
                          f"the TEI root's xml:id must be the siglum {entry.siglum} given in edition.yaml"
                          + (f", not {root_id}" if root_id else ""))
@@ -152,24 +156,32 @@ def _first(element: etree._Element, path: str) -> etree._Element | None:
     return found[0] if found else None
 
 
-def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, report: Report) -> Source:
+def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, report: Report,
+                 lenient: bool = False) -> Source:
     root = file.root
     header = _first(root, "tei:teiHeader")
-    title = _first(header, "tei:fileDesc/tei:titleStmt/tei:title")
+    if header is None:  # a lenient file may lack one
+        header = etree.Element(tei.tei("teiHeader"))
+    title = next((found for path in (tei.TITLE_PATHS if lenient else tei.TITLE_PATHS[-1:])
+                  if (found := _first(header, path)) is not None), None)
+    text = _first(root, "tei:text")
     source = Source(
         siglum=siglum,
         file=file,
         title=plain_text(title),
         author=plain_text(_first(header, "tei:fileDesc/tei:titleStmt/tei:author")),
         title_element=title,
-        print_bibl=_first(header, "tei:fileDesc/tei:sourceDesc/tei:bibl[@type='print']"),
+        print_bibl=_first(header, "tei:fileDesc/tei:sourceDesc/tei:bibl[@type='print']" if not lenient
+                          else "tei:fileDesc/tei:sourceDesc/tei:bibl[1]"),
         transcription=_first(header, "tei:fileDesc/tei:sourceDesc/tei:bibl[@type='transcription']"),
         front=_first(root, "tei:text/tei:front"),
-        language=root.get(XML_LANG) or language,
+        language=(text.get(XML_LANG) if lenient and text is not None else None) or root.get(XML_LANG) or language,
+        lenient=lenient,
+        witnesses=list(header.iter(tei.tei("witness"))),
     )
-    for element in header.iter():
+    for element in (root if lenient else header).iter():  # a lenient file may point to any of its ids
         if isinstance(element.tag, str) and element.get(XML_ID):
-            source.local_ids[element.get(XML_ID)] = element
+            source.local_ids.setdefault(element.get(XML_ID), element)
 
     body = _first(root, "tei:text/tei:body")
     if body is None:  # a valid TEI file, but no text: a register, say
@@ -184,6 +196,8 @@ def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, re
     if not top_divs:
         report.add(file.locate(body), "no-chapter", "the body must hold at least one div (a chapter)")
         return source
+    if lenient:
+        _attach_notes(source, edition)
     for div in top_divs:
         if div.get("type") == "part":
             part = _read_part(div, source)
@@ -197,19 +211,155 @@ def _read_source(siglum: str, file: TeiFile, language: str, edition: Edition, re
                 _read_division(div, source, None, str(len(source.chapters) + 1), itertools.count(1), report))
     back = _first(root, "tei:text/tei:back")
     for div in back.iterchildren(tei.tei("div")) if back is not None else ():
+        if lenient and not _prints(div, edition):
+            continue  # notes kept apart from the text (called where they point), a list of persons
         source.chapters.append(
             _read_division(div, source, None, str(len(source.chapters) + 1), itertools.count(1), report))
         source.chapters[-1].back = True
 
-    text = _first(root, "tei:text")
     for element in text.iter():
         if not isinstance(element.tag, str):
             continue
         _collect_pointers(element, file, edition)
-        if local(element) == "date":
+        if local(element) == "date" and not (lenient and _unknown_calendar(element)):
             edition.dates.append(_read_date(element, file, report))
+            edition.dates[-1].lenient = lenient
+        elif local(element) == "graphic" and not any(
+                (found := elements.trait(a)) is not None and found.kind == "header" for a in element.iterancestors()):
+            _image(element, source, edition, report)
+    if lenient:
+        _listed_entities(source, edition)
+        _give_ids(source)
+        _give_titles(source)
     _index(source, edition, report)
     return source
+
+
+def _give_titles(source: Source) -> None:
+    """A lenient file's chapters without a head are named, for the contents and the running
+    heads: by the source's title when it is the only one, else by their opening words."""
+    for chapter in source.chapters:
+        if chapter.title:
+            continue
+        if len(source.chapters) == 1:
+            chapter.title = chapter.short_title = source.title
+            continue
+        words = next((plain_text(b.element).split() for b in chapter.blocks() if plain_text(b.element)), [])
+        chapter.title = chapter.short_title = " ".join(words[:6]) + ("…" if len(words) > 6 else "") or chapter.n
+
+
+def _give_ids(source: Source) -> None:
+    """A lenient file's divisions and numbered blocks without an xml:id get one in memory
+    ('A.3', 'A.3.12'), which both outputs use as the anchor of contents entries, notes and links."""
+    taken = set(source.local_ids)
+
+    def give(element, wanted: str) -> None:
+        if element.get(XML_ID):
+            return
+        while wanted in taken:
+            wanted += "_"
+        taken.add(wanted)
+        element.set(XML_ID, wanted)
+
+    def division(item: Division, key: str) -> None:
+        give(item.element, key)
+        sections = 0
+        for child in item.content:
+            if isinstance(child, Division):
+                sections += 1
+                division(child, f"{item.id}.div{sections}")
+            elif isinstance(child, Block):
+                give(child.element, f"{source.siglum}.{child.number}")
+
+    for chapter in source.chapters:
+        division(chapter, f"{source.siglum}.{chapter.n}")
+
+
+def _attach_notes(source: Source, edition: Edition) -> None:
+    """Notes that point to where they belong (@target or @corresp naming another element of the
+    file, with or without '#', as real files write it) are called there: after that element (an
+    anchor, a word, a passage), not where they stand (a list of notes in the back, say)."""
+    for note in source.file.root.iter(tei.tei("note")):
+        tokens = (note.get("target") or note.get("corresp") or "").split()
+        place = source.local_ids.get(tokens[-1].lstrip("#")) if tokens else None  # a lenient file's every id
+        if place is None or place is note or place in set(note.iterancestors()) or note in set(place.iterancestors()):
+            continue
+        edition.attaches[note] = place
+        edition.attached.setdefault(place, []).append(note)
+
+
+def _prints(division: etree._Element, edition: Edition) -> bool:
+    """Whether a division of the back prints anything but notes called elsewhere and lists."""
+    for child in division:
+        if not isinstance(child.tag, str) or local(child) in ("head", *MILESTONES) or child in edition.attaches:
+            continue
+        if local(child) in ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "noteGrp") and all(
+                c in edition.attaches or not isinstance(c.tag, str) or local(c) != "note" for c in child):
+            continue
+        return True
+    return False
+
+
+KNOWN_CALENDARS = {"", "gregorian", "julian"}
+
+
+def _unknown_calendar(date: etree._Element) -> bool:
+    """A lenient file's date in a calendar the pipeline cannot check (@calendar or @datingMethod
+    naming another, or values in @when-custom alone): shown as the file gives it."""
+    calendar = (date.get("calendar") or "").lstrip("#").lower()
+    method = (date.get("datingMethod") or "").lstrip("#").lower()
+    return calendar not in KNOWN_CALENDARS or method not in KNOWN_CALENDARS or (
+        date.get("when") is None and date.get("when-custom") is not None)
+
+
+IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".gif", ".svg"}
+
+
+def _image(graphic: etree._Element, source: Source, edition: Edition, report: Report) -> None:
+    """A graphic's image, where it is a file of the edition directory; a warning otherwise."""
+    url = graphic.get("url") or ""
+    path = settings_mod.inside(edition.settings.root, url) if url and "://" not in url else None
+    if path is not None and path.is_file() and path.suffix.lower() in IMAGE_TYPES:
+        edition.images[graphic] = path
+        return
+    why = ("is never fetched" if "://" in url else "is outside the edition directory" if url and path is None
+           else "is not a JPEG, PNG, GIF or SVG file of the edition directory")
+    report.add(source.file.locate(graphic, "url"), "graphic-unavailable",
+               f"the image {url or '(no @url)'} {why}: its description is printed instead")
+
+
+def _listed_entities(source: Source, edition: Edition) -> None:
+    """Persons and places a lenient file lists (in its back or header) join the registers, so
+    that the names pointing to them are indexed."""
+    for element in source.file.root.iter(tei.tei("person"), tei.tei("place")):
+        key = element.get(XML_ID)
+        name = _first(element, "tei:persName|tei:placeName")
+        if not key or name is None or key in edition.entities:
+            continue
+        entity = Entity(kind=local(element), id=key, name=_index_form(name), element=element, file=source.file, note="")
+        if local(element) == "person":
+            years = [_year(_first(element, f"tei:{event}")) for event in ("birth", "death")]
+            entity.life = "–".join(years) if any(years) else ""
+        edition.entities[key] = entity
+
+
+def _index_form(name: etree._Element) -> str:
+    """'Schnitzler, Arthur' from a persName of surname and forename; else the name's text."""
+    surname, forename = _first(name, "tei:surname"), _first(name, "tei:forename")
+    if surname is not None and forename is not None:
+        return f"{plain_text(surname)}, {plain_text(forename)}"
+    return plain_text(name)
+
+
+def _year(event: etree._Element | None) -> str:
+    if event is None:
+        return ""
+    for element in (event, *event.iter(tei.tei("date"))):
+        for attribute in ("when", "when-iso", "notBefore", "from"):
+            value = element.get(attribute) or ""
+            if value[:4].isdigit():
+                return value[:4]
+    return ""
 
 
 def _read_part(div, source: Source) -> Division:
@@ -225,7 +375,8 @@ def _read_division(div, source: Source, parent: Division | None, fallback_n: str
                    counter: Iterator[int], report: Report) -> Division:
     """A division and its blocks; `counter` numbers the paragraphs of the whole chapter."""
     head = _first(div, "tei:head")
-    division = Division(element=div, source=source, n=div.get("n") or fallback_n,
+    given = div.get("n") if not source.lenient else None  # elsewhere @n may be anything ("urn:cts:…")
+    division = Division(element=div, source=source, n=given or fallback_n,
                         title=plain_text(head), short_title=plain_text(head, frozenset({"label"})), head=head,
                         level=(parent.level + 1) if parent else 1, parent=parent)
     chapter = division.chapter
@@ -234,7 +385,7 @@ def _read_division(div, source: Source, parent: Division | None, fallback_n: str
         if name == "div":
             division.content.append(_read_division(child, source, division, "", counter, report))
         elif name in NUMBERED:
-            number = child.get("n") or f"{chapter.n}.{next(counter)}"
+            number = (child.get("n") if not source.lenient else None) or f"{chapter.n}.{next(counter)}"
             division.content.append(Block(element=child, number=number, chapter=chapter))
         elif name and name != "head":
             division.content.append(child)
@@ -287,17 +438,24 @@ def _index(source: Source, edition: Edition, report: Report) -> None:
         edition.blocks.update(blocks)
         counts = {"source": 0, "editorial": 0}
         entries: dict[Block, int] = {}  # emendations so far in each paragraph
+
+        def number_note(element) -> None:
+            series = elements.note_series(element)
+            counts[series] += 1
+            mark = (element.get("n") or str(counts[series])) if series == "source" else _letters(counts[series])
+            note_id = element.get(XML_ID) or f"{chapter.id or source.siglum}.{series[0]}{mark}"
+            edition.notes[element] = Note(element, note_id, series, mark, chapter)
+
         for element in chapter.element.iter():
             if not isinstance(element.tag, str):
                 continue
             block = edition.block_of(element)
+            for note in edition.attached.get(element, ()):  # numbered where they are called
+                number_note(note)
             if local(element) == "note":
-                series = elements.note_series(element)
-                counts[series] += 1
-                mark = (element.get("n") or str(counts[series])) if series == "source" else _letters(counts[series])
-                note_id = element.get(XML_ID) or f"{chapter.id or source.siglum}.{series[0]}{mark}"
-                edition.notes[element] = Note(element, note_id, series, mark, chapter)
-            elif local(element) == "choice" and block is not None:
+                if element not in edition.attaches:
+                    number_note(element)
+            elif local(element) in ("choice", "app") and block is not None:
                 entries[block] = entries.get(block, 0) + 1
                 entry_id = element.get(XML_ID) or f"{block.id or chapter.id}.app{entries[block]}"
                 edition.apparatus[element] = Note(element, entry_id, "apparatus", block.number, chapter)

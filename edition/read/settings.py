@@ -23,6 +23,7 @@ from .tei import line_col
 SETTINGS_FILE = "edition.yaml"
 NO_COPYTEXT = "none"  # `copytext: none`: the source has no copy-text to prove it against
 DATE_DISPLAYS = ("source-with-other", "gregorian", "source")
+MODES = ("strict", "lenient")  # a source's: validated against the edition's schema, or any TEI P5 taken
 TYPOGRAPHY = ("normalised", "diplomatic")  # quotes, dashes, ellipses: set as a book sets them, or as encoded
 LENGTH = re.compile(r"^\d+(\.\d+)?(in|mm|cm|pt)$")
 SIGLUM = re.compile(r"^[A-Z][A-Za-z0-9]{0,5}$")
@@ -38,6 +39,7 @@ class SourceEntry:
     location: Location
     copytext: Path | None = None  # the text as received, for the fidelity check
     copytext_unsaid: bool = False  # no 'copytext' key at all (`copytext: none` says there is none)
+    mode: str = "strict"  # "strict": validated against the edition's schema; "lenient": any TEI P5
 
 
 @dataclasses.dataclass
@@ -122,6 +124,7 @@ KEYS = [
     ("sources.siglum", "(required)", "the source's siglum, also its TEI root's xml:id"),
     ("sources.file", "(required)", "its TEI file"),
     ("sources.copytext", "", "the copy-text as received (UTF-8 plain text): the fidelity proof compares the reading text with it; `none` if there is none (without the key, a warning)"),
+    ("sources.mode", "strict", "`strict`: the file follows this edition's schema and every check applies; `lenient`: any TEI P5 file, rendered as far as the pipeline knows its elements (docs/encoding.md, Real TEI)"),
     ("introduction", "", "the editors' introduction (TEI), printed after the list of sigla"),
     ("registers", "[]", "the registers of persons, places, events and links (TEI files), a list"),
     ("page.width", Page.width, "trim width of the printed page"),
@@ -213,8 +216,12 @@ def load(root: Path, report: Report) -> Settings | None:
     path = root / SETTINGS_FILE
     shown = display_path(path)
     if not path.is_file():
-        report.add(Location(shown), "settings-missing", f"no {SETTINGS_FILE} in {display_path(root)}")
-        return None
+        from . import discover  # an edition directory of TEI files alone
+
+        found = discover.settings(root, report)
+        if found is None:
+            report.add(Location(shown), "settings-missing", f"no {SETTINGS_FILE} and no TEI file in {display_path(root)}")
+        return found
     try:
         text = path.read_text(encoding="utf-8")
         data = yaml.load(text, Loader=_MarkedLoader)
@@ -414,9 +421,13 @@ class _Reading:
             copytext = entry.get("copytext", False)
             if copytext not in (False, NO_COPYTEXT):
                 copytext = self.file(entry, "copytext", copytext, "copy-text")
+            mode = entry.get("mode", "strict")
+            if mode not in MODES:
+                self.report.add(self.at(entry, "mode"), "settings-sources", f"'mode' must be one of {', '.join(MODES)}")
+                mode = "strict"
             if file and copytext is not None:
                 entries.append(SourceEntry(siglum, file, self.at(entry), copytext if isinstance(copytext, Path) else None,
-                                           copytext is False))
+                                           copytext is False, mode))
         return entries
 
     def printing(self, data: _Marked, printing: Print) -> None:

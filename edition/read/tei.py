@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..diagnostics import Location, Report, display_path
+from . import includes
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -21,6 +22,10 @@ NS = {"tei": TEI_NS}
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
 SCHEMA = Path(__file__).parent / "schema" / "tei-edition.rng"
+# Where a file's header gives the title of its text, best first: the main title, the title of the
+# item (a letter, an article), of the book; else the first title (our own files have one).
+TITLE_PATHS = tuple(f"tei:fileDesc/tei:titleStmt/tei:title{test}" for test in (
+    "[@type='main']", "[@level='a']", "[@level='m']", "[not(@level='s' or @level='j' or @type='sub')]", ""))
 
 
 def tei(tag: str) -> str:
@@ -64,14 +69,14 @@ def local(element: etree._Element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
-def _parser() -> etree.XMLParser:
+def parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, collect_ids=False,
                            dtd_validation=False, huge_tree=False, remove_comments=False)
 
 
 @cache
 def _schema() -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(SCHEMA), _parser()))
+    return etree.RelaxNG(etree.parse(str(SCHEMA), parser()))
 
 
 class TeiFile:
@@ -134,8 +139,31 @@ def _find_tag(text: str, name: str, start: int) -> int:
     return -1
 
 
-def read(path: Path, report: Report) -> TeiFile | None:
-    """Parse and validate one TEI file; report every problem and return None if it is unusable."""
+def read(path: Path, report: Report, lenient: bool = False, within: Path | None = None) -> TeiFile | None:
+    """Parse one TEI file and validate it against the edition's schema; report every problem and
+    return None if it is unusable.  A `lenient` file is not validated (any TEI P5 is taken) and
+    its xi:includes of files inside the directory `within` are expanded."""
+    parsed = parse_file(path, report)
+    if parsed is None:
+        return None
+    file = TeiFile(path, *parsed)
+    if file.root.tag != tei("TEI"):
+        report.add(file.locate(file.root), "tei-root",
+                     f"the root element must be TEI in the namespace {TEI_NS}, not {file.root.tag}")
+        return None
+    if lenient:
+        includes.expand(file, within or path.parent, report)
+        return file
+    schema = _schema()
+    if not schema.validate(file.tree):
+        for element, message in _innermost_errors(schema, file.root):
+            report.add(file.locate(element), "tei-schema", message)
+        return None
+    return file
+
+
+def parse_file(path: Path, report: Report) -> tuple[etree._ElementTree, str] | None:
+    """The tree of a well-formed UTF-8 XML file and its text; None (reported) otherwise."""
     shown = display_path(path)
     try:
         data = path.read_bytes()
@@ -148,29 +176,19 @@ def read(path: Path, report: Report) -> TeiFile | None:
         report.add(Location(shown, line, col), "tei-encoding",
                    f"not UTF-8: byte 0x{data[exc.start]:02x} (save the file as UTF-8)")
         return None
-    parser = _parser()
+    safe = parser()
     try:
-        tree = etree.ElementTree(etree.fromstring(data, parser, base_url=str(path)))
+        tree = etree.ElementTree(etree.fromstring(data, safe, base_url=str(path)))
     except etree.XMLSyntaxError as exc:
         # this parser's log: lxml's global one still holds the messages about earlier files
-        entries = [entry for entry in parser.error_log if entry.domain == etree.ErrorDomains.PARSER]
+        entries = [entry for entry in safe.error_log if entry.domain == etree.ErrorDomains.PARSER]
         for entry in entries:
             report.add(Location(shown, entry.line, entry.column), "xml-syntax", _one_line(entry.message))
         if not entries:
             line, col = exc.position
             report.add(Location(shown, line, col), "xml-syntax", _one_line(exc.msg))
         return None
-    file = TeiFile(path, tree, text)
-    if file.root.tag != tei("TEI"):
-        report.add(file.locate(file.root), "tei-root",
-                     f"the root element must be TEI in the namespace {TEI_NS}, not {file.root.tag}")
-        return None
-    schema = _schema()
-    if not schema.validate(tree):
-        for element, message in _innermost_errors(schema, file.root):
-            report.add(file.locate(element), "tei-schema", message)
-        return None
-    return file
+    return tree, text
 
 
 def _explain(name: str, messages: list[str]) -> str:
@@ -188,7 +206,7 @@ def _explain(name: str, messages: list[str]) -> str:
 @cache
 def schema_names() -> frozenset[str]:
     """The element names the schema knows."""
-    grammar = etree.parse(str(SCHEMA), _parser())
+    grammar = etree.parse(str(SCHEMA), parser())
     return frozenset(grammar.xpath("//rng:element/@name", namespaces={"rng": "http://relaxng.org/ns/structure/1.0"}))
 
 

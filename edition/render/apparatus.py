@@ -77,19 +77,61 @@ def variant(r: Renderer, app: etree._Element) -> etree._Element:
     lemma = etree.SubElement(html, "span", {"class": "lemma"})
     text = _plain(r.typography.itertext(lemma_element)) if lemma_element is not None else ""
     lemma.text = text or _word_before(app) or OMITTED
-    _witnesses(r, lemma_element, html)
+    if text:  # a word borrowed for an empty lemma is no reading of its witnesses
+        _witnesses(r, lemma_element, html)
     html[-1].tail = (html[-1].tail or "") + "] "
     readings = [c for c in app.iter(f"{{{TEI_NS}}}rdg")]
+    details = list(app.iter(f"{{{TEI_NS}}}witDetail"))
     for k, rdg in enumerate(readings):
         reading = etree.SubElement(html, "span", {"class": "reading"})
-        reading.text = _plain(rdg.itertext()) or OMITTED
+        reading.text = _reading_text(rdg) or OMITTED
         _witnesses(r, rdg, html)
-        detail = _details(app, rdg, added=not text)
-        if detail:
-            html[-1].tail = (html[-1].tail or "") + f" ({detail})"
+        said = [d for d in details if _about(d, rdg)]
+        details = [d for d in details if d not in said]
+        _editorial(html, ["add." if not text and _plain(rdg.itertext()) else "om." if not _plain(rdg.itertext()) else "",
+                          *(_plain(d.itertext()) for d in said)])
         if k < len(readings) - 1:
             html[-1].tail = (html[-1].tail or "") + " "
+    _editorial(html, [_plain(d.itertext()) for d in details])  # on the lemma's witnesses, or on all
     return html
+
+
+def _reading_text(rdg: etree._Element) -> str:
+    """A reading's words, with where a witness's lacuna begins or ends."""
+    parts: list[str] = []
+
+    def walk(element) -> None:
+        if local(element) in LACUNA:
+            parts.append(f" {LACUNA[local(element)]} ")
+        elif isinstance(element.tag, str):
+            parts.append(element.text or "")
+            for child in element:
+                walk(child)
+                parts.append(child.tail or "")
+
+    walk(rdg)
+    return _plain(parts)
+
+
+LACUNA = {"lacunaStart": "lac. inc.", "lacunaEnd": "lac. des.", "witStart": "inc.", "witEnd": "des."}
+
+
+def _about(detail: etree._Element, rdg: etree._Element) -> bool:
+    """Whether a witDetail speaks of a reading: it points to it, or to witnesses all of which have it."""
+    key = rdg.get("{http://www.w3.org/XML/1998/namespace}id")
+    if key and key in (detail.get("target") or "").replace("#", "").split():
+        return True
+    said, have = set((detail.get("wit") or "").split()), set((rdg.get("wit") or "").split())
+    return bool(said) and said <= have
+
+
+def _editorial(html: etree._Element, words: list[str]) -> None:
+    """Editorial words after a reading ('add.', a witDetail's remark), in italics in parentheses."""
+    words = [w for w in words if w]
+    if words:
+        html[-1].tail = (html[-1].tail or "") + " ("
+        etree.SubElement(html, "span", {"class": "app-ed"}).text = "; ".join(words)
+        html[-1].tail = ")"
 
 
 def _witnesses(r: Renderer, reading: etree._Element | None, html: etree._Element) -> None:
@@ -111,16 +153,6 @@ def witness_sigla(r: Renderer, reading: etree._Element | None) -> list[str]:
         siglum = witness.find(f"{{{TEI_NS}}}abbr[@type='siglum']") if witness is not None else None
         found.append(_plain(siglum.itertext()) if siglum is not None else key)
     return found
-
-
-def _details(app: etree._Element, rdg: etree._Element, added: bool) -> str:
-    """What a witDetail says of a reading (it points to the reading by @target), and 'add.' or
-    'om.' where the reading adds to an empty lemma or leaves the lemma out."""
-    key = rdg.get("{http://www.w3.org/XML/1998/namespace}id")
-    notes = [_plain(d.itertext()) for d in app.iter(f"{{{TEI_NS}}}witDetail")
-             if key and key in (d.get("target") or "").replace("#", "").split()]
-    kind = "add." if added else "om." if not _plain(rdg.itertext()) else ""
-    return "; ".join(filter(None, [kind, *notes]))
 
 
 def _word_before(app: etree._Element) -> str:

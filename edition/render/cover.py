@@ -35,7 +35,8 @@ def cover_png(settings: Settings) -> bytes:
     y = centred(settings.title, 620, 150, upright, 16)
     draw.line((WIDTH / 2 - 200, y + 60, WIDTH / 2 + 200, y + 60), fill=RULE, width=4)
     y = centred(settings.subtitle, y + 140, 70, italic, 34)
-    centred("Edited by " + ", ".join(settings.editors), HEIGHT - 620, 64, upright, 40)
+    if settings.editors:
+        centred("Edited by " + ", ".join(settings.editors), HEIGHT - 620, 64, upright, 40)
     if settings.publisher:
         centred(settings.publisher.upper(), HEIGHT - 330, 48, upright, 48)
     out = io.BytesIO()

@@ -106,12 +106,26 @@ def _stage(r: Renderer, element, out):
 # --- phrases ------------------------------------------------------------------------------------
 HI = {"italic": ("i", None), "bold": ("b", None), "smallcaps": ("span", "sc"), "sup": ("sup", None),
       "superscript": ("sup", None), "sub": ("sub", None), "underline": ("span", "u")}
+# @rend values of files made elsewhere, as the words they use (TEI prescribes none)
+HI_ALIASES = {"i": "italic", "it": "italic", "italics": "italic", "ital": "italic", "b": "bold", "bo": "bold",
+              "sc": "smallcaps", "small-caps": "smallcaps", "smcap": "smallcaps", "super": "sup", "sup": "sup",
+              "subscript": "sub", "u": "underline", "ul": "underline"}
+HI_CLASSES = {"strikethrough": "strike", "line-through": "strike", "overstrike": "strike", "spaced": "spaced",
+              "letterspace": "spaced", "g": "spaced", "gesperrt": "spaced", "caps": "caps", "uppercase": "caps",
+              "roman": "roman", "normal": "roman", "upright": "roman", "latintype": "antiqua", "antiqua": "antiqua"}
 
 
 @handles("hi")
 def _hi(r: Renderer, element, out):
-    tag, css = HI.get(element.get("rend") or "italic", ("i", None))
-    r.wrap(element, out, tag, css)
+    """Highlighting as @rend says (italic without one); its other words, and @rendition, as
+    classes and styles (Renderer.wrap)."""
+    words = [HI_ALIASES.get(w, w) for w in (element.get("rend") or "").lower().replace(",", " ").split()]
+    if not words and not element.get("rendition") and not element.get("style"):
+        words = ["italic"]
+    main = next((w for w in words if w in HI), None)
+    tag, css = HI[main] if main else ("span", None)
+    classes = [HI_CLASSES[w] for w in words if w in HI_CLASSES]
+    r.wrap(element, out, tag, " ".join(filter(None, (css, *classes))) or None)
 
 
 @handles("title")
@@ -142,12 +156,20 @@ def _supplied(r: Renderer, element, out):
     append_text(span, "]")
 
 
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
 @handles("date")
 def _date(r: Renderer, element, out):
+    """A date as the source gives it; @when as its machine-readable value; the other calendar's
+    date added in brackets as the edition's dates display says (not in a lenient file's dates,
+    which are shown as the file gives them)."""
     time = r.wrap(element, out, "time", "date")
-    if element.get("when"):
-        time.set("datetime", element.get("when"))
-    other = other_style(element, r.options.date_display)
+    value = element.get("when") or element.get("when-iso") or ""
+    if ISO_DATE.match(value):
+        time.set("datetime", value)
+    source = r.source_of(element)
+    other = other_style(element, r.options.date_display) if source is None or not source.lenient else ""
     if other:
         _add_other_style(time, other)
 
@@ -215,11 +237,6 @@ def _pb(r: Renderer, element, out):
     if key:
         span.set("id", key)
     etree.SubElement(span, "span").text = element.get("n")  # print: set small on the text's baseline
-
-
-@handles("fw", "desc")
-def _invisible(r: Renderer, element, out):
-    """Forme work and the descriptions of omitted debris are recorded, not shown."""
 
 
 @handles("milestone")

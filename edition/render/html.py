@@ -13,6 +13,7 @@ formatted by render/apparatus.py.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 from lxml import etree
@@ -21,6 +22,7 @@ from ..model import elements
 from ..model.records import Block, Division, Edition, Source
 from ..read.tei import XML_ID, XML_LANG, local
 from . import apparatus
+from .content_model import fit
 from .notes import OPS_TYPE, Endnotes, Footnotes
 from .typography import Typography
 
@@ -29,10 +31,8 @@ SOURCE_PAGE = "pb-"  # prefix of the print's ids of the print source's page brea
 CALL_FIRST = "call-first"  # print: a paragraph's apparatus or parallels called at its start (corrections.py)
 DISPLAY_TIGHT = "display-tight"  # print: a displayed block with less space above and below (corrections.py)
 DISPLAY_KEY = "-display"  # the corrections' key for a block's display spacing: its id and this
-FLOW = {"div", "p", "ul", "ol", "li", "table", "tr", "td", "th", "blockquote", "hr", "section", "figure",
-        "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "caption", "tbody", "img"}
-PHRASING_ONLY = {"p", "span", "a", "i", "em", "b", "strong", "cite", "sup", "sub", "time", "small", "del",
-                 "ins", "s", "u", "q", "code", "h1", "h2", "h3", "h4", "h5", "h6", "dt"}
+TYPE_PROPERTIES = {"font-style", "font-weight", "font-variant", "text-decoration", "text-decoration-line",
+                   "text-transform", "letter-spacing", "vertical-align"}  # what @rendition and @style may set
 RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "he", "ku", "ps", "sd", "syr", "ug", "ur", "yi"}
 
 HANDLERS: dict[str, Callable] = {}
@@ -161,11 +161,15 @@ class Renderer:
         return f"{css} {side}" if side else css
 
     def source_description(self, source: Source, with_copytext: bool) -> etree._Element:
-        """The print source of a text, and (for the sigla) the transcription that is its copy-text,
-        as phrases: titles in italics, foreign words with their language."""
+        """The print source of a text, and (for the sigla) the transcription that is its copy-text
+        or the witnesses of its apparatus, as phrases: titles in italics, foreign words with their
+        language."""
         html = self.element("span", {"class": "source-description"})
         if source.print_bibl is not None:
             self.children(source.print_bibl, html)
+        for k, witness in enumerate(source.witnesses if with_copytext else ()):  # a critical text's, in the sigla
+            append_text(html, " " if k or source.print_bibl is not None else "")
+            self.witness(witness, html)
         if with_copytext and source.transcription is not None:
             append_text(html, " Copy-text: ")
             self.children(source.transcription, html)
@@ -189,6 +193,20 @@ class Renderer:
             self.children(title, etree.SubElement(html, "cite", {"class": "title-m"}))
         return html
 
+    def witness(self, witness: etree._Element, out: etree._Element) -> None:
+        """'E Scorialensis Ψ.II.20, s. XIII, f. 124v–126r.': a witness's siglum, then what the
+        header says of it."""
+        span = etree.SubElement(out, "span", {"class": "witness"})
+        siglum = witness.find("{http://www.tei-c.org/ns/1.0}abbr[@type='siglum']")
+        wit = etree.SubElement(span, "span", {"class": "wit"})
+        wit.text = " ".join("".join(siglum.itertext()).split()) if siglum is not None else witness.get(XML_ID) or ""
+        for child in witness:
+            if child is not siglum:
+                self.node(child, span)
+            append_text(span, _collapsed(self.typography.tail(child)))
+        wit.tail = " " + (wit.tail or "").lstrip()
+        span[-1].tail = span[-1].tail.rstrip()
+
     def contents(self, element: etree._Element, tag: str = "div") -> etree._Element:
         """The content of any element rendered into a new <div> (or other tag), e.g. a source's front."""
         holder = self.element(tag, {"class": local(element)})
@@ -202,11 +220,29 @@ class Renderer:
 
     def local_id(self, element: etree._Element, key: str) -> etree._Element | None:
         """The element of `element`'s own file that has the id `key` (a header's witness, a person)."""
+        source = self.source_of(element)
+        return source.local_ids.get(key) if source else None
+
+    def style(self, element: etree._Element) -> str:
+        """The CSS an element's @rendition (a tagsDecl's rendition, scheme css) and @style give,
+        kept to the properties of type (never colour, size or position, which the book sets)."""
+        declarations = element.get("style") or ""
+        for token in (element.get("rendition") or "").split():
+            found = self.local_id(element, token.lstrip("#"))
+            if found is not None and local(found) == "rendition" and found.get("scheme", "css") == "css":
+                declarations += ";" + "".join(found.itertext())
+        kept = []
+        for declaration in declarations.split(";"):
+            name, _, value = declaration.partition(":")
+            name, value = name.strip().lower(), " ".join(value.split())
+            if name in TYPE_PROPERTIES and value and re.fullmatch(r"[\w .%-]+", value):
+                kept.append(f"{name}: {value}")
+        return "; ".join(dict.fromkeys(kept))
+
+    def source_of(self, element: etree._Element) -> Source | None:
+        """The source whose file holds an element (None: the introduction, a register)."""
         root = element.getroottree().getroot()
-        for source in self.edition.sources if self.edition else ():
-            if source.file.root is root:
-                return source.local_ids.get(key)
-        return None
+        return next((s for s in self.edition.sources if s.file.root is root), None) if self.edition else None
 
     def responsible(self, element: etree._Element) -> str:
         """The name an element's @resp (or its parent's) points to in its file's header."""
@@ -221,11 +257,13 @@ class Renderer:
     def node(self, element: etree._Element, out: etree._Element) -> None:
         if not isinstance(element.tag, str):
             return  # comments and processing instructions
-        handler = HANDLERS.get(local(element)) if elements.trait(element) else None
+        found = elements.trait(element)
+        handler = HANDLERS.get(local(element)) if found else None
         if handler is not None:
             handler(self, element, out)
+        elif found is not None and found.kind == "ignored":
+            pass  # recorded in the file, not shown (a figure's description is its image's text)
         else:  # generically, as its trait says; an element outside the table as a span of its name
-            found = elements.trait(element)
             self.wrap(element, out, found.html if found else "span",
                       found.css_for(local(element)) if found else local(element))
         if self.edition is not None and element in self.edition.attached:
@@ -233,10 +271,16 @@ class Renderer:
                 HANDLERS["note"](self, note, out, attached=True)
 
     def children(self, element: etree._Element, out: etree._Element) -> None:
-        append_text(out, self.typography.text(element))
+        """An element's text and its children's HTML and tails, its runs of white space (line
+        breaks and indentation of the TEI file) as one space, as HTML reads them anyway; WeasyPrint
+        70 fails on a line break left in a footnote's text (docs/weasyprint.md)."""
+        append_text(out, _collapsed(self.typography.text(element)))
         for child in element:
             self.node(child, out)
-            append_text(out, self.typography.tail(child))
+            tail = _collapsed(self.typography.tail(child))
+            if tail and local(child) == "lb" and child.get("break") == "no":
+                tail = tail.lstrip()  # the word goes on after the break
+            append_text(out, tail)
 
     def wrap(self, element, out, tag: str, css: str | None = None, **attributes) -> etree._Element:
         """A new HTML element in `out` for a TEI element, with its id, language and content; the
@@ -250,6 +294,9 @@ class Renderer:
             html.set(key, value)
         if element.get(XML_ID):
             html.set("id", element.get(XML_ID))
+        style = self.style(element)
+        if style:
+            html.set("style", style)
         language = element.get(XML_LANG)
         if language:
             html.set("lang", language)
@@ -261,13 +308,11 @@ class Renderer:
         return html
 
 
-def fit(tag: str, out: etree._Element) -> tuple[str, str | None]:
-    """The tag for a new element in `out`, and a class: where only phrases may stand (a paragraph,
-    a phrase, a note at its call), a block becomes a span of the class `as-<tag>`, styled as the
-    block, so that the HTML stays valid whatever the TEI nests."""
-    if tag in FLOW and (out.tag in PHRASING_ONLY or any(c.startswith("as-") for c in (out.get("class") or "").split())):
-        return "span", f"as-{tag}"
-    return tag, None
+WHITE_SPACE = re.compile(r"[ \t\n\r]+")  # HTML's white space; a no-break space is a character
+
+
+def _collapsed(text: str | None) -> str | None:
+    return WHITE_SPACE.sub(" ", text) if text else text
 
 
 def floated(element: etree._Element) -> bool:

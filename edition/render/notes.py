@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..model.records import Note
 from . import flow_words
+from .content_model import as_phrases
 
 OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
 
@@ -37,9 +38,7 @@ class Footnotes:
         span.text = body.text
         for child in list(body):
             span.append(child)
-        for p in span.iter("p"):
-            p.tag = "span"
-            p.set("class", "fn-p")
+        as_phrases(span)
         self.split(span)
 
     def split(self, html: etree._Element) -> None:

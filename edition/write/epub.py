@@ -21,7 +21,7 @@ from ..model.records import Division, Edition, Note, Source
 from ..render import backmatter, cover, templating
 from ..render.html import OPS_TYPE, Options, Renderer
 from ..render.notes import Endnotes
-from . import replace_atomically
+from . import images, replace_atomically
 from .pagination import NOT_IN_FLOW, anchors
 from .pdf import document_id, source_date_epoch
 
@@ -63,8 +63,11 @@ def part_file(source: Source) -> str:
 def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]] = ()) -> Path:
     """Write the EPUB; `page_list` (from the print layout) places a marker where each printed page begins."""
     settings = edition.settings
+    pictures = images.names(edition)
     renderer = Renderer(edition, Options(href=_resolver(edition), date_display=settings.date_display,
-                                         series=settings.printing.series, epub=True), Endnotes())
+                                         series=settings.printing.series, epub=True,
+                                         image=lambda graphic: f"../{pictures[graphic]}" if graphic in pictures else None),
+                        Endnotes())
     pages, toc = _front_pages(edition, renderer)
     for source in edition.sources:
         toc.append(_source_pages(source, renderer, pages))
@@ -89,8 +92,11 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]]
         "OEBPS/content.opf": templating.render(
             "epub/content.opf.jinja", settings=settings, pages=pages, identifier=identifier,
             print_identifier=print_identifier,
-            modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), sources=edition.sources, paginated=bool(page_hrefs)),
+            modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), sources=edition.sources, paginated=bool(page_hrefs),
+            images=[(name, media) for name, (_, media) in images.files(edition).items()]),
     }
+    for name, (path, _) in images.files(edition).items():
+        files[f"OEBPS/{name}"] = path.read_bytes()
     for name, root in documents.items():
         files[name] = XHTML_PROLOGUE + etree.tostring(root, encoding="unicode") + "\n"
     path = out_dir / f"{settings.slug}.epub"
@@ -141,7 +147,7 @@ def _front_pages(edition: Edition, renderer: Renderer) -> tuple[list[Page], list
 
 def _source_pages(source: Source, renderer: Renderer, pages: list[Page]) -> NavEntry:
     """The part title of a source and one file per chapter, each with its notes; its contents entry."""
-    pages.append(Page(part_file(source), f"part-{source.siglum}", f"{source.siglum}: {source.author}, {source.title}",
+    pages.append(Page(part_file(source), f"part-{source.siglum}", f"{source.siglum}: {source.credit}",
                       Markup(templating.render("epub/part.xhtml.jinja", source=source, front=_front(renderer, source),
                                                title=templating.fragment(renderer.source_title(source), xhtml=True),
                                                bibl=templating.fragment(renderer.source_description(source, False), xhtml=True))),
@@ -162,7 +168,7 @@ def _source_pages(source: Source, renderer: Renderer, pages: list[Page]) -> NavE
             opening=templating.fragment(opening, xhtml=True) if opening is not None else None,
             chapter=templating.fragment(section, xhtml=True), groups=[g for g in groups if g[1]]))
         pages.append(Page(chapter_file(division), f"c-{source.siglum}-{division.n}",
-                          f"{division.title} – {source.author}, {source.title} ({source.siglum})", body,
+                          f"{division.title} – {source.credit} ({source.siglum})", body,
                           language=source.language))
         chapter_entry = NavEntry(division.title, chapter_file(division) + (f"#{division.id}" if opening is not None else ""))
         chapter_entry.children = [NavEntry(item.title, f"{chapter_file(division)}#{item.id}")

@@ -20,7 +20,7 @@ from ..render import backmatter, fonts, templating
 from ..render.html import Options, Renderer
 from ..render.notes import Footnotes
 from ..render.running_heads import running_head
-from . import output_intent, pagination, replace_atomically
+from . import images, output_intent, pagination, replace_atomically
 
 ASSETS = "assets"
 OUTPUT_PROFILE = "output-intent.icc"
@@ -85,7 +85,7 @@ def _introduction(renderer: Renderer, edition: Edition):
 def build_id(edition: Edition) -> str:
     """A short fingerprint of every source file, printed on the imprint page."""
     digest = hashlib.sha256()
-    files = [edition.settings.path] + [s.file.path for s in edition.sources] + [r.path for r in edition.registers]
+    files = ([edition.settings.path] if edition.settings.path.is_file() else []) + [s.file.path for s in edition.sources] + [r.path for r in edition.registers]
     if edition.introduction is not None:
         files.append(edition.introduction.path)
     for path in files:
@@ -95,7 +95,7 @@ def build_id(edition: Edition) -> str:
 
 def source_head(source: Source) -> str:
     """The running head of a source's versos: 'T1 · Leon Trotsky'."""
-    return f"{source.siglum} · {source.author}"
+    return f"{source.siglum} · {source.name}"
 
 
 def contents_entries(edition: Edition) -> set[str]:
@@ -142,7 +142,9 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, 
     `corrections` (write/corrections.py) gives the spacing of paragraphs set tight or loose."""
     settings = edition.settings
     page = page_numbers(pages)
+    pictures = images.names(edition)
     renderer = Renderer(edition, Options(href=lambda key: f"#{key}", page=page,
+                                         image=lambda graphic: f"{ASSETS}/{pictures[graphic]}" if graphic in pictures else None,
                                          side=page_sides(pages), date_display=settings.date_display,
                                          series=settings.printing.series,
                                          spacing=corrections.css if corrections else None),
@@ -161,6 +163,9 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, 
         target = assets / "fonts" / name if name != OUTPUT_PROFILE else assets / name
         if not target.exists() or target.read_bytes() != path.read_bytes():
             shutil.copyfile(path, target)
+    for name, (path, _) in images.files(edition).items():
+        (assets / name).parent.mkdir(exist_ok=True)
+        shutil.copyfile(path, assets / name)
     replace_atomically(assets / "book.css", lambda tmp: tmp.write_text(css, encoding="utf-8"))
     html_path = out_dir / f"{settings.slug}.html"
     replace_atomically(html_path, lambda tmp: tmp.write_text(book, encoding="utf-8"))
