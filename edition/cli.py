@@ -45,7 +45,8 @@ Exit status: 0 success, 1 errors in the sources, 2 wrong usage."""
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sources", metavar="DIR", type=Path, default=Path("sources"),
-                        help="the edition directory holding edition.yaml (default: sources/)")
+                        help="the edition directory holding edition.yaml, or only TEI files made elsewhere, "
+                             "which then build in lenient mode with settings from their headers (default: sources/)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but problems")
     parser.add_argument("--strict", action="store_true",
                         help="treat every warning as an error (a build then writes nothing if any is found)")

@@ -116,7 +116,8 @@ def test_processing_instructions_comments_and_odd_ids_are_taken(tmp_path):
 
 def test_notes_kept_apart_are_called_at_their_anchors(tmp_path):
     body = ('<div><head>Eins</head><p>Erstens<anchor xml:id="a1"/> und zweitens<anchor xml:id="a2"/> und '
-            'drittens<note>Eine Fußnote.</note>.</p></div>')
+            'drittens<note>Eine Fußnote.</note>, <anchor xml:id="a3"/>viertens<note type="commentary" '
+            'corresp="a3">Zum Vierten.</note>.</p></div>')
     back = ('<back><div type="notes"><note type="commentary" target="#a2">Zum Zweiten.</note>'
             '<note type="commentary" corresp="a1">Zum Ersten.</note></div></back>')
     edition, report = read(lenient_dir(tmp_path, body, back=back))
@@ -125,10 +126,12 @@ def test_notes_kept_apart_are_called_at_their_anchors(tmp_path):
     assert len(source.chapters) == 1  # the back's notes are no chapter of their own
     notes = sorted(edition.notes.values(), key=lambda n: n.mark)
     assert [(n.series, n.mark, "".join(n.element.itertext())) for n in notes] == [
-        ("source", "1", "Eine Fußnote."), ("editorial", "a", "Zum Ersten."), ("editorial", "b", "Zum Zweiten.")]
+        ("source", "1", "Eine Fußnote."), ("editorial", "a", "Zum Ersten."), ("editorial", "b", "Zum Zweiten."),
+        ("editorial", "c", "Zum Vierten.")]
     html = print_text(edition, tmp_path)
     text = re.sub(r"<[^>]+>", "", html)
-    assert re.search(r"Erstens\s*Zum Ersten\.\s*und zweitens\s*Zum Zweiten\.\s*und drittens\s*Eine Fußnote\.", text)
+    assert re.search(r"Erstens\s*Zum Ersten\.\s*und zweitens\s*Zum Zweiten\.\s*und drittens\s*Eine Fußnote\.,"
+                     r"\s*viertens\s*Zum Vierten\.", text)  # in the text, a note ends the passage its anchor opens
     epub = epub_html(edition)
     assert epub.index("Zum Ersten") < epub.index("Zum Zweiten") < epub.index("Eine Fußnote")  # in call order
     assert re.search(r'zweitens<span [^>]*class="anchor"[^>]*/><a class="noteref note-editorial"', epub)
@@ -252,3 +255,18 @@ def test_registers_in_the_file_feed_the_index(tmp_path, name, want):
     assert not codes(report, "error")
     assert [(m.entity.name, m.entity.life) for m in edition.mentions] == [("Schnitzler, Arthur", "1862–1931")]
     assert len(edition.sources[0].chapters) == 1  # the list of persons prints no chapter
+
+
+def test_links_outside_the_edition_and_the_pages_of_two_editions(tmp_path):
+    body = ('<div><head>Eins</head><p><pb n="12" ed="#A1"/><pb n="7" ed="#B2"/>Siehe <ref target="https://example.org/a">'
+            'dort</ref> und <ref target="Mk.1.14">Markus</ref>.<pb n="13" ed="#A1"/></p></div>')
+    edition, report = read(lenient_dir(tmp_path, body))
+    assert not codes(report, "error")
+    html = print_text(edition, tmp_path)
+    assert ('<a class="ref external" href="https://example.org/a">dort</a><span class="address"> '
+            '&lt;https://example.org/a&gt;</span>') in html  # on paper the address is read
+    assert '<span class="ref" title="Mk.1.14">Markus</span>' in html  # neither an id nor an address: text
+    margins = re.findall(r'<span class="srcpage[^"]*"[^>]*><span>([^<]+)</span>', html)
+    assert margins == ["12", "B2 7", "13"]  # the first edition's pages as they are, the other's named
+    epub = epub_html(edition)
+    assert 'href="https://example.org/a">dort</a> und' in epub  # a screen link is clicked

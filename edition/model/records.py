@@ -62,6 +62,11 @@ class Division:
         return [item for item in self.content if isinstance(item, Division)]
 
     @property
+    def sections(self) -> list["Division"]:
+        """The sections that the contents and the EPUB's navigation list: those with an id and a title."""
+        return [item for item in self.content if isinstance(item, Division) and item.id and item.title]
+
+    @property
     def chapter(self) -> "Division":
         return self.parent.chapter if self.parent else self
 

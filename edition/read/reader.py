@@ -37,6 +37,7 @@ from .tei import XML_ID, XML_LANG, TeiFile, local
 POINTER_ATTRIBUTES = ("target", "ref", "corresp", "resp", "calendar", "datingMethod", "ed",
                       "edRef", "who", "source", "ana")
 UNREAD_ANY = "*"  # in Edition.unread: some ids of the edition are unknown
+HEADING_KEY = "tit."  # what the apparatus entries of a heading are keyed to
 
 
 def read_edition(root: Path, report: Report) -> Edition:
@@ -276,10 +277,17 @@ def _give_ids(source: Source) -> None:
 
 
 def _attach_notes(source: Source, edition: Edition) -> None:
-    """Notes that point to where they belong (@target or @corresp naming another element of the
-    file, with or without '#', as real files write it) are called there: after that element (an
-    anchor, a word, a passage), not where they stand (a list of notes in the back, say)."""
+    """Notes kept apart from the text (in the back, a list of notes, a division of their own) that
+    point to where they belong (@target or @corresp naming another element of the file, with or
+    without '#', as real files write it) are called there: after that element (an anchor, a word,
+    a passage).  A note in the running text stays where it stands even when it points back to an
+    anchor: the anchor and the note then bound the passage it comments on."""
+    body = _first(source.file.root, "tei:text/tei:body")
     for note in source.file.root.iter(tei.tei("note")):
+        parent = note.getparent()
+        in_text = body in set(note.iterancestors()) and not elements.is_division(parent) and local(parent) != "noteGrp"
+        if in_text:
+            continue
         tokens = (note.get("target") or note.get("corresp") or "").split()
         place = source.local_ids.get(tokens[-1].lstrip("#")) if tokens else None  # a lenient file's every id
         if place is None or place is note or place in set(note.iterancestors()) or note in set(place.iterancestors()):
@@ -421,6 +429,11 @@ def _read_date(element, file: TeiFile, report: Report) -> DateMention:
                        inferred=element.get("evidence") == "inferred")
 
 
+def _entry_id(element: etree._Element) -> str | None:
+    """An apparatus entry's id from its element's own (which the reading text keeps): 'x-entry'."""
+    return f"{element.get(XML_ID)}-entry" if element.get(XML_ID) else None
+
+
 def _letters(k: int) -> str:
     """1 -> a, 26 -> z, 27 -> aa: the marks of editorial notes."""
     mark = ""
@@ -438,6 +451,7 @@ def _index(source: Source, edition: Edition, report: Report) -> None:
         edition.blocks.update(blocks)
         counts = {"source": 0, "editorial": 0}
         entries: dict[Block, int] = {}  # emendations so far in each paragraph
+        heads = 0  # entries so far in the headings
 
         def number_note(element) -> None:
             series = elements.note_series(element)
@@ -457,8 +471,12 @@ def _index(source: Source, edition: Edition, report: Report) -> None:
                     number_note(element)
             elif local(element) in ("choice", "app") and block is not None:
                 entries[block] = entries.get(block, 0) + 1
-                entry_id = element.get(XML_ID) or f"{block.id or chapter.id}.app{entries[block]}"
+                entry_id = _entry_id(element) or f"{block.id or chapter.id}.app{entries[block]}"
                 edition.apparatus[element] = Note(element, entry_id, "apparatus", block.number, chapter)
+            elif local(element) in ("choice", "app") and any(local(a) == "head" for a in element.iterancestors()):
+                heads += 1  # a variant of a heading: keyed to the title ('tit.'), as editions of texts do
+                entry_id = _entry_id(element) or f"{chapter.id or source.siglum}.tit{heads}"
+                edition.apparatus[element] = Note(element, entry_id, "apparatus", HEADING_KEY, chapter)
             element_id = element.get(XML_ID)
             if element_id:
                 if element_id in edition.targets:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ..model import elements
-from ..model.records import Block, Note
+from ..model.records import Block, Division, Note
+from ..read.reader import HEADING_KEY
 from ..read.tei import TEI_NS, local
 
 if TYPE_CHECKING:
@@ -29,12 +30,21 @@ OMITTED = "⟨om.⟩"
 
 def paragraph(r: Renderer, block: Block, html: etree._Element) -> None:
     """Print: the entries of a paragraph as one span, floated after the notes at the foot of its page."""
-    entries = [r.edition.apparatus[c] for c in block.element.iter(*ENTRY_ELEMENTS) if c in r.edition.apparatus]
+    _entries(r, block.element, block.number, f"{block.id}-apparatus", html)
+
+
+def heading(r: Renderer, division: Division, html: etree._Element) -> None:
+    """Print: the entries of a heading, keyed 'tit.', floated like a paragraph's."""
+    _entries(r, division.head, HEADING_KEY, f"{division.id}-head-apparatus", html)
+
+
+def _entries(r: Renderer, element: etree._Element, key: str, html_id: str, html: etree._Element) -> None:
+    entries = [r.edition.apparatus[c] for c in element.iter(*ENTRY_ELEMENTS) if c in r.edition.apparatus]
     if not entries:
         return
-    span = etree.SubElement(html, "span", {"class": "apparatus", "id": f"{block.id}-apparatus"})
+    span = etree.SubElement(html, "span", {"class": "apparatus", "id": html_id})
     number = etree.SubElement(span, "span", {"class": "app-number"})
-    number.text = block.number
+    number.text = key
     number.tail = " "
     for k, entry in enumerate(entries):
         item = entry_of(r, entry)
@@ -163,8 +173,9 @@ def _word_before(app: etree._Element) -> str:
         if inside is None or any(not elements.reading(e) or local(e) in ("note", "teiHeader")
                                  for e in (inside, *inside.iterancestors())):
             continue
-        words = text.split()
-        return words[-1] if words else ""
+        words = [w for w in text.split() if any(c.isalnum() for c in w)]  # a word, not a stop alone
+        if words:
+            return words[-1]
     return ""
 
 

@@ -32,8 +32,10 @@ def _p(r: Renderer, element, out):
 
 @handles("quote")
 def _quote(r: Renderer, element, out):
-    is_block = any(local(child) in ("p", "lg", "list", "quote") for child in element) or local(element.getparent()) in (
-        "div", "body", "cit", "epigraph", "note")
+    parent = element.getparent()
+    opens_note = local(parent) == "note" and not (parent.text or "").strip() and element.getprevious() is None
+    is_block = any(local(child) in ("p", "lg", "list", "quote") for child in element) or opens_note or local(parent) in (
+        "div", "body", "cit", "epigraph")
     if is_block:
         r.wrap(element, out, "blockquote")
     else:
@@ -225,18 +227,22 @@ def _anchor(r: Renderer, element, out):
 
 @handles("pb")
 def _pb(r: Renderer, element, out):
-    """A page break of the print source, shown in the margin as that edition's page."""
+    """A page break of the print source, shown in the margin as that edition's page.  Where a file
+    records the pages of several editions (@ed), the first edition's stand as they are and the
+    others' are named ('pga 12')."""
     if not element.get("n"):
         return
+    edition_name = (element.get("ed") or "").lstrip("#")
+    label = element.get("n") if edition_name == r.first_page_system(element) else f"{edition_name} {element.get('n')}"
     key = element.get(XML_ID)
     block = r.edition.block_of(element) if r.edition and key is None and r.options.side else None
     if block is not None and block.id:
         key = f"{SOURCE_PAGE}{block.id}-{element.get('n')}"  # print: its page decides its margin
     span = etree.SubElement(out, "span", {"class": r.in_margin("srcpage", key),
-                                          "title": f"page {element.get('n')} of the print source"})
+                                          "title": f"page {label} of the print source"})
     if key:
         span.set("id", key)
-    etree.SubElement(span, "span").text = element.get("n")  # print: set small on the text's baseline
+    etree.SubElement(span, "span").text = label  # print: set small on the text's baseline
 
 
 @handles("milestone")
@@ -321,6 +327,9 @@ def _ref(r: Renderer, element, out):
         r.wrap(element, out, "a", "ref", href=r.options.href(key))
     elif target and EXTERNAL.match(target[0]):
         r.wrap(element, out, "a", "ref external", href=target[0])
+        if r.options.addresses:  # on paper the address is read, not clicked
+            address = etree.SubElement(out, "span", {"class": "address"})
+            address.text = f" <{target[0]}>"
     else:
         span = r.wrap(element, out, "span", "ref")
         if target:

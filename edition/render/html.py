@@ -58,6 +58,7 @@ class Options:
     side: Callable[[str], str] | None = None  # print: "recto" or "verso", the side of the page an id is on
     spacing: Callable[[str], str] | None = None  # print: a paragraph's corrected word spacing (a class)
     image: Callable[[etree._Element], str | None] | None = None  # a graphic -> the href of its local image
+    addresses: bool = False  # print: the address of a link outside the edition shown after its text
 
 
 class Renderer:
@@ -68,6 +69,7 @@ class Renderer:
         self.options = options
         self.notes = notes if notes is not None else Footnotes()
         self.typography = Typography(edition.settings if edition else None)  # quotes, dashes, ellipses
+        self._page_systems: dict[etree._Element, str] = {}  # file root -> the @ed its margins give unnamed
 
     # --- entry points used by the writers -------------------------------------------------------
     def division(self, division: Division, subdivisions: bool = True) -> etree._Element:
@@ -78,6 +80,8 @@ class Renderer:
         if division.head is not None:
             heading = etree.SubElement(section, f"h{min(division.level + 1, 6)}", {"class": "head"})
             self.children(division.head, heading)
+            if self.notes.inline and "apparatus" in self.options.series:
+                apparatus.heading(self, division, heading)
         for item in division.content:
             if isinstance(item, Block):
                 section.append(self.block(item))
@@ -238,6 +242,15 @@ class Renderer:
             if name in TYPE_PROPERTIES and value and re.fullmatch(r"[\w .%-]+", value):
                 kept.append(f"{name}: {value}")
         return "; ".join(dict.fromkeys(kept))
+
+    def first_page_system(self, element: etree._Element) -> str:
+        """The @ed of the first page break with a number in an element's file ('' for none): the
+        page system the margins give without naming it."""
+        root = element.getroottree().getroot()
+        if root not in self._page_systems:
+            first = next((pb for pb in root.iter("{http://www.tei-c.org/ns/1.0}pb") if pb.get("n")), None)
+            self._page_systems[root] = (first.get("ed") or "").lstrip("#") if first is not None else ""
+        return self._page_systems[root]
 
     def source_of(self, element: etree._Element) -> Source | None:
         """The source whose file holds an element (None: the introduction, a register)."""

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from ..model.records import Division, Edition, Note, Source
 from ..render import backmatter, cover, templating
 from ..render.html import OPS_TYPE, Options, Renderer
+from ..render.content_model import as_phrases
 from ..render.notes import Endnotes
 from . import images, replace_atomically
 from .pagination import NOT_IN_FLOW, anchors
@@ -171,8 +172,7 @@ def _source_pages(source: Source, renderer: Renderer, pages: list[Page]) -> NavE
                           f"{division.title} – {source.credit} ({source.siglum})", body,
                           language=source.language))
         chapter_entry = NavEntry(division.title, chapter_file(division) + (f"#{division.id}" if opening is not None else ""))
-        chapter_entry.children = [NavEntry(item.title, f"{chapter_file(division)}#{item.id}")
-                                  for item in division.content if isinstance(item, Division) and item.id]
+        chapter_entry.children = [NavEntry(item.title, f"{chapter_file(division)}#{item.id}") for item in division.sections]
         if opening is not None:
             entry.children.append(NavEntry(division.part.title, chapter_file(division)))
         entry.children.append(chapter_entry)
@@ -318,6 +318,7 @@ def _aside(renderer: Renderer, note: Note, body: etree._Element) -> str:
         first.text = body.text
         for child in list(body):
             first.append(child)
+        as_phrases(first)  # a note's blocks (a quotation set off) inside its one paragraph
     back = etree.Element("a", {"href": f"#ref-{note.id}", "role": "doc-backlink", "class": "backlink"})
     back.text = note.mark
     back.tail = " " + (first.text or "")

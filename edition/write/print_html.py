@@ -67,7 +67,7 @@ def parts(edition: Edition, renderer: Renderer) -> list[Part]:
             opening = renderer.part_opening(division)
             chapters.append(Chapter(division.id, division.title, templating.fragment(section),
                                     templating.fragment(opening) if opening is not None else None,
-                                    division.part if opening is not None else None, _sections(division)))
+                                    division.part if opening is not None else None, [(item.id, item.title) for item in division.sections]))
         front = renderer.contents(source.front) if source.front is not None else None
         result.append(Part(source, f"part-{source.siglum}",
                            templating.fragment(front) if front is not None else None, chapters,
@@ -130,11 +130,6 @@ def page_sides(pages: dict[str, int] | None):
     return side
 
 
-def _sections(division: Division) -> list[tuple[str, str]]:
-    return [(item.id, item.title) for item in division.content
-            if isinstance(item, Division) and item.id and item.title]
-
-
 def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, corrections=None) -> Path:
     """Write the print HTML and its assets; return the HTML's path.
 
@@ -145,6 +140,7 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, 
     pictures = images.names(edition)
     renderer = Renderer(edition, Options(href=lambda key: f"#{key}", page=page,
                                          image=lambda graphic: f"{ASSETS}/{pictures[graphic]}" if graphic in pictures else None,
+                                         addresses=True,
                                          side=page_sides(pages), date_display=settings.date_display,
                                          series=settings.printing.series,
                                          spacing=corrections.css if corrections else None),
