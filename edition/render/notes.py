@@ -16,7 +16,8 @@ from ..model.records import Note
 from . import flow_words
 from .content_model import as_phrases
 
-OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
+OPS_NS = "http://www.idpf.org/2007/ops"
+OPS_TYPE = f"{{{OPS_NS}}}type"
 
 
 class Footnotes:

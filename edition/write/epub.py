@@ -19,9 +19,9 @@ from markupsafe import Markup, escape
 
 from ..model.records import Division, Edition, Note, Source
 from ..render import backmatter, cover, templating
-from ..render.html import OPS_TYPE, Options, Renderer
+from ..render.html import Options, Renderer
 from ..render.content_model import as_phrases
-from ..render.notes import Endnotes
+from ..render.notes import OPS_TYPE, Endnotes
 from . import images, replace_atomically
 from .pagination import NOT_IN_FLOW, anchors
 from .pdf import document_id, source_date_epoch
