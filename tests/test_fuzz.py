@@ -500,24 +500,15 @@ def test_a_syntax_error_is_one_line():
     assert code == 1 and "A.xml:15:29: error: Invalid character: Char 0x0 out of allowed range [xml-syntax]" in err
 
 
-def test_an_infinite_print_limit_is_reported():
-    """int(.inf) raised OverflowError (read/settings.py)."""
+@pytest.mark.parametrize("added, expected", [
+    (b"print: {hyphen-ladder: .inf}\n", "edition.yaml:6:24: error: 'hyphen-ladder' must be a whole number"),
+    (b'"a\\nb": 1\n', "edition.yaml:6:1: error: unknown setting 'a\\nb'"),
+    (b"rights: a\x00b\n", "edition.yaml:6:10: error: YAML syntax: "),
+], ids=["an infinite print limit (int(.inf) raised OverflowError)", "an unknown key with a line break, on one line",
+        "a control character, located (ReaderError has a position, no mark)"])
+def test_settings_found_by_fuzzing_are_located(added, expected):
+    """edition.yaml's mistakes the fuzzing found (read/settings.py): reported at their place, on one line."""
     files = tiny_files('<p xml:id="A.1.1">Text.</p>')
-    files["edition.yaml"] += b"print: {hyphen-ladder: .inf}\n"
+    files["edition.yaml"] += added
     code, err = check(files)
-    assert code == 1 and "edition.yaml:6:24: error: 'hyphen-ladder' must be a whole number" in err
-
-
-def test_an_unknown_key_with_a_line_break_is_one_line():
-    files = tiny_files('<p xml:id="A.1.1">Text.</p>')
-    files["edition.yaml"] += b'"a\\nb": 1\n'
-    code, err = check(files)
-    assert code == 1 and "edition.yaml:6:1: error: unknown setting 'a\\nb'" in err
-
-
-def test_a_control_character_in_the_settings_is_located():
-    """yaml's ReaderError has a position, no mark, and a message of two lines (read/settings.py)."""
-    files = tiny_files('<p xml:id="A.1.1">Text.</p>')
-    files["edition.yaml"] += b"rights: a\x00b\n"
-    code, err = check(files)
-    assert code == 1 and "edition.yaml:6:10: error: YAML syntax: " in err
+    assert code == 1 and expected in err

@@ -149,6 +149,9 @@ def is_division(element: etree._Element) -> bool:
 
 
 DIVISIONS = frozenset({"div", "div1", "div2", "div3", "div4", "div5", "div6", "div7"})
+# The lists a file keeps apart from its text (registers of persons, places, works, witnesses):
+# read, not printed, where they stand outside a division of the back.
+LISTS = frozenset({"listPerson", "listPlace", "listOrg", "listEvent", "listBibl", "listWit", "listRelation", "listNym"})
 NUMBERED = names(numbered=True)
 MILESTONES = names(kind="milestone")
 NAME_ELEMENTS = names(kind="name") - {"forename", "surname", "addName", "genName", "nameLink", "roleName", "geogName"}

@@ -95,8 +95,7 @@ def _gather(holder: etree._Element, body: bool) -> None:
 
 def _prints(element: etree._Element) -> bool:
     found = elements.trait(element)
-    return found is None or found.kind in ("block", "inline", "name") and local(element) not in (
-        "listPerson", "listPlace", "listOrg", "listBibl", "listWit", "listEvent")
+    return found is None or found.kind in ("block", "inline", "name") and local(element) not in elements.LISTS
 
 
 def _verse(holder: etree._Element) -> None:

@@ -301,7 +301,7 @@ def _prints(division: etree._Element, edition: Edition) -> bool:
     for child in division:
         if not isinstance(child.tag, str) or local(child) in ("head", *MILESTONES) or child in edition.attaches:
             continue
-        if local(child) in ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "noteGrp") and all(
+        if local(child) in elements.LISTS or local(child) == "noteGrp" and all(
                 c in edition.attaches or not isinstance(c.tag, str) or local(c) != "note" for c in child):
             continue
         return True
