@@ -1,104 +1,171 @@
-"""Speed and memory of a build, as ratios against a baseline measured in the same process.
+"""Build speed and memory at 1x, 4x and 10x the edition, as ratios to a plain WeasyPrint pass.
 
-The machines are shared and noisy, so absolute seconds mean little: every figure is divided by
-the time of a fixed baseline (WeasyPrint laying out a small fixed document, run before and after
-the build, best of three) measured in this same process.  Usage:
+The machines are shared and noisy, so seconds mean little alone: every time is divided by the
+time of a plain WeasyPrint pass (`weasyprint <slug>.html out.pdf`: parse, lay out, write) over the
+very print HTML the build wrote, run in the same session.  For each scale it measures, each build
+in a process of its own (its peak memory is that process's largest resident set, its workers'
+included):
 
-    .venv/bin/python bench/build_bench.py [--sources sources] [--out /tmp/bench-build]
+- a cold build of every format (press PDF, screen PDF, EPUB, HTML) into an empty directory, and the
+  time of each of its stages;
+- the plain WeasyPrint pass over the HTML that build wrote (the baseline);
+- a rebuild with nothing changed;
+- a rebuild after a one-word change in one source (a word added to an editorial note of the last
+  source: its copy-text is not concerned).
 
-prints each stage's time as a multiple of the baseline; the time of a rebuild with nothing
-changed, and of a rebuild after one editorial note of one source changed (full, and --draft),
-each as a multiple of the baseline and as a share of the cold build; and the peak memory (max
-RSS) of the process in MiB and as a multiple of the RSS after the baseline.  The build runs on
-a copy of the sources.
+Scale k is a generated edition holding the sources k times, each copy with fresh sigla and ids
+(`T1`, `T1x2`, ... `T1x10`), the registers and introduction shared.  Usage:
+
+    .venv/bin/python bench/build_bench.py [--scales 1,4,10] [--json bench.json] [--keep DIR]
+
+prints a table of times, ratios to the baseline and the growth from the first scale, and writes
+it as JSON with `--json`.  A full run at 1, 4 and 10 takes hours on two cores; `--scales 1` takes
+about ten minutes.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import yaml
 
-from edition import pipeline  # noqa: E402
-from edition.diagnostics import Report  # noqa: E402
-
-BASELINE_HTML = "<html><body>" + "".join(
-    f"<h2>Section {k}</h2>" + "<p>" + "The quick brown fox jumps over the lazy dog. " * 40 + "</p>" for k in range(40)
-) + "</body></html>"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 
-def baseline() -> float:
-    import weasyprint
+def scaled(sources: Path, k: int, into: Path) -> Path:
+    """A copy of the edition at `sources` holding each source `k` times (fresh sigla and ids)."""
+    shutil.copytree(sources, into)
+    settings_path = into / "edition.yaml"
+    settings = yaml.safe_load(settings_path.read_text(encoding="utf-8"))
+    originals = list(settings["sources"])
+    for copy in range(2, k + 1):
+        for entry in originals:
+            siglum = f"{entry['siglum']}x{copy}"
+            text = (sources / entry["file"]).read_text(encoding="utf-8")
+            file = Path(entry["file"]).with_name(f"{siglum}.xml")
+            (into / file).write_text(_renamed(text, entry["siglum"], siglum, f"-x{copy}"), encoding="utf-8")
+            settings["sources"].append({**entry, "siglum": siglum, "file": str(file)})
+    settings_path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return into
 
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        weasyprint.HTML(string=BASELINE_HTML).render()
-        best = min(best, time.perf_counter() - start)
-    return best
 
-
-def timed(sources: Path, out: Path, draft: bool = False) -> float:
-    """Seconds of a build of `sources` into `out`."""
-    start = time.perf_counter()
-    pipeline.build(sources, out, ["pdf", "epub", "html"], Report(), pipeline.Progress(quiet=True), draft=draft)
-    return time.perf_counter() - start
+def _renamed(text: str, siglum: str, new_siglum: str, suffix: str) -> str:
+    """A source's TEI with its siglum renamed (its paragraphs' ids begin with it) and every other id
+    it defines given a suffix, its own pointers following."""
+    calendars = set(re.findall(r'<calendar\b[^>]*xml:id="([^"]+)"', text))  # '#julian' is the edition's convention
+    ids = {key for key in re.findall(r'xml:id="([^"]+)"', text)
+           if key != siglum and not key.startswith(f"{siglum}.") and key not in calendars}
+    for key in sorted(ids, key=len, reverse=True):
+        text = re.sub(rf'(xml:id="|#){re.escape(key)}(?=["\s])', rf"\g<1>{key}{suffix}", text)
+    return re.sub(rf'(xml:id="|#){re.escape(siglum)}(?=["\s.])', rf"\g<1>{new_siglum}", text)
 
 
 def edit_one_source(sources: Path) -> str:
-    """An editor's everyday change: a word added to the first editorial note of the last source
-    (its copy-text is not concerned); returns the source's file name."""
-    path = sorted((sources / "texts").glob("*.xml"))[-1]
+    """An editor's everyday change: one word added to the first editorial note of the last source;
+    returns the file's name."""
+    settings = yaml.safe_load((sources / "edition.yaml").read_text(encoding="utf-8"))
+    path = sources / settings["sources"][-1]["file"]
     text = path.read_text(encoding="utf-8")
-    at = text.index('<note type="editorial"')
-    at = text.index(">", at) + 1
+    at = text.index(">", text.index('<note type="editorial"')) + 1
     path.write_text(text[:at] + "Revised: " + text[at:], encoding="utf-8")
     return path.name
 
 
-def rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def measured(command: list[str], timings: Path | None = None) -> dict:
+    """Run a command; its wall time, peak memory (MiB, the largest of its processes) and, for a
+    build, the seconds of each stage."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    errors = process.stderr.read()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{errors}")
+    result = {"seconds": round(seconds, 2), "peak_mib": round(usage.ru_maxrss / 1024)}
+    if timings is not None:
+        result["stages"] = json.loads(timings.read_text(encoding="utf-8"))
+    return result
+
+
+def build(sources: Path, out: Path) -> dict:
+    timings = out.parent / f"{out.name}-stages.json"
+    python = sys.executable
+    return measured([python, "build.py", "--sources", str(sources), "--out", str(out), "--quiet",
+                     "--timings", str(timings)], timings)
+
+
+def pages(pdf: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return len(document.pages)
+
+
+def bench(sources: Path, k: int, work: Path) -> dict:
+    edition = scaled(sources, k, work / f"sources-{k}x")
+    out = work / f"out-{k}x"
+    cold = build(edition, out)
+    slug = yaml.safe_load((edition / "edition.yaml").read_text(encoding="utf-8"))["slug"]
+    plain = measured([sys.executable, "-m", "weasyprint", str(out / f"{slug}.html"), str(work / f"plain-{k}x.pdf")])
+    no_op = build(edition, out)
+    edit_one_source(edition)
+    one_source = build(edition, out)
+    return {"scale": k, "pages": pages(out / f"{slug}.pdf"), "plain": plain, "cold": cold,
+            "no_op": no_op, "one_source": one_source}
+
+
+def table(results: list[dict]) -> str:
+    first = results[0]
+    rows = [("scale", "pages", "plain s", "cold s", "cold x", "no-op x", "one-source x", "peak MiB",
+             "plain MiB", f"time growth from {first['scale']}x", "memory growth")]
+    for r in results:
+        base = r["plain"]["seconds"]
+        rows.append((f"{r['scale']}x", str(r["pages"]), f"{base:.1f}", f"{r['cold']['seconds']:.1f}",
+                     f"{r['cold']['seconds'] / base:.2f}", f"{r['no_op']['seconds'] / base:.2f}",
+                     f"{r['one_source']['seconds'] / base:.2f}", str(r["cold"]["peak_mib"]),
+                     str(r["plain"]["peak_mib"]),
+                     f"{r['cold']['seconds'] / first['cold']['seconds']:.2f}",
+                     f"{r['cold']['peak_mib'] / first['cold']['peak_mib']:.2f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows]
+    for r in results:
+        lines.append(f"\n{r['scale']}x cold build, by stage (seconds, x plain pass):")
+        for stage, seconds in r["cold"]["stages"].items():
+            lines.append(f"  {stage:<40} {seconds:7.2f}  {seconds / r['plain']['seconds']:5.2f}")
+    return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sources", type=Path, default=Path("sources"))
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--sources", type=Path, default=ROOT / "sources")
+    parser.add_argument("--scales", default="1,4,10", help="comma-separated multiples of the edition (default 1,4,10)")
+    parser.add_argument("--json", type=Path, help="write the results here as JSON")
+    parser.add_argument("--keep", type=Path, help="build here and keep the editions and outputs")
     args = parser.parse_args()
-    out = args.out or Path(tempfile.mkdtemp(prefix="bench-build-"))
-    sources = Path(tempfile.mkdtemp(prefix="bench-sources-")) / "sources"  # a copy: one source gets edited
-    shutil.copytree(args.sources, sources)
-    before = baseline()
-    rss_base = rss_mib()
-    progress = pipeline.Progress(quiet=True)
-    start = time.perf_counter()
-    pipeline.build(sources, out, ["pdf", "epub", "html"], Report(), progress)
-    total = time.perf_counter() - start
-    no_op = timed(sources, out)  # the same build again: nothing changed, nothing to write
-    edited = edit_one_source(sources)
-    one_source_draft = timed(sources, out, draft=True)
-    one_source = timed(sources, out)
-    after = baseline()
-    unit = (before + after) / 2
-    print(f"baseline (fixed WeasyPrint layout, best of 3): {unit:.3f} s (before {before:.3f}, after {after:.3f})")
-    for stage, seconds in progress.times.items():
-        print(f"  {stage:<36} {seconds / unit:8.1f} x baseline")
-    print(f"  {'whole build':<36} {total / unit:8.1f} x baseline")
-    print(f"  {'rebuild, nothing changed':<36} {no_op / unit:8.1f} x baseline = {no_op / total:.1%} of the build")
-    print(f"  {'rebuild, one note of ' + edited + ' changed':<36} {one_source / unit:8.1f} x baseline = "
-          f"{one_source / total:.1%} of the build")
-    print(f"  {'  the same, --draft':<36} {one_source_draft / unit:8.1f} x baseline = "
-          f"{one_source_draft / total:.1%} of the build")
-    print(f"peak memory: {rss_mib():.0f} MiB = {rss_mib() / rss_base:.2f} x the process after the baseline")
-    if args.out is None:
-        shutil.rmtree(out)
-    shutil.rmtree(sources.parent)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    try:
+        for k in (int(s) for s in args.scales.split(",")):
+            results.append(bench(args.sources.resolve(), k, work))
+            print(f"{k}x done", file=sys.stderr, flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work)
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0
 
 

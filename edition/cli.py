@@ -7,6 +7,7 @@ errors (argparse).  No traceback reaches the editor for bad input.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -70,6 +71,8 @@ def parser() -> argparse.ArgumentParser:
                        help="list every page make-up problem of the printed book (short and stretched lines, "
                             "short pages, notes away from their calls, ...); without it the build prints "
                             "their count on one line")
+    build.add_argument("--timings", metavar="FILE", type=Path,
+                       help="write the seconds each stage took to FILE, as JSON (bench/build_bench.py reads it)")
     check = commands.add_parser("check", help="check the sources without rendering",
                                 description="Read and check the sources; list every problem.")
     _common(check)
@@ -145,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             written = pipeline.build(args.sources, args.out, args.formats or list(FORMATS), report, progress,
                                      draft=args.draft)
+            if args.timings:
+                args.timings.write_text(json.dumps({k: round(v, 3) for k, v in progress.times.items()}, indent=1),
+                                        encoding="utf-8")
     except SourceErrors:
         _print(report, layout_report=True)
         print(f"{_count(report)}{'; nothing was written' if args.command in ('build', 'import') else ''}.",

@@ -21,17 +21,10 @@ from edition.render.backmatter import (
     NUMBER_WORDS,
     date_range,
     paragraph_ranges,
-    ranges,
     sort_key,
 )
 
 D = PartialDate.parse
-
-
-def test_page_ranges_are_merged():
-    assert ranges([14, 12, 13, 87, 12]) == "12–14, 87"
-    assert ranges([5]) == "5"
-    assert ranges([]) == ""
 
 
 def test_index_order_ignores_articles_diacritics_and_case():

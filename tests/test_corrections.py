@@ -7,36 +7,50 @@ import json
 
 from edition.write.corrections import SPACINGS, TRIAL, Corrections
 
+OWNERS = {"p1": "part-A", "c1": "part-B", "n1": "part-B"}  # each id's part
 
-def saved(tmp_path, fingerprint: str):
+
+def saved(tmp_path):
     trial = {spacing: [3, 0.3, 0, 0][: len(TRIAL)] for spacing in SPACINGS}
     corrections = Corrections({"d1": trial}, {"p1": "spacing-loose-1", "c1": "opening-less"},
-                              {"n1": [12, "p2", 30]}, fingerprint)
+                              {"n1": [12, "p2", 30]})
     corrections.digests = {"p1": "d1"}
     path = tmp_path / ".corrections.json"
-    corrections.save(path)
+    corrections.save(path, {"part-A": "a", "part-B": "b"})
     return path
 
 
 def test_the_same_sources_take_the_last_builds_fills(tmp_path):
-    loaded = Corrections.load(saved(tmp_path, "A"), "A")
-    assert loaded.remembered
+    loaded = Corrections.load(saved(tmp_path))
+    loaded.recall({"part-A": "a", "part-B": "b"}, OWNERS)
+    assert loaded.remembered == {"part-A", "part-B"}
     assert loaded.fills == {"c1": "opening-less", "p1": "spacing-loose-1"} and loaded.splits == {"n1": [12, "p2", 30]}
     assert set(loaded.trials) == {"d1"}
 
 
-def test_changed_sources_keep_only_the_trials(tmp_path):
-    loaded = Corrections.load(saved(tmp_path, "A"), "B")
-    assert not loaded.remembered and loaded.fills == {} and loaded.splits == {}
+def test_a_changed_part_loses_its_fills_and_the_others_keep_theirs(tmp_path):
+    loaded = Corrections.load(saved(tmp_path))
+    loaded.recall({"part-A": "a", "part-B": "changed"}, OWNERS)
+    assert loaded.remembered == {"part-A"}
+    assert loaded.fills == {"p1": "spacing-loose-1"} and loaded.splits == {}
     assert set(loaded.trials) == {"d1"}  # a paragraph's trials depend on the paragraph alone
 
 
 def test_a_draft_uses_the_last_fills_but_leaves_them_to_be_decided_again(tmp_path):
-    path = saved(tmp_path, "A")
-    loaded = Corrections.load(path, "B", draft=True)
+    path = saved(tmp_path)
+    loaded = Corrections.load(path)
+    loaded.recall({"part-A": "changed", "part-B": "changed"}, OWNERS, draft=True)
     assert not loaded.remembered
     assert loaded.fills == {"c1": "opening-less", "p1": "spacing-loose-1"}
     loaded.digests = {"p1": "d1"}
     loaded.save(path)
-    assert json.loads(path.read_text())["fingerprint"] == "A"  # the next full build mends again
-    assert not Corrections.load(path, "B").remembered
+    assert json.loads(path.read_text())["parts"] == {"part-A": "a", "part-B": "b"}  # the next full build mends again
+    again = Corrections.load(path)
+    again.recall({"part-A": "changed", "part-B": "b"}, OWNERS)
+    assert again.remembered == {"part-B"} and again.fills == {"c1": "opening-less"}
+
+
+def test_no_cache_no_fills(tmp_path):
+    loaded = Corrections.load(tmp_path / "missing.json")
+    loaded.recall({"part-A": "a"}, OWNERS)
+    assert not loaded.remembered and not loaded.fills

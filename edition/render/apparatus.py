@@ -196,7 +196,8 @@ def parallels(r: Renderer, block: Block, tag: str) -> etree._Element | None:
         link.tail = "; " if k < len(found) - 1 else None
         if r.options.page:
             page = etree.SubElement(link, "span", {"class": "page"})
-            page.text = f", p.\u00a0{r.options.page(parallel.target.id)}"
+            page.text = ", p.\u00a0"
+            r.options.page(page, parallel.target.id)
     return html
 
 

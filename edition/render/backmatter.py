@@ -53,7 +53,7 @@ class IndexEntry:
     note: str
     anchors: list[str]  # mention ids, in text order (the EPUB links each)
     labels: list[Ref]  # one per paragraph that mentions the entry
-    pages: str = ""  # print: "12–14, 87"
+    pages: list = dataclasses.field(default_factory=list)  # print: runs of pages, as `ranges` gives them
     see: str = ""  # a cross-reference entry: "Koba, see Stalin, Joseph"
     id: str = ""
 
@@ -87,17 +87,22 @@ def date_range(first: calendars.PartialDate | None, last: calendars.PartialDate 
     return f"{full(first)} – {full(last)}"
 
 
-def ranges(pages: list[int]) -> str:
-    """[12, 13, 14, 87] -> '12–14, 87'."""
-    numbers = sorted(set(pages))
-    parts, start = [], None
+def ranges(pages: dict[str, int]) -> list[tuple[str, str | None]]:
+    """Anchors and their pages as runs of consecutive pages, each given by an anchor on its first
+    page and one on its last (None for a run of one page), for the print to number:
+    {a: 14, b: 12, c: 13, d: 87, e: 12} -> [(b, a), (d, None)] ('12–14, 87')."""
+    first_on: dict[int, str] = {}
+    for key, page in sorted(pages.items(), key=lambda item: (item[1], item[0])):
+        first_on.setdefault(page, key)
+    numbers = sorted(first_on)
+    runs, start = [], None
     for k, n in enumerate(numbers):
         if start is None:
             start = n
         if k + 1 == len(numbers) or numbers[k + 1] != n + 1:
-            parts.append(str(start) if start == n else f"{start}–{n}")
+            runs.append((first_on[start], first_on[n] if n != start else None))
             start = None
-    return ", ".join(parts)
+    return runs
 
 
 def events_in_order(edition: Edition) -> list[Entity]:
@@ -182,9 +187,9 @@ def index(edition: Edition, kind: str, pages: dict[str, int] | None = None) -> l
                 seen.add(mention.block.label)
                 labels.append(Ref(mention.block.label, mention.id))
         note = ", ".join(filter(None, (entity.life and f"{entity.life}", entity.note)))
-        page_list = [pages[m.id] for m in found if pages and m.id in pages]
         entries.append(IndexEntry(entity.name, note, [m.id for m in found], labels,
-                                  ranges(page_list), id=f"index-{entity.id}"))
+                                  ranges({m.id: pages[m.id] for m in found if pages and m.id in pages}),
+                                  id=f"index-{entity.id}"))
         for k, (form, _) in enumerate(entity.variants):
             if _needs_see(form, entity.name):
                 entries.append(IndexEntry(form, "", [], [], see=entity.name, id=f"index-{entity.id}-see{k}"))

@@ -53,7 +53,7 @@ class Options:
     date_display: str = "source-with-other"
     epub: bool = False  # add epub:type and ARIA roles for reading systems
     series: tuple[str, ...] = ("source", "editorial", "apparatus", "parallels")  # which notes appear
-    page: Callable[[str], str] | None = None  # print: the page an id is on (from the first layout)
+    page: Callable | None = None  # print: (element, id) -> the box of the page the id is on appended to the element
     side: Callable[[str], str] | None = None  # print: "recto" or "verso", the side of the page an id is on
     spacing: Callable[[str], str] | None = None  # print: a paragraph's corrected word spacing (a class)
     image: Callable[[etree._Element], str | None] | None = None  # a graphic -> the href of its local image

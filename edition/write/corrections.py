@@ -15,8 +15,8 @@ spacing, all in one WeasyPrint render, in copies of its ancestors (same measure,
 lines do not depend on where it falls on the page, so these trials are cached under a digest of the
 paragraph and the stylesheet.  A paragraph with a loose line takes the first spacing that mends it
 (`intrinsic`: a function of the paragraph alone).  A short page is mended from a layout whose page
-numbers are confirmed (`fill`), and its corrections are remembered only for exactly the same
-sources and stylesheet.
+numbers are confirmed (`fill`), and its corrections are remembered for each part of the book
+(`parts.py`) whose HTML and stylesheet are exactly the same.
 """
 
 from __future__ import annotations
@@ -69,33 +69,43 @@ class Corrections:
     trials: dict[str, dict[str, list]] = dataclasses.field(default_factory=dict)  # digest -> spacing -> TRIAL
     fills: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> spacing filling a short page
     splits: dict[str, list] = dataclasses.field(default_factory=dict)  # note id -> [words kept, block id, word]
-    fingerprint: str = ""  # the sources and stylesheet `fills` and `splits` were decided for
-    remembered: bool = False  # the last build had the same sources: its fills and splits hold
+    parts: dict[str, str] = dataclasses.field(default_factory=dict)  # part id -> digest its fills were decided for
+    remembered: set[str] = dataclasses.field(default_factory=set)  # parts unchanged since: their fills and splits hold
     spacing: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> spacing in this layout
     digests: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> digest in this layout
 
     @classmethod
-    def load(cls, path: Path, fingerprint: str, draft: bool = False) -> "Corrections":
-        """The cache of the last build; its fills only if the sources are the same.  A `draft` takes
-        them whatever changed (most still hold), and keeps the fingerprint they were decided for,
-        so that the next full build decides them again."""
+    def load(cls, path: Path) -> "Corrections":
+        """The cache of the last build: its trials, and its fills and splits with the parts they were
+        decided for (`recall` keeps those that hold)."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             trials = {d: {s: list(r) for s, r in t.items()} for d, t in data["trials"].items()
                       if set(t) == set(SPACINGS) and all(len(r) == len(TRIAL) for r in t.values())}
-            same = data.get("fingerprint") == fingerprint
-            kept = same or draft
-            fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (ROW, CALL_FIRST, DISPLAY_TIGHT)} if kept else {}
-            splits = {k: list(v) for k, v in data.get("splits", {}).items()} if kept else {}
-            return cls(trials, fills, splits, fingerprint if same or not draft else str(data.get("fingerprint", "")),
-                       remembered=same)
+            fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (ROW, CALL_FIRST, DISPLAY_TIGHT)}
+            splits = {k: list(v) for k, v in data.get("splits", {}).items()}
+            return cls(trials, fills, splits, {str(k): str(v) for k, v in data.get("parts", {}).items()})
         except (OSError, ValueError, KeyError, AttributeError, TypeError):
-            return cls(fingerprint=fingerprint)
+            return cls()
 
-    def save(self, path: Path) -> None:
+    def recall(self, parts: dict[str, str], owners: dict[str, str], draft: bool = False) -> None:
+        """Keep the fills and splits of the parts whose digest (`parts.digests`: what their layout
+        depends on, before any correction) is the one they were decided for: a part is laid out
+        alone, so an unchanged part keeps its corrections whatever changed elsewhere.  A `draft`
+        keeps them all (most still hold) and the digests they were decided for, so that the next
+        full build decides those of the changed parts again."""
+        self.remembered = {part for part, digest in parts.items() if self.parts.get(part) == digest}
+        if not draft:
+            self.fills = {k: v for k, v in self.fills.items() if owners.get(k) in self.remembered}
+            self.splits = {k: v for k, v in self.splits.items() if owners.get(k) in self.remembered}
+
+    def save(self, path: Path, parts: dict[str, str] | None = None) -> None:
+        """Write the cache; `parts`: the digests of the parts the fills were decided for (None, in a
+        draft: those they were decided for before)."""
         used = set(self.digests.values())  # trials of paragraphs no longer in the book are dropped
-        data = {"fingerprint": self.fingerprint, "fills": dict(sorted(self.fills.items())),
-                "splits": dict(sorted(self.splits.items())), "trials": {d: t for d, t in sorted(self.trials.items()) if d in used}}
+        data = {"parts": dict(sorted((parts if parts is not None else self.parts).items())),
+                "fills": dict(sorted(self.fills.items())), "splits": dict(sorted(self.splits.items())),
+                "trials": {d: t for d, t in sorted(self.trials.items()) if d in used}}
         path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
     def css(self, key: str | None) -> str:

@@ -14,7 +14,6 @@ directory, so a rebuild needs one or two.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from ..check import layout
 from ..model.records import Edition
 from ..render.html import SOURCE_PAGE
 from . import corrections as typesetter
-from . import pagination, parts, pdf, print_html
+from . import page_numbers, pagination, parts, pdf, print_html
 from .print_html import contents_entries
 
 MAX_LAYOUTS = 9
@@ -30,6 +29,7 @@ CONFIRMING = 2  # layouts kept at the end for the page numbers alone
 MENDING_ROUNDS = 2  # a second round mends the pages the first one's changes of page numbers upset
 PAGES_CACHE = ".pages.json"  # the page of every cited anchor in the last layout
 CORRECTIONS_CACHE = ".corrections.json"  # paragraphs tried in every spacing; the last build's fills
+LAST_PAGE = "*last-page"  # the key of the book's last page among the anchors' pages
 MEDIAN_SPACE = 0.27  # ems: the book face's median word space in justified text, before a layout tells
 
 
@@ -45,7 +45,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     short pages only once a layout has confirmed the page numbers, so that what is done does not
     depend on the last build's pages."""
     first_anchor = f"part-{edition.sources[0].siglum}"
-    cited = set(edition.targets) | {m.id for m in edition.mentions} | contents_entries(edition)
+    cited = set(edition.targets) | {m.id for m in edition.mentions} | contents_entries(edition) | {LAST_PAGE}
     pages = _read(out_dir / PAGES_CACHE)  # the last build's pages: usually right, so one layout confirms them
     corrections = None
     laid_out = parts.Parts()  # the parts laid out in this build: a pass lays out only those that changed
@@ -54,32 +54,43 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
         suffix = f" (pass {attempt})" if attempt > 1 else ""
         with progress.stage(f"write print HTML{suffix}"):
             html_path = print_html.write(edition, html_dir, pages, corrections)
-            if corrections is None:
-                corrections = typesetter.Corrections.load(out_dir / CORRECTIONS_CACHE, _fingerprint(edition, html_path), draft)
+            if corrections is None:  # the last build's, for the parts that have not changed since
+                corrections = typesetter.Corrections.load(out_dir / CORRECTIONS_CACHE)
+                corrections.recall(*_parts(html_path), draft)
                 typesetter.apply_known(corrections, html_path, limits, MEDIAN_SPACE)
                 html_path = print_html.write(edition, html_dir, pages, corrections)
+            laid_out_html = page_numbers.masked(html_path.read_text(encoding="utf-8"))
         with progress.stage(f"lay out the book (pass {attempt})"):
             document, warnings = pdf.layout(html_path, edition.settings, laid_out)
-        found = pdf.anchor_pages(document, first_anchor)
+        with progress.stage(f"fill in page numbers and sides{suffix}"):
+            found = pdf.anchor_pages(document, first_anchor)
+            found[LAST_PAGE] = len(document.pages) - pdf.first_page_of(document, first_anchor)  # its figures: the boxes' width
+            page_numbers.fill(document.pages, found)
+            page_numbers.sides(document.pages)
+            # The HTML with the numbers of this layout: the same but for them if this layout holds.
+            html_path = print_html.write(edition, html_dir, found, corrections)
+            holds = page_numbers.masked(html_path.read_text(encoding="utf-8")) == laid_out_html
         measured = layout.measure(document, pagination.page_labels(document, pdf.first_page_of(document, first_anchor)))
         cited |= {key for key in found if key.startswith(SOURCE_PAGE)}  # margin notes: their side
-        confirmed = pages is not None and all(found.get(key) == pages.get(key) for key in cited)
         changed = False
         if attempt <= MAX_LAYOUTS - CONFIRMING:  # the last layouts only confirm the page numbers
             with progress.stage(f"mend loose lines{suffix}"):
                 changed = typesetter.intrinsic(corrections, measured, html_path, limits, trying=not draft)
-            if confirmed and not changed and mended < MENDING_ROUNDS and not corrections.remembered and not draft:
+            if holds and not changed and mended < MENDING_ROUNDS and not draft:
                 with progress.stage("mend short pages by part"):
-                    changed = _mend_parts(edition, pages, corrections, measured, laid_out, limits)
+                    changed = _mend_parts(edition, found, corrections, measured, laid_out, limits)
                 mended += 1
-        if confirmed and not changed:
+        if holds and not changed:
             break
         pages = found
     else:
         warnings.append(UNSETTLED)
-    (out_dir / PAGES_CACHE).write_text(json.dumps({k: v for k, v in sorted(found.items()) if k in cited}),
-                                       encoding="utf-8")
-    corrections.save(out_dir / CORRECTIONS_CACHE)
+    found = {k: v for k, v in sorted(found.items()) if k in cited}
+    (out_dir / PAGES_CACHE).write_text(json.dumps(found), encoding="utf-8")
+    if draft:
+        corrections.save(out_dir / CORRECTIONS_CACHE)
+    else:  # what each part's corrections were decided for: its HTML before any
+        corrections.save(out_dir / CORRECTIONS_CACHE, parts.digests(*print_html.render(edition, found))[0])
     return document, warnings, measured
 
 
@@ -90,7 +101,8 @@ def _mend_parts(edition: Edition, pages: dict, corrections, measured, laid_out: 
     import multiprocessing
     import os
 
-    todo = sorted({laid_out.part_of(page) for page, _ in layout.short_pages(measured, limits)})
+    todo = sorted({laid_out.part_of(page) for page, _ in layout.short_pages(measured, limits)}
+                  - {k for k, key in enumerate(laid_out.ids) if key in corrections.remembered})
     if not todo:
         return False
     global _CONTEXT
@@ -137,10 +149,10 @@ def _mend_part(index: int, number: int | None) -> tuple[dict, dict, dict]:
     return fills, splits, {k: v for k, v in corrections.trials.items() if k not in before[2]}
 
 
-def _fingerprint(edition: Edition, html_path: Path) -> str:
-    """The sources and the stylesheet: what short pages' corrections are decided for."""
-    css = (html_path.parent / print_html.ASSETS / "book.css").read_bytes()
-    return hashlib.sha256(print_html.build_id(edition).encode() + css).hexdigest()[:20]
+def _parts(html_path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The digest of each part of the print HTML (with its stylesheet), and each id's part."""
+    css = (html_path.parent / print_html.ASSETS / "book.css").read_text(encoding="utf-8")
+    return parts.digests(html_path.read_text(encoding="utf-8"), css)
 
 
 def _read(path: Path) -> dict[str, int] | None:

@@ -8,7 +8,8 @@ The book's top-level sections that begin on a recto (a source's title page, a pa
 chapter, an appendix; `book.css.jinja` breaks before each) cannot change how any other lays out.
 Each is laid out as a document of its own (the front matter, before them, is one more), its page
 counter starting where the book has come to; a part whose document is the same as in an earlier
-layout of this process is not laid out again.  The combined document is what WeasyPrint would lay
+layout of this process but for its page numbers is not laid out again (page_numbers.py: its
+numbers cannot move its lines; its folios are written into it).  The combined document is what WeasyPrint would lay
 out from the whole HTML: its links, anchors and bookmarks resolve across the parts.
 """
 
@@ -16,13 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from ..read.settings import Settings
-from . import layout_fixes
+from . import layout_fixes, page_numbers
 
 # Classes of the body's sections that begin on a recto, each a part of its own.
 RECTO_SECTIONS = {"part", "part-opening", "chapter", "appendix"}
@@ -30,6 +32,7 @@ FIRST_TEXT = {"part", "first"}  # the classes of the first source's title page: 
 # A blank page, as WeasyPrint's :blank pages of the whole book: no running head, no folio.
 BLANK = "@page :first { " + " ".join(f"@{box} {{ content: none; }}" for box in (
     "top-left", "top-center", "top-right", "bottom-left", "bottom-center", "bottom-right")) + " }"
+_ID = re.compile(r'\sid="([^"]+)"')
 HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notice about subsetting
 
 
@@ -43,6 +46,7 @@ class Parts:
         self.blank = None  # a blank page of the book, to put before a part that would begin on a verso
         self.fonts = FontConfiguration()  # one for all the parts: the book face is loaded and shaped once
         self.starts: list[tuple[int, int | None]] = []  # each part of the last layout: its first page, counter
+        self.ids: list[str] = []  # each part of the last layout: its first element's id
 
     def lay_out(self, html_path: Path, settings: Settings):
         """The whole book, laid out part by part; (document, warnings)."""
@@ -51,7 +55,7 @@ class Parts:
         head, bodies = split(html_path)
         pages, warnings, documents = [], [], []
         first_text = None
-        self.starts = []
+        self.starts, self.ids = [], []
         with _warnings() as collected, layout_fixes.applied(settings.printing.hyphen_ladder):
             for body, begins_text in bodies:
                 if len(pages) % 2:  # the part must begin on a recto
@@ -60,11 +64,14 @@ class Parts:
                     first_text = len(pages)
                 number = len(pages) - first_text + 1 if first_text is not None else None
                 self.starts.append((len(pages), number))
+                self.ids.append(next(iter(_ID.findall(body)), ""))
                 source = document(head, body, number)
-                key = hashlib.sha256(source.encode()).hexdigest()
+                key = hashlib.sha256(page_numbers.masked(source).encode()).hexdigest()
                 if key not in self.laid_out:
                     self.laid_out[key] = weasyprint.HTML(string=source, base_url=str(html_path)).render(
                         font_config=self.fonts)
+                if number is not None:  # laid out earlier with another first page, maybe
+                    page_numbers.folios(self.laid_out[key].pages, number)
                 documents.append(self.laid_out[key])
                 pages.extend(self.laid_out[key].pages)
             warnings.extend(collected)
@@ -93,11 +100,11 @@ def lay_out_part(html_path: Path, index: int, number: int | None, ladder: int):
         return weasyprint.HTML(string=document(head, bodies[index][0], number), base_url=str(html_path)).render()
 
 
-def split(html_path: Path) -> tuple[str, list[tuple[str, bool]]]:
+def split(html_path: Path | str) -> tuple[str, list[tuple[str, bool]]]:
     """The print HTML's head, and its body cut before every section that begins on a recto, each
-    piece with whether it begins the text (the first source's title page, page 1)."""
-    tree = lxml_html.parse(str(html_path))
-    root = tree.getroot()
+    piece with whether it begins the text (the first source's title page, page 1); the HTML is
+    given by its path, or as a string."""
+    root = lxml_html.parse(str(html_path)).getroot() if isinstance(html_path, Path) else lxml_html.fromstring(html_path)
     head = etree.tostring(root.find("head"), method="html", encoding="unicode")
     body = root.find("body")
     pieces: list[tuple[list[str], bool]] = [([body.text or ""], False)]
@@ -107,6 +114,21 @@ def split(html_path: Path) -> tuple[str, list[tuple[str, bool]]]:
             pieces.append(([], classes >= FIRST_TEXT))
         pieces[-1][0].append(etree.tostring(child, method="html", encoding="unicode"))
     return f'<html lang="{root.get("lang", "")}">{head}', [("".join(html), first) for html, first in pieces]
+
+
+def digests(html: str, css: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The parts of a print HTML: each part's id (its first element's) -> a digest of what its
+    layout depends on (its HTML but for page numbers and sides, the head, the stylesheet); and each
+    id in the book -> the id of its part."""
+    head, bodies = split(html)
+    found, owners = {}, {}
+    for body, _ in bodies:
+        ids = _ID.findall(body)
+        if not ids:
+            continue
+        found[ids[0]] = hashlib.sha256((css + head + page_numbers.masked(body)).encode()).hexdigest()[:20]
+        owners.update((key, ids[0]) for key in ids)
+    return found, owners
 
 
 def document(head: str, body: str, number: int | None) -> str:

@@ -20,7 +20,7 @@ from ..render import backmatter, fonts, templating
 from ..render.html import Options, Renderer
 from ..render.notes import Footnotes
 from ..render.running_heads import running_head
-from . import images, output_intent, pagination, replace_atomically
+from . import images, output_intent, page_numbers, replace_atomically
 
 ASSETS = "assets"
 OUTPUT_PROFILE = "output-intent.icc"
@@ -104,24 +104,6 @@ def contents_entries(edition: Edition) -> set[str]:
     return {"half-title", "sigla", "introduction", *back} | {f"part-{s.siglum}" for s in edition.sources}
 
 
-def page_numbers(pages: dict[str, int] | None):
-    """id -> the printed page from the previous layout; '000' in the first, to hold the place."""
-    def page(key: str) -> str:
-        return str(pages[key]) if pages and key in pages else "000"
-    return page
-
-
-def page_labels(pages: dict[str, int] | None):
-    """id -> the page's label, as the contents print it: roman in the front matter (the pages
-    before the text count from the half-title's, page i), arabic from the text on."""
-    def label(key: str) -> str:
-        if not pages or key not in pages or "half-title" not in pages:
-            return "000"
-        number = pages[key]
-        return str(number) if number > 0 else pagination.roman(number + 1 - pages["half-title"])
-    return label
-
-
 def page_sides(pages: dict[str, int] | None):
     """id -> 'recto' (odd pages, roman or arabic) or 'verso' from the previous layout; verso in
     the first.  Margin numbers go to the outer margin of the side they land on."""
@@ -130,15 +112,16 @@ def page_sides(pages: dict[str, int] | None):
     return side
 
 
-def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, corrections=None) -> Path:
-    """Write the print HTML and its assets; return the HTML's path.
-
-    `pages` (anchor id -> page) comes from a first layout and fills the indices' page numbers;
-    `corrections` (write/corrections.py) gives the spacing of paragraphs set tight or loose."""
+def render(edition: Edition, pages: dict[str, int] | None = None, corrections=None) -> tuple[str, str]:
+    """The print HTML and its stylesheet, as `write` writes them."""
     settings = edition.settings
-    page = page_numbers(pages)
+
+    def page(key: str) -> str:  # the back matter's: set at their width (see page_numbers.py)
+        return page_numbers.printed(key, pages)
+
     pictures = images.names(edition)
-    renderer = Renderer(edition, Options(href=lambda key: f"#{key}", page=page,
+    renderer = Renderer(edition, Options(href=lambda key: f"#{key}",
+                                         page=lambda parent, key: page_numbers.element(parent, key, pages),
                                          image=lambda graphic: f"{ASSETS}/{pictures[graphic]}" if graphic in pictures else None,
                                          addresses=True,
                                          side=page_sides(pages), date_display=settings.date_display,
@@ -148,11 +131,23 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, 
                                   continued=corrections.continued if corrections else None))
     book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
                              css=f"{ASSETS}/book.css", back=backmatter.appendices(edition, pages or {}), page=page,
-                             page_label=page_labels(pages),
+                             page_label=lambda key: page_numbers.markup(key, pages, label=True),
+                             same_page=lambda a, b: page_numbers.printed(a, pages) == page_numbers.printed(b, pages),
+                             digits=page_numbers.digits(pages),
                              corrected=corrections.css if corrections else (lambda key: ""),
                              introduction=_introduction(renderer, edition), build_id=build_id(edition))
     css = templating.render("print/book.css.jinja", settings=settings, page=settings.page,
                             profile=output_intent.profile(settings))
+    return book, css
+
+
+def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, corrections=None) -> Path:
+    """Write the print HTML and its assets; return the HTML's path.
+
+    `pages` (anchor id -> page) comes from a first layout and fills the indices' page numbers;
+    `corrections` (write/corrections.py) gives the spacing of paragraphs set tight or loose."""
+    settings = edition.settings
+    book, css = render(edition, pages, corrections)
     assets = out_dir / ASSETS
     (assets / "fonts").mkdir(parents=True, exist_ok=True)
     for name, path in [*fonts.book_fonts().items(), (OUTPUT_PROFILE, output_intent.profile_path(settings))]:

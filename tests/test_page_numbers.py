@@ -1,0 +1,118 @@
+"""Page numbers cannot move the layout (edition/write/page_numbers.py): every number the book prints
+sits in a box of fixed width, and the numbers are written into the laid-out boxes afterwards."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import weasyprint
+
+from edition.render.backmatter import ranges
+from edition.write import layout_fixes, page_numbers, parts
+
+NUMBER = re.compile(r'(<span class="pg" data-page-of="[^"]*"[^>]*>)[^<]*(</span>)')
+
+
+def test_page_ranges_run_consecutive_pages_and_name_an_anchor_on_each_end():
+    assert ranges({"a": 14, "b": 12, "c": 13, "d": 87, "e": 12}) == [("b", "a"), ("d", None)]
+    assert ranges({"x": 5}) == [("x", None)]
+    assert ranges({}) == []
+
+
+def test_masked_html_leaves_out_the_numbers_and_the_first_page():
+    one = '<style>@page :first { counter-reset: page 7; }</style><p>p.&#160;<span class="pg" data-page-of="a">7</span></p>'
+    two = '<style>@page :first { counter-reset: page 121; }</style><p>p.&#160;<span class="pg" data-page-of="a">121</span></p>'
+    other = two.replace('"a"', '"b"')
+    assert page_numbers.masked(one) == page_numbers.masked(two) != page_numbers.masked(other)
+    recto, verso = ('<p><span class="pn recto"><span>7.1</span></span>Text</p>',
+                    '<p><span class="pn verso"><span>7.1</span></span>Text</p>')
+    assert page_numbers.masked(recto) == page_numbers.masked(verso)
+
+
+def test_printed_numbers_and_labels():
+    pages = {"half-title": -9, "sigla": -3, "x": 12}
+    assert page_numbers.printed("x", pages) == "12"
+    assert page_numbers.printed("sigla", pages, label=True) == "vii"
+    assert page_numbers.printed("missing", pages) == page_numbers.PLACEHOLDER
+    assert page_numbers.digits(pages) == 2 and page_numbers.digits(None) == 3
+
+
+def breaks(html: str, html_path) -> list[list[tuple[float, str]]]:
+    """Every page's lines: where each stands and its words, figures left out."""
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+    with layout_fixes.applied():
+        document = weasyprint.HTML(string=html, base_url=str(html_path)).render()
+    found = []
+    for page in document.pages:
+        lines = []
+        for box in page._page_box.descendants():
+            if isinstance(box, LineBox):
+                text = "".join(t.text for t in box.descendants() if isinstance(t, TextBox))
+                lines.append((round(box.position_y, 3), re.sub(r"[0-9]", "", text)))
+        found.append(lines)
+    return found
+
+
+@pytest.mark.slow
+def test_no_page_number_moves_a_line_or_a_page_break(built):
+    """The issue's proof: every part that prints page numbers laid out with all of them 1, then
+    999; every page breaks its lines at the same words, at the same heights."""
+    head, bodies = parts.split(built.html)
+    checked = 0
+    for body, _ in bodies:
+        if 'class="pg"' not in body:
+            continue
+        source = parts.document(head, body, 1)
+        small, large = (NUMBER.sub(rf"\g<1>{n}\g<2>", source) for n in ("1", "999"))
+        assert small != large
+        assert breaks(small, built.html) == breaks(large, built.html)
+        checked += 1
+    assert checked >= 5  # the contents and the chapters whose paragraphs have parallels
+
+
+@pytest.mark.slow
+def test_printed_page_numbers_are_the_pages_of_their_anchors(built):
+    """The numbers written into the laid-out boxes are those of the final layout: every parallel's
+    'p. N' names the page its paragraph's number stands on."""
+    pages = built.pages
+    labels = built.labels
+    checked = 0
+    for text in pages:
+        for siglum, paragraph, page in re.findall(r"([A-Z]\w*) (\d+\.\d+), p\.\s?(\d+)", text):
+            target = labels.index(page)
+            assert re.search(rf"\b{paragraph}\b", pages[target]), (siglum, paragraph, page)
+            checked += 1
+    assert checked > 100
+
+
+def margin_notes(document) -> list[tuple[int, str, float]]:
+    """Every margin note: its page, its text, where it stands across the page."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    found = []
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants(placeholders=True):
+            classes = ((box.element.get("class") if box.element is not None else None) or "").split()
+            if classes[:1] in (["pn"], ["srcpage"]) and box.style["position"] == "absolute":
+                texts = [t for t in box.descendants(placeholders=True) if isinstance(t, TextBox)]
+                found.append((index, "".join(t.text for t in texts), round(min(t.position_x for t in texts), 2)))
+    return found
+
+
+@pytest.mark.slow
+def test_margin_notes_laid_out_on_the_wrong_side_are_mirrored_to_the_right_one(built):
+    """A chapter laid out with every margin note on the versos' side, its notes then put on the side
+    of their page, stands as the same chapter laid out with each note on its side."""
+    head, bodies = parts.split(built.html)
+    body = min((b for b, _ in bodies if 'class="pn recto"' in b and 'class="pn verso"' in b), key=len)
+    right = parts.document(head, body, 1)
+    wrong = re.sub(r'class="(pn|srcpage) (recto|verso)"', r'class="\1 verso"', right)
+    assert wrong != right
+    with layout_fixes.applied():
+        expected = weasyprint.HTML(string=right, base_url=str(built.html)).render()
+        moved = weasyprint.HTML(string=wrong, base_url=str(built.html)).render()
+    assert page_numbers.sides(moved.pages) > 0
+    assert margin_notes(moved) == margin_notes(expected) and len(margin_notes(expected)) >= 5
+    assert page_numbers.sides(moved.pages) == 0  # once on their side, they stay
