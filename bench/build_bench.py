@@ -45,6 +45,8 @@ sys.path.insert(0, str(ROOT))
 def scaled(sources: Path, k: int, into: Path) -> Path:
     """A copy of the edition at `sources` holding each source `k` times (fresh sigla and ids)."""
     shutil.copytree(sources, into)
+    if k == 1:
+        return into
     settings_path = into / "edition.yaml"
     settings = yaml.safe_load(settings_path.read_text(encoding="utf-8"))
     originals = list(settings["sources"])

@@ -71,6 +71,9 @@ def parser() -> argparse.ArgumentParser:
                        help="list every page make-up problem of the printed book (short and stretched lines, "
                             "short pages, notes away from their calls, ...); without it the build prints "
                             "their count on one line")
+    build.add_argument("--jobs", "-j", metavar="N", type=_jobs, default=None,
+                       help="lay out and write in at most N processes at once (default: one per core); the "
+                            "outputs are the same whatever N")
     build.add_argument("--timings", metavar="FILE", type=Path,
                        help="write the seconds each stage took to FILE, as JSON (bench/build_bench.py reads it)")
     check = commands.add_parser("check", help="check the sources without rendering",
@@ -111,6 +114,12 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("a number of processes, 1 or more")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
@@ -147,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             written = [path]
         else:
             written = pipeline.build(args.sources, args.out, args.formats or list(FORMATS), report, progress,
-                                     draft=args.draft)
+                                     draft=args.draft, jobs=args.jobs)
             if args.timings:
                 args.timings.write_text(json.dumps({k: round(v, 3) for k, v in progress.times.items()}, indent=1),
                                         encoding="utf-8")

@@ -24,7 +24,7 @@ from .model import citations, events, names
 from .model.records import Edition
 from .read.reader import read_edition
 from .read.settings import points
-from .write import FORMATS, epub, makeup, pagination, pdf, print_html, replace_atomically, stamp
+from .write import FORMATS, epub, makeup, pagination, pdf, print_html, replace_atomically, stamp, workers
 
 
 class Progress:
@@ -73,13 +73,20 @@ LAYOUT_REPORT = ".layout.json"  # in the output directory: the page make-up find
 
 
 def build(root: Path, out_dir: Path, formats: list[str], report: Report, progress: Progress,
-          draft: bool = False) -> list[Path]:
+          draft: bool = False, jobs: int | None = None) -> list[Path]:
     """Check, then write each requested format; return the files written (a `draft` makes none of
     the typesetter's corrections that earlier builds did not find: quicker, see makeup.lay_out).
 
     Every output is made in a staging directory inside `out_dir` and moved into place only when
     the whole build has succeeded (with `--strict`, without a warning): a failed build leaves the
-    last good outputs as they were."""
+    last good outputs as they were.  At most `jobs` processes work at once (None: one per core);
+    the outputs do not depend on it."""
+    with workers.limited(jobs):
+        return _build(root, out_dir, formats, report, progress, draft)
+
+
+def _build(root: Path, out_dir: Path, formats: list[str], report: Report, progress: Progress,
+           draft: bool) -> list[Path]:
     edition = check(root, report, progress)
     out_dir.mkdir(parents=True, exist_ok=True)
     wanted = [f for f in FORMATS if f in formats]

@@ -12,7 +12,7 @@ OWNERS = {"p1": "part-A", "c1": "part-B", "n1": "part-B"}  # each id's part
 
 def saved(tmp_path):
     trial = {spacing: [3, 0.3, 0, 0][: len(TRIAL)] for spacing in SPACINGS}
-    corrections = Corrections({"d1": trial}, {"p1": "spacing-loose-1", "c1": "opening-less"},
+    corrections = Corrections({"d1": trial}, {"p1": "spacing-loose-1", "c1": "opening-less", "p1-display": "display-tight"},
                               {"n1": [12, "p2", 30]})
     corrections.digests = {"p1": "d1"}
     path = tmp_path / ".corrections.json"
@@ -24,7 +24,8 @@ def test_the_same_sources_take_the_last_builds_fills(tmp_path):
     loaded = Corrections.load(saved(tmp_path))
     loaded.recall({"part-A": "a", "part-B": "b"}, OWNERS)
     assert loaded.remembered == {"part-A", "part-B"}
-    assert loaded.fills == {"c1": "opening-less", "p1": "spacing-loose-1"} and loaded.splits == {"n1": [12, "p2", 30]}
+    assert loaded.fills == {"c1": "opening-less", "p1": "spacing-loose-1", "p1-display": "display-tight"}
+    assert loaded.splits == {"n1": [12, "p2", 30]}
     assert set(loaded.trials) == {"d1"}
 
 
@@ -32,7 +33,7 @@ def test_a_changed_part_loses_its_fills_and_the_others_keep_theirs(tmp_path):
     loaded = Corrections.load(saved(tmp_path))
     loaded.recall({"part-A": "a", "part-B": "changed"}, OWNERS)
     assert loaded.remembered == {"part-A"}
-    assert loaded.fills == {"p1": "spacing-loose-1"} and loaded.splits == {}
+    assert loaded.fills == {"p1": "spacing-loose-1", "p1-display": "display-tight"} and loaded.splits == {}
     assert set(loaded.trials) == {"d1"}  # a paragraph's trials depend on the paragraph alone
 
 
@@ -41,7 +42,7 @@ def test_a_draft_uses_the_last_fills_but_leaves_them_to_be_decided_again(tmp_pat
     loaded = Corrections.load(path)
     loaded.recall({"part-A": "changed", "part-B": "changed"}, OWNERS, draft=True)
     assert not loaded.remembered
-    assert loaded.fills == {"c1": "opening-less", "p1": "spacing-loose-1"}
+    assert set(loaded.fills) == {"c1", "p1", "p1-display"}
     loaded.digests = {"p1": "d1"}
     loaded.save(path)
     assert json.loads(path.read_text())["parts"] == {"part-A": "a", "part-B": "b"}  # the next full build mends again

@@ -7,11 +7,11 @@ from conftest import SOURCES, build
 
 
 def test_second_build_is_byte_identical(built, tmp_path):
-    """The session's build started from scratch; this one from its page cache (as an editor's
-    rebuild does) but makes its typesetter's corrections anew: both must reach the same book,
-    byte for byte."""
+    """The session's build started from scratch, with a worker per core; this one from its page
+    cache (as an editor's rebuild does) in one process (`--jobs 1`), and makes its typesetter's
+    corrections anew: both must reach the same book, byte for byte."""
     shutil.copyfile(built.out / ".pages.json", tmp_path / ".pages.json")
-    assert build(SOURCES, tmp_path) == 0
+    assert build(SOURCES, tmp_path, "--jobs", "1") == 0
     for name in (built.pdf.name, built.epub.name, built.html.name):
         assert (tmp_path / name).read_bytes() == (built.out / name).read_bytes(), name
 
@@ -53,3 +53,14 @@ def test_a_build_leaves_the_environment_as_it_found_it(tiny, tmp_path, monkeypat
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert build(tiny, tmp_path / "again") == 0
     assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"
+
+
+@pytest.mark.slow  # three builds of a tiny edition, every format: 3-9 s
+def test_the_number_of_jobs_changes_no_byte(tiny, tmp_path):
+    """One process, or two workers writing the press and the screen PDF at once (and sharing the
+    trials and the mending of pages): the same files."""
+    outputs = []
+    for jobs in ("1", "2", "3"):
+        assert build(tiny, tmp_path / jobs, "--jobs", jobs) == 0
+        outputs.append({p.name: p.read_bytes() for p in (tmp_path / jobs).iterdir() if p.is_file() and not p.name.startswith(".")})
+    assert outputs[0] == outputs[1] == outputs[2] and len(outputs[0]) >= 4

@@ -39,7 +39,7 @@ from ..check.layout import (
     stretched,
 )
 from ..render.html import CALL_FIRST, DISPLAY_KEY, DISPLAY_TIGHT
-from . import layout_fixes
+from . import layout_fixes, workers
 
 # Word spacings a typesetter may give a paragraph, in order of preference ("" is the book's own).
 SPACINGS = ("", "spacing-tight-1", "spacing-track-tight-1", "spacing-loose-1", "spacing-track-loose-1",
@@ -58,6 +58,7 @@ MIN_NOTE_LINES = 2  # lines of a split note on each page, at least
 ORPHANS = 2  # lines of a paragraph that never part at a page break (book.css: orphans, widows)
 CANDIDATE_PAGES = 3  # a short page is mended by paragraphs ending on it or on the pages before
 FLOATED = {"footnote", "parallels", "apparatus", "pn", "srcpage"}  # not part of the paragraph's lines
+NOTES = FLOATED - {"pn", "srcpage"}  # floated to the foot of the page
 VARIANT = "--spacing-"  # joins a paragraph's id and a spacing in the trial document
 TRIAL = ("lines", "worst word space (ems)", "hyphenated line ends in a row", "runts")  # what a trial records
 
@@ -96,8 +97,8 @@ class Corrections:
         full build decides those of the changed parts again."""
         self.remembered = {part for part, digest in parts.items() if self.parts.get(part) == digest}
         if not draft:
-            self.fills = {k: v for k, v in self.fills.items() if owners.get(k) in self.remembered}
-            self.splits = {k: v for k, v in self.splits.items() if owners.get(k) in self.remembered}
+            self.fills = {k: v for k, v in self.fills.items() if _owner(k, owners) in self.remembered}
+            self.splits = {k: v for k, v in self.splits.items() if _owner(k, owners) in self.remembered}
 
     def save(self, path: Path, parts: dict[str, str] | None = None) -> None:
         """Write the cache; `parts`: the digests of the parts the fills were decided for (None, in a
@@ -119,6 +120,13 @@ class Corrections:
     def continued(self, key: str | None) -> list[tuple[int, str]]:
         """(word, note id) of the notes that go on before a word of the block with this id."""
         return sorted((word, note) for note, (_, block, word) in self.splits.items() if block == key)
+
+
+def _owner(key: str, owners: dict[str, str]) -> str | None:
+    """The part of a correction's key: an element's id, or one with a suffix ('T2.8.98-display')."""
+    while key and key not in owners:
+        key = key.rpartition("-")[0]
+    return owners.get(key)
 
 
 def intrinsic(corrections: Corrections, pages: list[PageMeasure], html_path: Path, limits: Limits,
@@ -159,7 +167,7 @@ def _hyphen_runs(pages: list[PageMeasure]) -> dict[str, int]:
 
 
 def fill(corrections: Corrections, pages: list[PageMeasure], html_path: Path, limits: Limits,
-         parallel: bool = True, pitch: float | None = None) -> bool:
+         pitch: float | None = None) -> bool:
     """Mend each short page (lines lacking counted in the `pitch` given, else the pages' own); True
     if anything changed.
 
@@ -177,7 +185,7 @@ def fill(corrections: Corrections, pages: list[PageMeasure], html_path: Path, li
     tree = _read(html_path, corrections, limits)
     wanted = [(page, gap, [key for back in range(CANDIDATE_PAGES) for key in _ending_on(pages, page - back)])
               for page, gap in short_pages(pages, limits, pitch)]
-    _try(corrections, tree, html_path, sorted({key for _, _, keys in wanted for key in keys}), limits, parallel)
+    _try(corrections, tree, html_path, sorted({key for _, _, keys in wanted for key in keys}), limits)
     changed = False
     for page, gap, keys in wanted:
         row = _row_pushed(pages, page)
@@ -443,23 +451,18 @@ def _digest(element, stylesheet: bytes) -> str:
     return hashlib.sha256(stylesheet + etree.tostring(clone, encoding="utf-8")).hexdigest()[:20]
 
 
-def _try(corrections: Corrections, tree, html_path: Path, keys: list[str], limits: Limits,
-         parallel: bool = True) -> None:
+def _try(corrections: Corrections, tree, html_path: Path, keys: list[str], limits: Limits) -> None:
     """Lay out every paragraph of `keys` not tried yet, alone, in every spacing (the trials shared
-    among the machine's cores, each laying its share out in one render); record each spacing's
-    line count and worst word space (in ems)."""
-    import concurrent.futures
-    import multiprocessing
-    import os
-
+    among the workers, each laying its share out in one render); record each spacing's line count
+    and worst word space (in ems)."""
     from lxml import etree
 
     root = tree.getroot()
     todo = [key for key in keys if key in corrections.digests and corrections.digests[key] not in corrections.trials]
     if not todo:
         return
-    cores = (os.cpu_count() or 1) if parallel else 1
-    shares = [todo[k::cores] for k in range(min(cores, len(todo)))]
+    count = workers.jobs()
+    shares = [todo[k::count] for k in range(min(count, len(todo)))]
     sources = []
     for share in shares:
         document = etree.Element("html", root.attrib)
@@ -468,22 +471,19 @@ def _try(corrections: Corrections, tree, html_path: Path, keys: list[str], limit
         for key in share:
             for spacing in SPACINGS:
                 body.append(_alone(root.get_element_by_id(key), f"{key}{VARIANT}{spacing or 'none'}", spacing))
-        sources.append(etree.tostring(document, method="html", encoding="unicode"))
-    if len(sources) == 1:
-        found = [_trial_lines(sources[0], str(html_path), limits)]
-    else:  # forked workers: they have the modules loaded already
-        with concurrent.futures.ProcessPoolExecutor(len(sources), mp_context=multiprocessing.get_context("fork")) as pool:
-            found = list(pool.map(_trial_lines, sources, [str(html_path)] * len(sources), [limits] * len(sources)))
+        sources.append((etree.tostring(document, method="html", encoding="unicode"),))
+    found = workers.run(_trial_lines, sources, (str(html_path), limits))
     results = {key: value for share in found for key, value in share.items()}
     for key in todo:
         corrections.trials[corrections.digests[key]] = {
             spacing: results.get(f"{key}{VARIANT}{spacing or 'none'}", [0, math.inf, 0, 0]) for spacing in SPACINGS}
 
 
-def _trial_lines(source: str, base_url: str, limits: Limits) -> dict[str, list]:
+def _trial_lines(shared: tuple[str, Limits], source: str) -> dict[str, list]:
     """Lay out a trial document: for each trial paragraph, its `TRIAL`."""
     import weasyprint
 
+    base_url, limits = shared
     with layout_fixes.applied(limits.ladder):
         laid = weasyprint.HTML(string=source, base_url=base_url).render()
     results: dict[str, list] = {}
@@ -506,8 +506,9 @@ def _trial_lines(source: str, base_url: str, limits: Limits) -> dict[str, list]:
 
 
 def _alone(element, key: str, spacing: str):
-    """The paragraph in copies of its ancestors (and after its previous sibling, for selectors
-    such as `h2 + p`), on a page of its own, with the spacing to try."""
+    """The paragraph in copies of its ancestors (and after an empty copy of its previous sibling,
+    for selectors such as `h2 + p`), on a page of its own, with the spacing to try, its notes
+    emptied."""
     from lxml import etree
 
     outer = inner = None
@@ -522,19 +523,27 @@ def _alone(element, key: str, spacing: str):
         outer = inner = etree.Element("div")
     outer.set("style", "break-before: page")
     previous = element.getprevious()
-    if previous is not None:
-        before = copy.deepcopy(previous)
-        before.tail = None
-        _drop_ids(before)
-        inner.append(before)
+    if previous is not None:  # for the selectors: its tag and classes, not its words
+        inner.append(etree.Element(previous.tag, {k: v for k, v in previous.attrib.items() if k != "id"}))
     paragraph = copy.deepcopy(element)
     paragraph.tail = None
     _drop_ids(paragraph)
+    _hollow_notes(paragraph)
     paragraph.set("id", key)
     classes = [c for c in (element.get("class") or "").split() if not c.startswith("spacing-")]
     paragraph.set("class", " ".join(classes + ([spacing] if spacing else [])))
     inner.append(paragraph)
     return outer
+
+
+def _hollow_notes(element) -> None:
+    """Empty the notes floated out of a paragraph: their calls stay, their words (which do not
+    decide the paragraph's lines, nor its digest) are not laid out."""
+    for node in list(element.iter()):
+        if node is not element and set((node.get("class") or "").split()) & NOTES:
+            kept = {k: node.get(k) for k in ("class", "data-mark") if node.get(k)}
+            node.clear(keep_tail=True)
+            node.attrib.update(kept)
 
 
 def _drop_ids(element) -> None:

@@ -21,7 +21,7 @@ from ..check import layout
 from ..model.records import Edition
 from ..render.html import SOURCE_PAGE
 from . import corrections as typesetter
-from . import page_numbers, pagination, parts, pdf, print_html
+from . import page_numbers, pagination, parts, pdf, print_html, workers
 from .print_html import contents_entries
 
 MAX_LAYOUTS = 9
@@ -95,29 +95,14 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
 
 
 def _mend_parts(edition: Edition, pages: dict, corrections, measured, laid_out: parts.Parts, limits) -> bool:
-    """Mend the short pages of each part that has any, each part laid out alone (in parallel, on
-    the machine's cores) again and again until no correction helps; True if any was made."""
-    import concurrent.futures
-    import multiprocessing
-    import os
-
+    """Mend the short pages of each part that has any and has changed since the last build, each
+    part laid out alone (in parallel: workers.py) again and again until no correction helps; True
+    if any was made."""
     todo = sorted({laid_out.part_of(page) for page, _ in layout.short_pages(measured, limits)}
                   - {k for k, key in enumerate(laid_out.ids) if key in corrections.remembered})
-    if not todo:
-        return False
-    global _CONTEXT
-    _CONTEXT = (edition, pages, corrections, limits, layout.line_pitch(measured))
-    try:
-        if len(todo) == 1 or (os.cpu_count() or 1) == 1:
-            found = [_mend_part(k, laid_out.starts[k][1]) for k in todo]
-        else:  # forked workers have the edition and the corrections already
-            context = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(os.cpu_count(), mp_context=context) as pool:
-                found = list(pool.map(_mend_part, todo, [laid_out.starts[k][1] for k in todo]))
-    finally:
-        _CONTEXT = None
+    shared = (edition, pages, corrections, limits, layout.line_pitch(measured))
     changed = False
-    for fills, splits, trials in found:
+    for fills, splits, trials in workers.run(_mend_part, [(k, laid_out.starts[k][1]) for k in todo], shared):
         corrections.trials.update(trials)
         changed |= bool(fills or splits)
         corrections.fills.update(fills)
@@ -126,23 +111,22 @@ def _mend_parts(edition: Edition, pages: dict, corrections, measured, laid_out: 
     return changed
 
 
-_CONTEXT = None  # what the forked workers of _mend_parts share: edition, pages, corrections, limits, pitch
 PART_ROUNDS = 5  # layouts of a part while its short pages are being mended
 
 
-def _mend_part(index: int, number: int | None) -> tuple[dict, dict, dict]:
+def _mend_part(shared: tuple, index: int, number: int | None) -> tuple[dict, dict, dict]:
     """In a worker: lay out part `index` alone, mend its short pages, lay it out again, until no
     correction helps; the fills, splits and trials it made."""
     import tempfile
 
-    edition, pages, corrections, limits, pitch = _CONTEXT
+    edition, pages, corrections, limits, pitch = shared
     before = (dict(corrections.fills), dict(corrections.splits), set(corrections.trials))
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(PART_ROUNDS):
             html_path = print_html.write(edition, Path(tmp), pages, corrections)
             document = parts.lay_out_part(html_path, index, number, limits.ladder)
             measured = layout.measure(document, [str(k) for k in range(len(document.pages))])
-            if not typesetter.fill(corrections, measured, html_path, limits, parallel=False, pitch=pitch):
+            if not typesetter.fill(corrections, measured, html_path, limits, pitch=pitch):
                 break
     fills = {k: v for k, v in corrections.fills.items() if before[0].get(k) != v}
     splits = {k: v for k, v in corrections.splits.items() if before[1].get(k) != v}

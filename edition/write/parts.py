@@ -75,6 +75,8 @@ class Parts:
                 documents.append(self.laid_out[key])
                 pages.extend(self.laid_out[key].pages)
             warnings.extend(collected)
+        used = {id(d) for d in documents}  # only this layout's parts are kept: a build goes forward
+        self.laid_out = {key: d for key, d in self.laid_out.items() if id(d) in used}
         return documents[0].copy(pages), warnings
 
     def part_of(self, page: int) -> int:

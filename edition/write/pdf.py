@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 
 from ..read.settings import Settings
-from . import device_gray, parts, press, replace_atomically
+from . import device_gray, parts, press, replace_atomically, workers
 
 
 def source_date_epoch(settings: Settings) -> int:
@@ -74,11 +74,15 @@ def save(document, screen_path: Path, press_path: Path, settings: Settings, firs
     raw = press_path.with_name(press_path.name + ".raw")
     with source_date(settings):
         document.write_pdf(str(raw), pdf_variant=settings.printing.press_variant, pdf_tags=True)
-    try:
-        replace_atomically(press_path, lambda tmp: _derive(raw, tmp, first_text, False, settings))
-        replace_atomically(screen_path, lambda tmp: _derive(raw, tmp, first_text, True, settings))
+    try:  # the two at once, in workers
+        workers.run(_derived, [(press_path, False), (screen_path, True)], (raw, first_text, settings))
     finally:
         raw.unlink()
+
+
+def _derived(shared: tuple, path: Path, screen: bool) -> None:
+    raw, first_text, settings = shared
+    replace_atomically(path, lambda tmp: _derive(raw, tmp, first_text, screen, settings))
 
 
 def document_id(settings: Settings, key: str = "xmpMM:DocumentID", screen: bool = False) -> str:
