@@ -59,6 +59,7 @@ ORPHANS = 2  # lines of a paragraph that never part at a page break (book.css: o
 CANDIDATE_PAGES = 3  # a short page is mended by paragraphs ending on it or on the pages before
 FLOATED = {"footnote", "parallels", "apparatus", "pn", "srcpage"}  # not part of the paragraph's lines
 NOTES = FLOATED - {"pn", "srcpage"}  # floated to the foot of the page
+TRIALS_PER_RENDER = 25  # paragraphs laid out in every spacing in one trial document (300 pages)
 VARIANT = "--spacing-"  # joins a paragraph's id and a spacing in the trial document
 TRIAL = ("lines", "worst word space (ems)", "hyphenated line ends in a row", "runts")  # what a trial records
 
@@ -453,15 +454,15 @@ def _digest(element, stylesheet: bytes) -> str:
 
 def _try(corrections: Corrections, tree, html_path: Path, keys: list[str], limits: Limits) -> None:
     """Lay out every paragraph of `keys` not tried yet, alone, in every spacing (the trials shared
-    among the workers, each laying its share out in one render); record each spacing's line count
-    and worst word space (in ems)."""
+    among the workers, in renders of `TRIALS_PER_RENDER` paragraphs at most: WeasyPrint's time grows
+    faster than a document's pages); record each spacing's line count and worst word space (in ems)."""
     from lxml import etree
 
     root = tree.getroot()
     todo = [key for key in keys if key in corrections.digests and corrections.digests[key] not in corrections.trials]
     if not todo:
         return
-    count = workers.jobs()
+    count = max(workers.jobs(), math.ceil(len(todo) / TRIALS_PER_RENDER))
     shares = [todo[k::count] for k in range(min(count, len(todo)))]
     sources = []
     for share in shares:

@@ -2,16 +2,18 @@
 
 In: the `Edition`, the directory for the print HTML, the output directory (for the caches of the
 last build) and the build's progress.  Out: the final WeasyPrint document, WeasyPrint's warnings
-(and UNSETTLED when the page numbers never held), and the measured lines of every page (`check.layout.measure`).
+(and UNSETTLED when the layout never held), and the measured lines of every page (`check.layout.measure`).
 
-A layout decides things the HTML must print: the page numbers of the indices, parallels and
+A layout decides things the HTML must print: the page numbers of the contents, parallels and
 appendices; the side (recto or verso) each margin number stands on; and the typesetter's
-corrections (`corrections.py`) of paragraphs with a loose line.  As LaTeX reruns, the book is laid
-out again with what the last layout found, until a layout confirms it (from scratch, the real
-edition takes six layouts).  The last build's pages and corrections are cached in the output
-directory, so a rebuild needs one or two.
+corrections (`corrections.py`) of paragraphs with a loose line and of pages that end short.  The
+numbers and sides are written into the laid-out book (`page_numbers.py`): they never call for
+another layout.  As LaTeX reruns, the book is laid out again with what the last layout found
+until that changes nothing but numbers and sides; a pass lays out again only the parts whose HTML
+changed.  The last build's pages and corrections are cached in the output directory, so that a
+rebuild of unchanged sources lays the book out once, and a change in one source mends only the
+parts it changed.
 """
-
 from __future__ import annotations
 
 import json
@@ -25,8 +27,8 @@ from . import page_numbers, pagination, parts, pdf, print_html, workers
 from .print_html import contents_entries
 
 MAX_LAYOUTS = 9
-CONFIRMING = 2  # layouts kept at the end for the page numbers alone
-MENDING_ROUNDS = 2  # a second round mends the pages the first one's changes of page numbers upset
+CONFIRMING = 2  # layouts kept at the end to confirm the corrections, making none
+MENDING_ROUNDS = 2  # a second round mends the pages the first one's corrections upset
 PAGES_CACHE = ".pages.json"  # the page of every cited anchor in the last layout
 CORRECTIONS_CACHE = ".corrections.json"  # paragraphs tried in every spacing; the last build's fills
 LAST_PAGE = "*last-page"  # the key of the book's last page among the anchors' pages
@@ -38,12 +40,13 @@ UNSETTLED = f"the page numbers still moved after {MAX_LAYOUTS} layout passes; th
 
 def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: layout.Limits = layout.Limits(),
             draft: bool = False):
-    """Lay the book out until its page numbers, sides and corrections hold (a `draft` only uses the
-    corrections earlier builds found, and tries none: a quicker proof for the editor).
+    """Lay the book out until its corrections hold, with its page numbers and sides filled in (a
+    `draft` only uses the corrections earlier builds found, and tries none: a quicker proof for the
+    editor).
 
     Loose lines are mended after every layout (their spacing depends on the paragraph alone);
-    short pages only once a layout has confirmed the page numbers, so that what is done does not
-    depend on the last build's pages."""
+    short pages only from a layout that holds, part by part, and only in the parts that changed
+    since the last build (the others keep its corrections)."""
     first_anchor = f"part-{edition.sources[0].siglum}"
     cited = set(edition.targets) | {m.id for m in edition.mentions} | contents_entries(edition) | {LAST_PAGE}
     pages = _read(out_dir / PAGES_CACHE)  # the last build's pages: usually right, so one layout confirms them
@@ -73,7 +76,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
         measured = layout.measure(document, pagination.page_labels(document, pdf.first_page_of(document, first_anchor)))
         cited |= {key for key in found if key.startswith(SOURCE_PAGE)}  # margin notes: their side
         changed = False
-        if attempt <= MAX_LAYOUTS - CONFIRMING:  # the last layouts only confirm the page numbers
+        if attempt <= MAX_LAYOUTS - CONFIRMING:  # the last layouts only confirm
             with progress.stage(f"mend loose lines{suffix}"):
                 changed = typesetter.intrinsic(corrections, measured, html_path, limits, trying=not draft)
             if holds and not changed and mended < MENDING_ROUNDS and not draft:
@@ -101,8 +104,9 @@ def _mend_parts(edition: Edition, pages: dict, corrections, measured, laid_out: 
     todo = sorted({laid_out.part_of(page) for page, _ in layout.short_pages(measured, limits)}
                   - {k for k, key in enumerate(laid_out.ids) if key in corrections.remembered})
     shared = (edition, pages, corrections, limits, layout.line_pitch(measured))
+    calls = [(laid_out.ids[k], laid_out.starts[k][1]) for k in todo]
     changed = False
-    for fills, splits, trials in workers.run(_mend_part, [(k, laid_out.starts[k][1]) for k in todo], shared):
+    for fills, splits, trials in workers.run(_mend_part, calls, shared):
         corrections.trials.update(trials)
         changed |= bool(fills or splits)
         corrections.fills.update(fills)
@@ -114,23 +118,35 @@ def _mend_parts(edition: Edition, pages: dict, corrections, measured, laid_out: 
 PART_ROUNDS = 5  # layouts of a part while its short pages are being mended
 
 
-def _mend_part(shared: tuple, index: int, number: int | None) -> tuple[dict, dict, dict]:
-    """In a worker: lay out part `index` alone, mend its short pages, lay it out again, until no
-    correction helps; the fills, splits and trials it made."""
+def _mend_part(shared: tuple, key: str, number: int | None) -> tuple[dict, dict, dict]:
+    """In a worker: lay out the part whose first element has the id `key` alone, mend its short
+    pages, lay it out again, until no correction helps; the fills, splits and trials it made.  The
+    HTML is written with the chapters of the part's source alone: the part is the same, and the
+    time of a round does not grow with the book."""
     import tempfile
 
     edition, pages, corrections, limits, pitch = shared
     before = (dict(corrections.fills), dict(corrections.splits), set(corrections.trials))
+    only = _source_of(edition, key)
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(PART_ROUNDS):
-            html_path = print_html.write(edition, Path(tmp), pages, corrections)
-            document = parts.lay_out_part(html_path, index, number, limits.ladder)
+            html_path = print_html.write(edition, Path(tmp), pages, corrections, only)
+            document = parts.lay_out_part(html_path, key, number, limits.ladder)
             measured = layout.measure(document, [str(k) for k in range(len(document.pages))])
             if not typesetter.fill(corrections, measured, html_path, limits, pitch=pitch):
                 break
     fills = {k: v for k, v in corrections.fills.items() if before[0].get(k) != v}
     splits = {k: v for k, v in corrections.splits.items() if before[1].get(k) != v}
     return fills, splits, {k: v for k, v in corrections.trials.items() if k not in before[2]}
+
+
+def _source_of(edition: Edition, key: str) -> str | None:
+    """The siglum of the source a part of the text (its first element's id) belongs to; None for
+    the front and back matter."""
+    for source in edition.sources:
+        if key == f"part-{source.siglum}" or any(key in (d.id, d.part and d.part.id) for d in source.chapters):
+            return source.siglum
+    return None
 
 
 def _parts(html_path: Path) -> tuple[dict[str, str], dict[str, str]]:

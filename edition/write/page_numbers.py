@@ -8,14 +8,15 @@ their page (`sides`).
 
 The page numbers of the contents and of the parallels at the foot of the text's pages are each a
 `<span class="pg" data-page-of="ID">` as wide as the book's widest page number in tabular figures
-(`book.html.jinja`), its figures set to its right.  Whatever number it holds, its
-line breaks where it did, so its page does not change: the book is laid out with the numbers of
-the last layout (or `PLACEHOLDER`) and each box is given its number afterwards, in the boxes
-WeasyPrint laid out, without laying anything out again.  The folio of a part is its page counter
-(book.css), which WeasyPrint sets in the margin boxes; a part laid out with another first page is
-given its folios the same way.  The paragraph numbers stand in the outer margin and the print
-source's pages in the inner one, which one depends on the page: they are absolutely positioned,
-and mirrored across the text block if their page's side is not the one they were laid out for.
+(`book.html.jinja`), its figures set to its right.  Whatever number it holds, the lines around it
+break where they did, and the pages too.  So the book is always laid out as `masked` gives it:
+every box holding `PLACEHOLDER`, every part counting its pages from 1, every margin note on the
+left; and each box is then given its number, each page its folio (its part's page counter, which
+WeasyPrint sets in the margin boxes), and each margin note its side (paragraph numbers stand in
+the outer margin, the print source's pages in the inner one; they are absolutely positioned, and
+mirrored across the text block onto the right where their page wants it), in the boxes WeasyPrint
+laid out, without laying anything out again.  As this is done the same way in every build, the
+bytes of the book do not depend on what earlier layouts or builds found.
 
 The back matter's numbers (chronology, concordance, indices) are set at their own width: boxes
 would open gaps in their runs and ranges ('13– 14, 21– 22') that no typesetter would pass.  The back
@@ -40,6 +41,7 @@ _COUNTER = re.compile(r"counter-reset: page -?\d+;")
 MARGIN_NOTES = ("pn", "srcpage")  # paragraph numbers and the print source's pages: outer or inner margin
 SIDES = ("recto", "verso")
 _SIDE = re.compile(r'class="(pn|srcpage) (?:recto|verso)"')
+LEFT = {"pn": "verso", "srcpage": "recto"}  # the side whose margin note stands on the left
 
 
 def printed(key: str, pages: dict[str, int] | None, label: bool = False) -> str:
@@ -72,9 +74,12 @@ def digits(pages: dict[str, int] | None) -> int:
 
 
 def masked(html: str) -> str:
-    """The HTML with every page number and the page counter's start left out: what its layout
-    depends on."""
-    return _SIDE.sub(r'class="\1"', _COUNTER.sub("", _BOX.sub(r"\1\2", html)))
+    """The HTML as it is laid out: every page number `PLACEHOLDER`, no page counter's start, every
+    margin note on the left (a paragraph number as on a verso, a source's page as on a recto).  A
+    layout never holds what a layout found: `fill`, `folios` and `sides` always write it in, the
+    same way whatever was laid out before."""
+    html = _BOX.sub(rf"\g<1>{PLACEHOLDER}\g<2>", _COUNTER.sub("", html))
+    return _SIDE.sub(lambda m: f'class="{m[1]} {LEFT[m[1]]}"', html)
 
 
 def fill(pages_laid_out, pages: dict[str, int]) -> int:
@@ -90,7 +95,7 @@ def fill(pages_laid_out, pages: dict[str, int]) -> int:
             wanted = printed(box.element.get(ATTRIBUTE), pages, box.element.get(LABEL) is not None)
             texts = [child for child in box.descendants() if isinstance(child, TextBox)]
             if len(texts) == 1 and texts[0].text != wanted:
-                _retext(texts[0], wanted, "right", right=box.content_box_x() + box.width)
+                _retext(texts[0], wanted, box.children[0].position_x, box.width)
                 changed += 1
     return changed
 
@@ -105,7 +110,7 @@ def folios(pages_laid_out, first: int) -> None:
                 continue
             texts = [child for child in margin.descendants() if isinstance(child, TextBox)]
             if len(texts) == 1 and texts[0].text != str(first + index):
-                _retext(texts[0], str(first + index), margin.style["text_align_all"])
+                _refolio(texts[0], str(first + index), margin.style["text_align_all"])
 
 
 def sides(pages_laid_out) -> int:
@@ -149,14 +154,30 @@ class _Context:
         self.dictionaries: dict = {}
 
 
-def _retext(box, text: str, align: str, right: float | None = None) -> None:
-    """Give a laid-out text box another text on the same line, aligned as its box aligns it."""
+def _retext(box, text: str, start: float, available: float) -> None:
+    """Give a laid-out text box another text, set to the right of its line as WeasyPrint sets it
+    (`text_align`: the line moved by what it leaves of the width, if anything)."""
+    layout, width = _shaped(box, text)
+    box.text, box.pango_layout, box.width = text, layout, width
+    box.position_x = start if width >= available else start + (available - width)
+
+
+def _refolio(box, text: str, align: str) -> None:
+    """Give a folio another text, on the same side or centre of its margin box, placed from where
+    the layout set the first (whatever it was given since: the same folio, the same place)."""
+    layout, width = _shaped(box, text)
+    if not hasattr(box, "laid_out"):
+        box.laid_out = (box.position_x, box.width)
+    x, laid_width = box.laid_out
+    if align in ("right", "end"):
+        x += laid_width - width
+    elif align == "center":
+        x += (laid_width - width) / 2
+    box.text, box.pango_layout, box.width, box.position_x = text, layout, width, x
+
+
+def _shaped(box, text: str):
     from weasyprint.text.line_break import split_first_line
 
     layout, _, _, width, _, _ = split_first_line(text, box.style, _Context(), None, 0)
-    old_right = box.position_x + box.width if right is None else right
-    if align in ("right", "end"):
-        box.position_x = old_right - width
-    elif align == "center":
-        box.position_x += (box.width - width) / 2
-    box.text, box.pango_layout, box.width = text, layout, width
+    return layout, width

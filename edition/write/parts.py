@@ -7,9 +7,9 @@ part would otherwise begin on a verso, and WeasyPrint's warnings.
 The book's top-level sections that begin on a recto (a source's title page, a part's opening, a
 chapter, an appendix; `book.css.jinja` breaks before each) cannot change how any other lays out.
 Each is laid out as a document of its own (the front matter, before them, is one more), its page
-counter starting where the book has come to; a part whose document is the same as in an earlier
-layout of this process but for its page numbers is not laid out again (page_numbers.py: its
-numbers cannot move its lines; its folios are written into it).  The combined document is what WeasyPrint would lay
+counter starting where the book has come to; a part is laid out as `page_numbers.masked` gives it
+(no page number, folio or side of a margin note: they are written into the laid-out part), and a
+part whose masked document is the same as in an earlier layout of this process is not laid out again.  The combined document is what WeasyPrint would lay
 out from the whole HTML: its links, anchors and bookmarks resolve across the parts.
 """
 
@@ -65,12 +65,12 @@ class Parts:
                 number = len(pages) - first_text + 1 if first_text is not None else None
                 self.starts.append((len(pages), number))
                 self.ids.append(next(iter(_ID.findall(body)), ""))
-                source = document(head, body, number)
-                key = hashlib.sha256(page_numbers.masked(source).encode()).hexdigest()
+                source = page_numbers.masked(document(head, body, number))  # as every layout has it
+                key = hashlib.sha256(source.encode()).hexdigest()
                 if key not in self.laid_out:
                     self.laid_out[key] = weasyprint.HTML(string=source, base_url=str(html_path)).render(
                         font_config=self.fonts)
-                if number is not None:  # laid out earlier with another first page, maybe
+                if number is not None:
                     page_numbers.folios(self.laid_out[key].pages, number)
                 documents.append(self.laid_out[key])
                 pages.extend(self.laid_out[key].pages)
@@ -92,27 +92,30 @@ class Parts:
         return self.blank
 
 
-def lay_out_part(html_path: Path, index: int, number: int | None, ladder: int):
-    """Part `index` of the print HTML laid out alone, its page counter starting at `number`, as
-    `Parts.lay_out` lays it out within the book."""
+def lay_out_part(html_path: Path, key: str, number: int | None, ladder: int):
+    """The part of the print HTML whose first element has the id `key`, laid out alone, its page
+    counter starting at `number`, as `Parts.lay_out` lays it out within the book."""
     import weasyprint
 
     head, bodies = split(html_path)
+    body = next(body for body, _ in bodies if next(iter(_ID.findall(body)), None) == key)
     with layout_fixes.applied(ladder):
-        return weasyprint.HTML(string=document(head, bodies[index][0], number), base_url=str(html_path)).render()
+        return weasyprint.HTML(string=document(head, body, number), base_url=str(html_path)).render()
 
 
 def split(html_path: Path | str) -> tuple[str, list[tuple[str, bool]]]:
     """The print HTML's head, and its body cut before every section that begins on a recto, each
     piece with whether it begins the text (the first source's title page, page 1); the HTML is
-    given by its path, or as a string."""
+    given by its path, or as a string.  A piece holds two sections at least (a title page with
+    what follows it), but for a source's title page, which always begins one: the pieces of a
+    source are the same whatever comes before it."""
     root = lxml_html.parse(str(html_path)).getroot() if isinstance(html_path, Path) else lxml_html.fromstring(html_path)
     head = etree.tostring(root.find("head"), method="html", encoding="unicode")
     body = root.find("body")
     pieces: list[tuple[list[str], bool]] = [([body.text or ""], False)]
     for child in body:
         classes = set((child.get("class") or "").split())
-        if child.tag == "section" and classes & RECTO_SECTIONS and len(pieces[-1][0]) > 1:
+        if child.tag == "section" and classes & RECTO_SECTIONS and (len(pieces[-1][0]) > 1 or "part" in classes):
             pieces.append(([], classes >= FIRST_TEXT))
         pieces[-1][0].append(etree.tostring(child, method="html", encoding="unicode"))
     return f'<html lang="{root.get("lang", "")}">{head}', [("".join(html), first) for html, first in pieces]

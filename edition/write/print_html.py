@@ -52,12 +52,12 @@ class Part:
         return source_head(self.source)
 
 
-def parts(edition: Edition, renderer: Renderer) -> list[Part]:
-    """Every source as a part, its chapters rendered."""
+def parts(edition: Edition, renderer: Renderer, only: str | None = None) -> list[Part]:
+    """Every source as a part, its chapters rendered (`only` those of the source with this siglum)."""
     result = []
     for source in edition.sources:
         chapters = []
-        for division in source.chapters:
+        for division in source.chapters if only in (None, source.siglum) else ():
             section = renderer.division(division)
             corrected = renderer.options.spacing(division.id) if renderer.options.spacing else ""
             section.set("class", " ".join(filter(None, (section.get("class"), "chapter", corrected))))
@@ -112,8 +112,10 @@ def page_sides(pages: dict[str, int] | None):
     return side
 
 
-def render(edition: Edition, pages: dict[str, int] | None = None, corrections=None) -> tuple[str, str]:
-    """The print HTML and its stylesheet, as `write` writes them."""
+def render(edition: Edition, pages: dict[str, int] | None = None, corrections=None,
+           only: str | None = None) -> tuple[str, str]:
+    """The print HTML and its stylesheet, as `write` writes them; `only`: a siglum, the chapters of
+    that source alone (a quicker HTML for laying out one of its parts alone)."""
     settings = edition.settings
 
     def page(key: str) -> str:  # the back matter's: set at their width (see page_numbers.py)
@@ -129,7 +131,7 @@ def render(edition: Edition, pages: dict[str, int] | None = None, corrections=No
                                          spacing=corrections.css if corrections else None),
                         Footnotes(split=corrections.split if corrections else None,
                                   continued=corrections.continued if corrections else None))
-    book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer),
+    book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer, only),
                              css=f"{ASSETS}/book.css", back=backmatter.appendices(edition, pages or {}), page=page,
                              page_label=lambda key: page_numbers.markup(key, pages, label=True),
                              same_page=lambda a, b: page_numbers.printed(a, pages) == page_numbers.printed(b, pages),
@@ -141,13 +143,15 @@ def render(edition: Edition, pages: dict[str, int] | None = None, corrections=No
     return book, css
 
 
-def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, corrections=None) -> Path:
+def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, corrections=None,
+          only: str | None = None) -> Path:
     """Write the print HTML and its assets; return the HTML's path.
 
     `pages` (anchor id -> page) comes from a first layout and fills the indices' page numbers;
-    `corrections` (write/corrections.py) gives the spacing of paragraphs set tight or loose."""
+    `corrections` (write/corrections.py) gives the spacing of paragraphs set tight or loose; `only`
+    as `render` takes it."""
     settings = edition.settings
-    book, css = render(edition, pages, corrections)
+    book, css = render(edition, pages, corrections, only)
     assets = out_dir / ASSETS
     (assets / "fonts").mkdir(parents=True, exist_ok=True)
     for name, path in [*fonts.book_fonts().items(), (OUTPUT_PROFILE, output_intent.profile_path(settings))]:
