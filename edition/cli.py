@@ -74,6 +74,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", metavar="N", type=_jobs, default=None,
                        help="lay out and write in at most N processes at once (default: one per core); the "
                             "outputs are the same whatever N")
+    build.add_argument("--dask", metavar="ADDRESS",
+                       help="lay the book's parts out on the Dask cluster whose scheduler is at ADDRESS "
+                            "(tcp://host:8786; needs the `dask` extra, and the edition's files at the same "
+                            "path on every worker); the outputs are the same")
     build.add_argument("--timings", metavar="FILE", type=Path,
                        help="write the seconds each stage took to FILE, as JSON (bench/build_bench.py reads it)")
     check = commands.add_parser("check", help="check the sources without rendering",
@@ -156,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             written = [path]
         else:
             written = pipeline.build(args.sources, args.out, args.formats or list(FORMATS), report, progress,
-                                     draft=args.draft, jobs=args.jobs)
+                                     draft=args.draft, jobs=args.jobs, dask=args.dask)
             if args.timings:
                 args.timings.write_text(json.dumps({k: round(v, 3) for k, v in progress.times.items()}, indent=1),
                                         encoding="utf-8")

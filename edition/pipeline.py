@@ -73,15 +73,16 @@ LAYOUT_REPORT = ".layout.json"  # in the output directory: the page make-up find
 
 
 def build(root: Path, out_dir: Path, formats: list[str], report: Report, progress: Progress,
-          draft: bool = False, jobs: int | None = None) -> list[Path]:
+          draft: bool = False, jobs: int | None = None, dask: str | None = None) -> list[Path]:
     """Check, then write each requested format; return the files written (a `draft` makes none of
     the typesetter's corrections that earlier builds did not find: quicker, see makeup.lay_out).
 
     Every output is made in a staging directory inside `out_dir` and moved into place only when
     the whole build has succeeded (with `--strict`, without a warning): a failed build leaves the
     last good outputs as they were.  At most `jobs` processes work at once (None: one per core);
-    the outputs do not depend on it."""
-    with workers.limited(jobs):
+    the parts' layouts go to the Dask scheduler at `dask`, if given; the outputs do not depend on
+    either."""
+    with workers.limited(jobs), workers.on_dask(dask):
         return _build(root, out_dir, formats, report, progress, draft)
 
 
@@ -112,13 +113,12 @@ def _write(edition: Edition, staging: Path, out_dir: Path, wanted: list[str], re
     print HTML's assets with it).  The make-up's caches and findings go to `out_dir`."""
     settings = edition.settings
     limits = layout.Limits.of(settings.printing)
-    document, warnings, measured = makeup.lay_out(edition, staging, out_dir, progress, limits, draft)
+    book, measured = makeup.lay_out(edition, staging, out_dir, progress, limits, draft)
     html = staging / f"{settings.slug}.html"
-    for message in warnings:
+    for message in book.warnings:
         report.add(Location(display_path(out_dir / html.name)),
                    "layout-unsettled" if message == makeup.UNSETTLED else "weasyprint-warning", message)
     made = [html, staging / print_html.ASSETS] if "html" in wanted else []
-    first_text = pdf.first_page_of(document, f"part-{edition.sources[0].siglum}")  # page 1: arabic from here
     with progress.stage("check the page make-up"):
         found = layout.run(measured, Locator(edition), report, limits)
         replace_atomically(out_dir / LAYOUT_REPORT, lambda tmp: tmp.write_text(
@@ -126,7 +126,7 @@ def _write(edition: Edition, staging: Path, out_dir: Path, wanted: list[str], re
     if "pdf" in wanted:
         screen, press = staging / f"{settings.slug}.pdf", staging / f"{settings.slug}-press.pdf"
         with progress.stage("write the press and screen PDFs"):
-            pdf.save(document, screen, press, settings, first_text)
+            pdf.save(book, screen, press, settings)
         made += [screen, press]
         with progress.stage("preflight the press PDF"):
             from .check import preflight  # imported here: `build.py check` never pays for pikepdf
@@ -135,7 +135,7 @@ def _write(edition: Edition, staging: Path, out_dir: Path, wanted: list[str], re
         for code, message in preflight.summary(findings):
             report.add(Location(display_path(out_dir / press.name)), code, message)
     if "epub" in wanted:
-        page_list = pagination.page_list(document, edition, first_text)
+        page_list = pagination.page_list(book.page_starts(), book.pages, book.first_text)
         with progress.stage("write the EPUB"):
             made.append(epub.write(edition, staging, page_list))
     return made

@@ -27,7 +27,7 @@ from edition.check import layout, preflight
 from edition.cli import main
 from edition.codes import CODES
 from edition.diagnostics import Location, Report
-from edition.write import makeup, parts
+from edition.write import makeup, part_job, parts
 
 SOURCE_STAGES = ("settings", "import", "read", "check", "names")  # reported by `build.py check` and `import`
 DIAGNOSTIC = re.compile(r"^(?P<path>[^\s:]+)(?::(?P<line>\d+):(?P<col>\d+))?: (?P<severity>error|warning): "
@@ -383,11 +383,11 @@ def test_weasyprint_warnings_and_unsettled_pages_become_diagnostics(tiny, tmp_pa
     stands in for the layout, which the slow test below does for real)."""
     import weasyprint
 
-    with parts._warnings() as warned:
+    with part_job._warnings() as warned:
         document = weasyprint.HTML(string=f"<html>{BAD_CSS}<body><p id='p'>A line.</p></body></html>").render()
     assert warned and any("colour" in message for message in warned)
     measured = layout.measure(document, ["1"])
-    monkeypatch.setattr(makeup, "lay_out", lambda *args: (document, [*warned, makeup.UNSETTLED], measured))
+    monkeypatch.setattr(makeup, "lay_out", lambda *args: (parts.Book([], 0, [*warned, makeup.UNSETTLED]), measured))
     report = Report()
     edition = pipeline.check(tiny, report, pipeline.Progress(quiet=True))
     (tmp_path / "staging").mkdir()

@@ -54,9 +54,9 @@ def test_a_note_whose_policy_is_line_stays_with_its_call():
                 f"<p>first line words here<span class='footnote' id='n'>{words(8, 3)}</span> {words(60, 4)}</p>")
         document = lay_out(html, fixed)
         call = next(page.index for page in measure(document, [""] * len(document.pages))
-                    for line in page.lines for element in line.calls if element.get("id") == "n")
+                    for line in page.lines for element in line.calls if element.id == "n")
         note = next(page.index for page in measure(document, [""] * len(document.pages))
-                    for element in page.notes if element.get("id") == "n")
+                    for element in page.notes if element.id == "n")
         return call, note
 
     apart = [height for height in range(120, 240) if len(set(pages(height, fixed=False))) == 2]

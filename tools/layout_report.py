@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lxml import html as lxml_html  # noqa: E402
 
 from edition.check import layout  # noqa: E402
-from edition.write import layout_fixes, pagination, pdf  # noqa: E402
+from edition.write import layout_fixes, pagination  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     limits = layout.Limits()
     with contextlib.nullcontext() if args.plain else layout_fixes.applied(limits.ladder):
         document = weasyprint.HTML(filename=str(args.html)).render()
-    pages = layout.measure(document, pagination.page_labels(document, pdf.first_page_of(document, first)))
+    first_text = next((i for i, page in enumerate(document.pages) if first in page.anchors), 0)
+    pages = layout.measure(document, pagination.page_labels(len(document.pages), first_text))
     findings = layout.check(pages, limits)
     print(f"{len(document.pages)} pages; " + layout.summary([finding.code for finding in findings]))
     if args.list:

@@ -72,8 +72,22 @@ class Line:
     last_word: str
     hyphen: str  # "auto" (WeasyPrint hyphenated), "explicit" (a compound's hyphen) or ""
     out_of_flow: bool  # an absolutely positioned box (margin numbers)
-    calls: list  # the note elements whose calls stand in the line
+    calls: list  # the notes (NoteMark) whose calls stand in the line
     word_index: int = 0  # main flow: the words of its block (ids[0]) before the line, as both outputs count them
+
+
+@dataclasses.dataclass(frozen=True)
+class NoteMark:
+    """A note as the layout placed it: its id, mark and classes (plain data: a part is measured in
+    a worker and its measure sent back)."""
+
+    id: str
+    mark: str
+    classes: frozenset[str]
+
+    @classmethod
+    def of(cls, element) -> "NoteMark":
+        return cls(element.get("id") or "", element.get("data-mark") or "", frozenset((element.get("class") or "").split()))
 
 
 @dataclasses.dataclass
@@ -81,11 +95,11 @@ class PageMeasure:
     index: int
     label: str
     lines: list[Line]
-    notes: list  # note elements printed in the page's note area
+    notes: list[NoteMark]  # the notes printed in the page's note area
     flow_limit: float  # the lowest point the main flow may reach (the note area's top)
     flow_bottom: float = 0.0  # the lowest point the main flow reaches (lines and boxes with no lines)
-    note_heights: dict = dataclasses.field(default_factory=dict)  # note element -> its height in the note area
-    note_lines: dict = dataclasses.field(default_factory=dict)  # note element -> its lines on the page
+    note_heights: dict = dataclasses.field(default_factory=dict)  # NoteMark -> its height in the note area
+    note_lines: dict = dataclasses.field(default_factory=dict)  # NoteMark -> its lines on the page
 
 
 @dataclasses.dataclass
@@ -119,10 +133,10 @@ def measure(document, labels: list[str]) -> list[PageMeasure]:
             if element is not None and not pseudo:
                 css = set((element.get("class") or "").split())
                 if area == "notes" and css & {"footnote", "parallels", "apparatus"} and not isinstance(box, boxes.InlineBox):
-                    if element not in measured.notes:
-                        measured.notes.append(element)
-                        measured.note_heights[element] = box.margin_height()
-                    note = element
+                    note = NoteMark.of(element)
+                    if note not in measured.notes:
+                        measured.notes.append(note)
+                        measured.note_heights[note] = box.margin_height()
                 if element.get("id") and not isinstance(box, boxes.TextBox):
                     ids = [element.get("id"), *ids]
                 if element.tag == "section" and css & CHAPTER_CLASSES:
@@ -177,7 +191,7 @@ def _line(box, index, area, block, ids, section, classes, absolute, space, conte
 
     def collect(child, css, generated):
         if getattr(child, "footnote", None) is not None:
-            calls.append(child.footnote.element)
+            calls.append(NoteMark.of(child.footnote.element))
         if isinstance(child, boxes.TextBox):
             leaves.append((child, css, generated))
         elif isinstance(child, boxes.InlineBox):
@@ -352,8 +366,8 @@ def _check_notes(pages, add):
         for element in page.notes:
             line = called.get(element)
             if line is not None and line.page != page.index:
-                mark = element.get("data-mark") or ("emendations" if "apparatus" in (element.get("class") or "") else "cf.")
-                ids = [element.get("id")] if element.get("id") else []
+                mark = element.mark or ("emendations" if "apparatus" in element.classes else "cf.")
+                ids = [element.id] if element.id else []
                 add("layout-note-away", line, f"note {mark} printed on p. {page.label}, its call on p. {{p}}",
                     line=dataclasses.replace(line, ids=ids + line.ids))
 

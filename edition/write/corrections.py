@@ -230,7 +230,7 @@ def _float_at_end(pages: list[PageMeasure], index: int) -> str | None:
     their call, at the paragraph's end, that took the paragraph's last lines over to it."""
     following = [line for line in pages[index + 1].lines if line.area == "main" and not line.out_of_flow]
     for line in following[:MAX_PULLED]:
-        ends = [e.get("id") for e in line.calls if (e.get("id") or "").endswith(("-apparatus", "-parallels"))]
+        ends = [e.id for e in line.calls if e.id.endswith(("-apparatus", "-parallels"))]
         if ends:
             begun = any(row.ids[:1] == line.ids[:1] for row in pages[index].lines if row.area == "main" and row.ids)
             return ends[-1] if begun else None
@@ -285,10 +285,10 @@ def _split(pages: list[PageMeasure], index: int) -> tuple[str, int, str, int] | 
         note = line.calls[-1]
         lines = following.note_lines.get(note, [])
         moved = _moving_together(main, k)
-        if not note.get("id") or moved >= len(main) or not main[moved].ids or len(lines) < 2 * MIN_NOTE_LINES:
+        if not note.id or moved >= len(main) or not main[moved].ids or len(lines) < 2 * MIN_NOTE_LINES:
             return None
         others = sum(following.note_heights.get(element, 0.0) for row in main[:moved] for element in row.calls
-                     if element is not note)
+                     if element != note)
         first_note = min((row.top for rows in following.note_lines.values() for row in rows), default=following.flow_limit)
         rule = 0.0 if page.notes else first_note - following.flow_limit
         room = page.flow_limit - page.flow_bottom - (main[moved - 1].bottom - main[0].top) - others - rule
@@ -297,7 +297,7 @@ def _split(pages: list[PageMeasure], index: int) -> tuple[str, int, str, int] | 
             return None
         kept = sum(len(row.text.split()) for row in lines[:fit]) - (1 if lines[fit - 1].hyphen else 0)
         after = main[moved]
-        return note.get("id"), kept, after.ids[0], after.word_index
+        return note.id, kept, after.ids[0], after.word_index
     return None
 
 

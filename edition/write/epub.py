@@ -24,7 +24,8 @@ from ..render.content_model import as_phrases
 from ..render.notes import OPS_TYPE, Endnotes
 from . import images, replace_atomically
 from .pagination import NOT_IN_FLOW, anchors
-from .pdf import document_id, source_date_epoch
+from .part_job import source_date_epoch
+from .pdf import document_id
 
 TEXT_DIR = "text"
 XHTML = "{http://www.w3.org/1999/xhtml}"

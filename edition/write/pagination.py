@@ -1,6 +1,6 @@
 """Where the printed pages begin, so that the EPUB can mark them (its page list).
 
-In: WeasyPrint's laid-out document and the edition.  Out: for every page, its printed number and
+In: WeasyPrint's laid-out pages (a part's) and the edition.  Out: for every page, its printed number and
 the element (an id both outputs share) and word where it begins.  Both outputs count the same
 words: the reading text, less what NOT_IN_FLOW names (margin numbers, notes, page references).
 """
@@ -17,7 +17,7 @@ NOT_IN_FLOW = {"pn", "srcpage", "footnote", "parallels", "apparatus", "noteref",
 FRONT_ANCHORS = {"half-title", "title-page", "imprint", "contents", "sigla", "introduction"}
 
 
-def page_starts(document, anchors: set[str]) -> dict[int, tuple[str, int]]:
+def page_starts(document, anchors: set[str] | frozenset[str]) -> dict[int, tuple[str, int]]:
     """Where each page begins: page index -> (anchor id, words of that element before the page).
 
     Walks WeasyPrint's laid-out boxes page by page, main flow only (no margin boxes, no footnote
@@ -63,21 +63,21 @@ def page_starts(document, anchors: set[str]) -> dict[int, tuple[str, int]]:
     return starts
 
 
-def page_labels(document, first_text: int) -> list[str]:
-    """The printed number of every page, as the PDF's page labels give it: roman before the page
-    with index `first_text` (the first part's title), arabic from it."""
-    return [roman(i + 1) if i < first_text else str(i - first_text + 1) for i in range(len(document.pages))]
+def page_labels(count: int, first_text: int) -> list[str]:
+    """The printed number of each of `count` pages, as the PDF's page labels give it: roman before
+    the page with index `first_text` (the first part's title), arabic from it."""
+    return [roman(i + 1) if i < first_text else str(i - first_text + 1) for i in range(count)]
 
 
-def page_list(document, edition, first_text: int) -> list[tuple[str, str, int]]:
-    """Every page of the book, in order: (printed number, anchor id, words of the anchor before it).
+def page_list(starts: dict[int, tuple[str, int]], count: int, first_text: int) -> list[tuple[str, str, int]]:
+    """Every page of the book, in order: (printed number, anchor id, words of the anchor before it),
+    from where each of its `count` pages begins (`page_starts`, with the ids of `anchors`).
 
     Anchors are the ids both outputs share: the front matter's sections, the introduction's
     paragraphs, parts, divisions and numbered blocks, and the appendices' rows and entries.  A page
     with no text of its own (a blank verso) points where the next page's text starts."""
-    starts = page_starts(document, anchors(edition, {a for page in document.pages for a in page.anchors}))
     result, pending = [], []
-    for index, label in enumerate(page_labels(document, first_text)):
+    for index, label in enumerate(page_labels(count, first_text)):
         if index in starts:
             result.extend((p, *starts[index]) for p in pending)
             pending = []

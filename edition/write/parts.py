@@ -1,30 +1,39 @@
-"""The print HTML laid out in parts, each beginning on a recto, and their pages put together.
+"""The print HTML laid out in parts, each beginning on a recto, each by a job of its own.
 
-In: the print HTML (print_html.py), the settings, and the parts already laid out in this process.
-Out: one WeasyPrint document holding every part's pages in order, with a blank verso wherever a
-part would otherwise begin on a verso, and WeasyPrint's warnings.
+In: the print HTML (print_html.py), the pages the last layout found, the settings, an executor
+(workers.py) and a directory for the parts of the last build.  Out: a `Book`: its parts laid out
+in order, with a blank verso wherever one would otherwise begin on a verso, each with what the
+make-up needs of it (anchors, measured lines, bookmarks, warnings) and, once the book's numbers
+are known, its PDF (`merge.py` puts them together).
 
 The book's top-level sections that begin on a recto (a source's title page, a part's opening, a
 chapter, an appendix; `book.css.jinja` breaks before each) cannot change how any other lays out.
-Each is laid out as a document of its own (the front matter, before them, is one more), its page
-counter starting where the book has come to; a part is laid out as `page_numbers.masked` gives it
-(no page number, folio or side of a margin note: they are written into the laid-out part), and a
-part whose masked document is the same as in an earlier layout of this process is not laid out again.  The combined document is what WeasyPrint would lay
-out from the whole HTML: its links, anchors and bookmarks resolve across the parts.
+Each is laid out as a document of its own (the front matter, before them, is one more) by
+`part_job.run`, as `page_numbers.masked` gives it (no page number, folio or side of a margin note:
+they are written into the laid-out boxes before its PDF is written), in parallel.  Each result is
+kept under a digest of everything it depends on (the part's masked HTML, the assets, the program,
+and for a written part the numbers and folio it prints): in memory for the build, and on disk
+for the next build when its PDF is written.  A pass lays out only the parts whose HTML changed; a
+rebuild after a change in one source, only that source's parts and the parts whose printed
+numbers changed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import logging
+import pickle
 import re
+import types
 from pathlib import Path
 
 from lxml import etree
 from lxml import html as lxml_html
 
+from ..check import layout
 from ..read.settings import Settings
-from . import layout_fixes, page_numbers
+from . import page_numbers, pagination, part_job, replace_atomically, stamp
+from .print_html import ASSETS
 
 # Classes of the body's sections that begin on a recto, each a part of its own.
 RECTO_SECTIONS = {"part", "part-opening", "chapter", "appendix"}
@@ -33,74 +42,267 @@ FIRST_TEXT = {"part", "first"}  # the classes of the first source's title page: 
 BLANK = "@page :first { " + " ".join(f"@{box} {{ content: none; }}" for box in (
     "top-left", "top-center", "top-right", "bottom-left", "bottom-center", "bottom-right")) + " }"
 _ID = re.compile(r'\sid="([^"]+)"')
-HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notice about subsetting
+_PRINTS = re.compile(rf'{page_numbers.ATTRIBUTE}="([^"]*)"')
+PDF_SCALE = 0.75  # PDF points per CSS pixel
+
+
+@dataclasses.dataclass
+class Part:
+    """A piece of the print HTML that begins on a recto, as it is laid out."""
+
+    key: str  # its first element's id ("" for a blank page)
+    html: str  # its document, masked (page_numbers.masked)
+    begins_text: bool  # the first source's title page: page 1
+    prints: frozenset[str]  # the anchors whose pages its boxes print
+    page_anchors: frozenset[str]  # its ids where a page may begin (the EPUB's page list)
+
+
+@dataclasses.dataclass
+class Placed:
+    """A part laid out, where it stands in the book."""
+
+    part: Part | None  # None: a blank verso
+    first: int  # its first page's index in the book
+    number: int | None  # its first page's folio (None: before the text, or blank)
+    laid: part_job.LaidPart
+    written: tuple | None  # the folio and numbers its PDF was written with; None: not written
+    key: str  # its result's key in the cache
+
+
+@dataclasses.dataclass
+class Book:
+    """The book laid out: its parts in order, each laid out alone."""
+
+    placed: list[Placed]
+    first_text: int  # the index of page 1 (the first source's title page)
+    warnings: list[str]
+
+    @property
+    def pages(self) -> int:
+        return sum(len(p.laid.heights) for p in self.placed)
+
+    @property
+    def parts(self) -> list[Placed]:
+        return [p for p in self.placed if p.part is not None]
+
+    @property
+    def ids(self) -> list[str]:
+        """Each part's key (its first element's id)."""
+        return [p.part.key for p in self.parts]
+
+    def part_of(self, page: int) -> int:
+        """The index (among `parts`) of the part the page belongs to."""
+        return max(k for k, placed in enumerate(self.parts) if placed.first <= page)
+
+    def anchor_pages(self) -> dict[str, int]:
+        """Anchor id -> printed page number (arabic from page 1; the front matter's are 0 or less)."""
+        found: dict[str, int] = {}
+        for placed in self.placed:
+            for index, anchors in enumerate(placed.laid.anchors, placed.first):
+                for anchor in anchors:
+                    found.setdefault(anchor, index - self.first_text + 1)
+        return found
+
+    def first_page_of(self, anchor: str) -> int:
+        return next((placed.first + k for placed in self.placed for k, anchors in enumerate(placed.laid.anchors)
+                     if anchor in anchors), 0)
+
+    def measured(self) -> list[layout.PageMeasure]:
+        """Every page's measure, indexed and labelled in the book (the parts' own are left as they are)."""
+        labels = pagination.page_labels(self.pages, self.first_text)
+        pages = []
+        for placed in self.placed:
+            for page in placed.laid.measured:
+                index = placed.first + page.index
+                lines = {id(line): dataclasses.replace(line, page=index) for line in page.lines}
+                pages.append(dataclasses.replace(
+                    page, index=index, label=labels[index], lines=list(lines.values()),
+                    note_lines={note: [lines[id(line)] for line in rows] for note, rows in page.note_lines.items()}))
+        return pages
+
+    def page_starts(self) -> dict[int, tuple[str, int]]:
+        """Page index -> where its text begins (pagination.page_starts, over the book)."""
+        return {placed.first + k: start for placed in self.placed for k, start in placed.laid.starts.items()}
+
+    def outline(self) -> list:
+        """The bookmark tree, as WeasyPrint's `make_bookmark_tree(0.75, transform_pages=True)` makes it."""
+        from weasyprint.anchors import make_page_bookmark_tree
+        from weasyprint.matrix import Matrix
+
+        root: list = []
+        skipped, last_by_depth, previous = [], [root], 0
+        for placed in self.placed:
+            for k, (bookmarks, height) in enumerate(zip(placed.laid.bookmarks, placed.laid.heights)):
+                page = types.SimpleNamespace(bookmarks=bookmarks)
+                matrix = Matrix(a=PDF_SCALE, d=-PDF_SCALE, f=height * PDF_SCALE)
+                previous = make_page_bookmark_tree(page, skipped, last_by_depth, previous, placed.first + k, matrix)
+        return root
+
+    def pdfs(self) -> list[tuple[bytes, frozenset[str]]]:
+        """Every part's PDF and the stand-in anchors in it, in order (`Parts.written` makes them)."""
+        return [(placed.laid.pdf, placed.laid.phantoms) for placed in self.placed]
 
 
 class Parts:
-    """The parts laid out so far in this process, by their document and first page."""
+    """The parts of the book laid out, each by a job of its own (part_job.py) on the executor
+    (workers.py: forked workers, or Dask's), each result kept in memory for the build and, when its
+    PDF is written, on disk (`cache_dir`) for the next one, by a digest of all it depends on."""
 
-    def __init__(self) -> None:
-        from weasyprint.text.fonts import FontConfiguration
+    def __init__(self, settings: Settings, page_anchors, cache_dir: Path | None, executor) -> None:
+        self.settings = settings
+        self.epoch = part_job.source_date_epoch(settings)
+        self.page_anchors = page_anchors  # ids of an output -> those where a page may begin
+        self.cache_dir = cache_dir
+        self.executor = executor
+        self.memory: dict[str, part_job.LaidPart] = {}
+        self.used: set[str] = set()  # the keys of the last book's parts
+        self.program = stamp.program()
 
-        self.laid_out: dict[str, object] = {}
-        self.blank = None  # a blank page of the book, to put before a part that would begin on a verso
-        self.fonts = FontConfiguration()  # one for all the parts: the book face is loaded and shaped once
-        self.starts: list[tuple[int, int | None]] = []  # each part of the last layout: its first page, counter
-        self.ids: list[str] = []  # each part of the last layout: its first element's id
-
-    def lay_out(self, html_path: Path, settings: Settings):
-        """The whole book, laid out part by part; (document, warnings)."""
-        import weasyprint
-
+    def lay_out(self, html_path: Path, pages: dict[str, int] | None, write: bool) -> Book:
+        """The book laid out part by part.  A part laid out before in this build (whatever numbers
+        it was written with) is not laid out again; with `write`, a new one is written too, with
+        the numbers `pages` (the pages found by the last layout or build) gives it, if they tell
+        them all."""
         head, bodies = split(html_path)
-        pages, warnings, documents = [], [], []
-        first_text = None
-        self.starts, self.ids = [], []
-        with _warnings() as collected, layout_fixes.applied(settings.printing.hyphen_ladder):
-            for body, begins_text in bodies:
-                if len(pages) % 2:  # the part must begin on a recto
-                    pages.append(self._blank(head, html_path))
-                if begins_text:
-                    first_text = len(pages)
-                number = len(pages) - first_text + 1 if first_text is not None else None
-                self.starts.append((len(pages), number))
-                self.ids.append(next(iter(_ID.findall(body)), ""))
-                source = page_numbers.masked(document(head, body, number))  # as every layout has it
-                key = hashlib.sha256(source.encode()).hexdigest()
-                if key not in self.laid_out:
-                    self.laid_out[key] = weasyprint.HTML(string=source, base_url=str(html_path)).render(
-                        font_config=self.fonts)
-                if number is not None:
-                    page_numbers.folios(self.laid_out[key].pages, number)
-                documents.append(self.laid_out[key])
-                pages.extend(self.laid_out[key].pages)
-            warnings.extend(collected)
-        used = {id(d) for d in documents}  # only this layout's parts are kept: a build goes forward
-        self.laid_out = {key: d for key, d in self.laid_out.items() if id(d) in used}
-        return documents[0].copy(pages), warnings
+        parts, assets = self._parts(head, bodies), _assets(html_path.parent)
+        jobs, before_text = [], True
+        for part in parts:
+            before_text &= not part.begins_text
+            number = None if before_text else 1 if part.begins_text else (pages or {}).get(part.key)
+            known = write and pages is not None and (before_text or number is not None)
+            jobs.append(self._job(part, html_path, number, _numbers(part, pages) if known else None))
+        jobs.append(self._job(self._blank(head), html_path, None, ()))
+        done = self._run(jobs, assets, reuse=True)
+        self.memory = {_layout_key(entry[2]): entry for entry in done}  # a build goes forward: its last parts
+        return self._place(parts, done)
 
-    def part_of(self, page: int) -> int:
-        """The index of the part the page (of the last layout) belongs to."""
-        return max(k for k, (start, _) in enumerate(self.starts) if start <= page)
+    def lay_out_here(self, html_path: Path, key: str) -> tuple:
+        """The part of the print HTML whose first element has the id `key`, laid out in this
+        process, not written: (its job, its result, its key), for `remember`."""
+        head, bodies = split(html_path)
+        part = next(part for part in self._parts(head, bodies) if part.key == key)
+        job = self._job(part, html_path, None, None)
+        return job, part_job.run(job), self._key(job, _assets(html_path.parent))
 
-    def _blank(self, head: str, html_path: Path):
-        import weasyprint
+    def remember(self, job: part_job.Job, laid: part_job.LaidPart, key: str) -> None:
+        """Keep a part laid out elsewhere (`lay_out_here`) for the next layout of the book."""
+        self.memory[_layout_key(key)] = (job, laid, key)
 
-        if self.blank is None:
-            source = document(head, f"<style>{BLANK}</style><div></div>", None)
-            self.blank = weasyprint.HTML(string=source, base_url=str(html_path)).render(font_config=self.fonts).pages[0]
-        return self.blank
+    def written(self, book: Book, found: dict[str, int], html_path: Path) -> Book:
+        """The book with every part's PDF written with the numbers `found` gives (its layout's)."""
+        placed = list(book.placed)
+        todo = [(k, self._job(p.part, html_path, p.number, _numbers(p.part, found))) for k, p in enumerate(placed)
+                if p.part is not None and p.written != (p.number, _numbers(p.part, found))]
+        for (k, _), (job, laid, key) in zip(todo, self._run([job for _, job in todo], _assets(html_path.parent))):
+            placed[k] = dataclasses.replace(placed[k], laid=laid, written=(job.number, job.numbers), key=key)
+        self.used = {p.key for p in placed}
+        held = {anchor for p in placed for anchors in p.laid.anchors for anchor in anchors}
+        missing = sorted({name for p in placed for name in p.laid.phantoms} - held)  # as WeasyPrint reports them
+        return dataclasses.replace(book, placed=placed, warnings=book.warnings + [
+            f"No anchor #{name} for internal URI reference" for name in missing])
+
+    def prune(self) -> None:
+        """Forget every part on disk that the last book does not hold."""
+        if self.cache_dir is None or not self.cache_dir.is_dir():
+            return
+        for path in self.cache_dir.iterdir():
+            if path.stem not in self.used:
+                path.unlink()
+
+    def _parts(self, head: str, bodies: list[tuple[str, bool]]) -> list[Part]:
+        parts = []
+        for body, begins_text in bodies:
+            ids = _ID.findall(body)
+            parts.append(Part(next(iter(ids), ""), page_numbers.masked(document(head, body, None)), begins_text,
+                              frozenset(_PRINTS.findall(body)), frozenset(self.page_anchors(set(ids)))))
+        return parts
+
+    def _blank(self, head: str) -> Part:
+        return Part("", document(head, f"<style>{BLANK}</style><div></div>", None), False, frozenset(), frozenset())
+
+    def _job(self, part: Part, html_path: Path, number: int | None, numbers: tuple | None) -> part_job.Job:
+        """The job of laying out `part`; writing it too if its `numbers` are known."""
+        printing = self.settings.printing
+        return part_job.Job(part.html, str(html_path), number if numbers is not None else None, numbers or (),
+                            part.page_anchors, printing.hyphen_ladder, printing.press_variant,
+                            self.epoch, numbers is not None)
+
+    def _key(self, job: part_job.Job, assets: str) -> str:
+        """The digest of all a job's result depends on: its layout's (a prefix), then its numbers'."""
+        fields = dataclasses.replace(job, base_url="", page_anchors=tuple(sorted(job.page_anchors)),
+                                     number=None, numbers=(), write=False)
+        layout_digest = hashlib.sha256(f"{self.program}\0{assets}\0{fields!r}".encode()).hexdigest()[:32]
+        numbers = f"{job.number}\0{job.numbers!r}" if job.write else "-"
+        return f"{layout_digest}-{hashlib.sha256(numbers.encode()).hexdigest()[:16]}"
+
+    def _run(self, jobs: list[part_job.Job], assets: str, reuse: bool = False) -> list[tuple]:
+        """For each job, (the job whose result stands for it, that result, its key): kept from an
+        earlier job of the same key (in this build, or on disk from the last); with `reuse`, from
+        one laid out the same in this build, if written with other numbers; or else run, the
+        largest first."""
+        keys = [self._key(job, assets) for job in jobs]
+        done: dict[int, tuple] = {}
+        for k, (job, key) in enumerate(zip(jobs, keys)):
+            held = self.memory.get(_layout_key(key))
+            if held is not None and (held[2] == key or reuse):
+                done[k] = held
+            elif (laid := self._recall(key)) is not None:
+                done[k] = (job, laid, key)
+        todo = sorted((k for k in range(len(jobs)) if k not in done), key=lambda k: -len(jobs[k].html))
+        futures = {k: self.executor.submit(part_job.run, jobs[k]) for k in todo}
+        for k, future in futures.items():
+            done[k] = (jobs[k], future.result(), keys[k])
+            self._keep(keys[k], done[k][1])
+        return [done[k] for k in range(len(jobs))]
+
+    def _recall(self, key: str) -> part_job.LaidPart | None:
+        path = self.cache_dir / f"{key}.pickle" if self.cache_dir else None
+        if path is None or not path.is_file():
+            return None
+        try:
+            return pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return None
+
+    def _keep(self, key: str, laid: part_job.LaidPart) -> None:
+        if self.cache_dir is not None and laid.pdf is not None:
+            replace_atomically(self.cache_dir / f"{key}.pickle", lambda tmp: tmp.write_bytes(pickle.dumps(laid)))
+
+    def _place(self, parts: list[Part], done: list[tuple]) -> Book:
+        """The parts in order, a blank verso (the last job) before any that would begin on a verso."""
+        placed, page, first_text, warnings = [], 0, None, []
+        blank = done[-1]
+        for part, (job, laid, key) in zip(parts, done):
+            if page % 2:  # a part begins on a recto
+                placed.append(Placed(None, page, None, blank[1], (None, ()), blank[2]))
+                page += 1
+            if part.begins_text:
+                first_text = page
+            number = page - first_text + 1 if first_text is not None else None
+            placed.append(Placed(part, page, number, laid, (job.number, job.numbers) if job.write else None, key))
+            page += len(laid.heights)
+            warnings += laid.warnings
+        return Book(placed, first_text or 0, warnings)
 
 
-def lay_out_part(html_path: Path, key: str, number: int | None, ladder: int):
-    """The part of the print HTML whose first element has the id `key`, laid out alone, its page
-    counter starting at `number`, as `Parts.lay_out` lays it out within the book."""
-    import weasyprint
+def _layout_key(key: str) -> str:
+    return key.partition("-")[0]
 
-    head, bodies = split(html_path)
-    body = next(body for body, _ in bodies if next(iter(_ID.findall(body)), None) == key)
-    with layout_fixes.applied(ladder):
-        return weasyprint.HTML(string=document(head, body, number), base_url=str(html_path)).render()
+
+def _numbers(part: Part, pages: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    """The numbers the part's boxes print, as `pages` gives them (the half-title's page with them:
+    the front matter's labels count from it)."""
+    keys = part.prints | {"half-title"} if part.prints else frozenset()
+    return tuple(sorted((key, pages[key]) for key in keys if key in pages))
+
+
+def _assets(directory: Path) -> str:
+    """The digest of the print HTML's assets (stylesheet, fonts, images)."""
+    digest = hashlib.sha256()
+    for path in sorted((directory / ASSETS).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def split(html_path: Path | str) -> tuple[str, list[tuple[str, bool]]]:
@@ -143,24 +345,3 @@ def document(head: str, body: str, number: int | None) -> str:
     return f"<!DOCTYPE html>{head.replace('</head>', counter + '</head>')}<body>{body}</body></html>"
 
 
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        message = record.getMessage()
-        if not message.startswith(HARMLESS):
-            self.messages.append(message)
-
-
-class _warnings:
-    """WeasyPrint's warnings while the parts are laid out."""
-
-    def __enter__(self) -> list[str]:
-        self.handler = _Collect()
-        logging.getLogger("weasyprint").addHandler(self.handler)
-        return self.handler.messages
-
-    def __exit__(self, *exc) -> None:
-        logging.getLogger("weasyprint").removeHandler(self.handler)

@@ -1,81 +1,38 @@
-"""The PDF: WeasyPrint lays out the print HTML written by print_html.
+"""The PDFs: the press PDF and the screen PDF, from the parts of the book laid out and written.
 
-In: the path of the print HTML (assets beside it).  Out: a laid-out document, the printed page
-number of every anchor in it (for the indices and the EPUB's page list), and `<slug>.pdf`.
-Timestamps come from SOURCE_DATE_EPOCH (the edition's date when the caller has not set it), set
-only while WeasyPrint and fontTools work and restored after, so the same sources give the same
-bytes whatever was built before in the process.
+In: the `parts.Book` (every part's PDF written), the settings.  Out: `<slug>-press.pdf` and
+`<slug>.pdf`.  Timestamps come from SOURCE_DATE_EPOCH (the edition's date when the caller has not
+set it), set only while WeasyPrint and fontTools work and restored after, so the same sources
+give the same bytes whatever was built before in the process.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import os
+import tempfile
 import uuid
 from pathlib import Path
 
 from ..read.settings import Settings
-from . import device_gray, parts, press, replace_atomically, workers
+from . import device_gray, merge, parts, press, replace_atomically, workers
 
 
-def source_date_epoch(settings: Settings) -> int:
-    """SOURCE_DATE_EPOCH if set, else noon UTC on the edition's date."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    moment = dt.datetime.combine(settings.date, dt.time(12), tzinfo=dt.timezone.utc)
-    return int(moment.timestamp())
+def save(book: parts.Book, screen_path: Path, press_path: Path, settings: Settings) -> None:
+    """Write both PDFs from the parts' PDFs, put together once (merge.py).
 
-
-@contextlib.contextmanager
-def source_date(settings: Settings):
-    """SOURCE_DATE_EPOCH set to the edition's time for what runs inside (fontTools reads it), and
-    as it was before afterwards."""
-    before = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(settings))
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
-
-
-def layout(html_path: Path, settings: Settings, laid_out: parts.Parts | None = None):
-    """Lay out the print HTML, part by part (reusing the parts of `laid_out` that have not
-    changed); return WeasyPrint's document and its warnings."""
-    with source_date(settings):
-        return (laid_out or parts.Parts()).lay_out(html_path, settings)
-
-
-def anchor_pages(document, first_text_anchor: str) -> dict[str, int]:
-    """Anchor id -> printed page number (arabic from the page holding `first_text_anchor`)."""
-    first = next((i for i, page in enumerate(document.pages) if first_text_anchor in page.anchors), 0)
-    pages = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            pages.setdefault(anchor, index - first + 1)
-    return pages
-
-
-def first_page_of(document, anchor: str) -> int:
-    return next((i for i, page in enumerate(document.pages) if anchor in page.anchors), 0)
-
-
-def save(document, screen_path: Path, press_path: Path, settings: Settings, first_text: int) -> None:
-    """Write both PDFs from one layout, written once.
-
-    WeasyPrint writes the press PDF: the PDF/X variant of edition.yaml, tagged, with bleed, TrimBox
-    and BleedBox; press.py adds the slug with the crop marks, names the output intent and removes
-    the links.  The screen PDF is the same file cropped to the trim size, its black in DeviceGray,
-    declared PDF/UA-1 instead of PDF/X.  Both get page labels: roman for the front matter, arabic
-    from the first page of the text."""
+    WeasyPrint writes each part as the press needs it: the PDF/X variant of edition.yaml, tagged,
+    with bleed, TrimBox and BleedBox; press.py adds the slug with the crop marks, names the output
+    intent and removes the links.  The screen PDF is the same file cropped to the trim size, its
+    black in DeviceGray, declared PDF/UA-1 instead of PDF/X.  Both get page labels: roman for the
+    front matter, arabic from the first page of the text."""
     raw = press_path.with_name(press_path.name + ".raw")
-    with source_date(settings):
-        document.write_pdf(str(raw), pdf_variant=settings.printing.press_variant, pdf_tags=True)
+    with tempfile.TemporaryDirectory(prefix=".parts-", dir=press_path.parent) as tmp:
+        paths = []
+        for k, (data, _) in enumerate(book.pdfs()):
+            paths.append(Path(tmp, f"{k:04d}.pdf"))
+            paths[-1].write_bytes(data)
+        merge.merge(paths, raw, book.outline(), [phantoms for _, phantoms in book.pdfs()])
     try:  # the two at once, in workers
-        workers.run(_derived, [(press_path, False), (screen_path, True)], (raw, first_text, settings))
+        workers.run(_derived, [(press_path, False), (screen_path, True)], (raw, book.first_text, settings))
     finally:
         raw.unlink()
 

@@ -36,14 +36,24 @@ def inputs(root: Path, settings: Settings, out_dir: Path) -> str:
     root, out_dir = root.resolve(), out_dir.resolve()
     files = [(f"edition/{path.relative_to(root).as_posix()}", path) for path in _files(root, out_dir)]
     files += [(f"named/{path.resolve()}", path) for path in _named(settings) if not path.resolve().is_relative_to(root)]
-    files += [(f"templates/{path.relative_to(TEMPLATES).as_posix()}", path) for path in _files(TEMPLATES, out_dir)]
+    for name, path in sorted(files):
+        digest.update(name.encode() + b"\0" + _file_digest(path).encode() + b"\0")
+    digest.update(program(out_dir).encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    return digest.hexdigest()
+
+
+def program(out_dir: Path | None = None) -> str:
+    """The digest of what turns sources into outputs: the templates, the program, the versions of
+    the installed libraries (fonts included)."""
+    digest = hashlib.sha256()
+    files = [(f"templates/{path.relative_to(TEMPLATES).as_posix()}", path) for path in _files(TEMPLATES, out_dir)]
     files += [(f"program/{path.relative_to(PROGRAM).as_posix()}", path) for path in _files(PROGRAM, out_dir)
               if "__pycache__" not in path.parts]
     for name, path in sorted(files):
         digest.update(name.encode() + b"\0" + _file_digest(path).encode() + b"\0")
     libraries = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     digest.update("\n".join(libraries).encode())
-    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     return digest.hexdigest()
 
 

@@ -1,9 +1,12 @@
-"""Work shared among the machine's cores, in forked workers that have the edition loaded already.
+"""Work shared among the machine's cores (or a Dask cluster's workers).
 
-In: a function, what every call shares (passed by the fork, never pickled), and each call's own
-arguments.  Out: the results, in the order of the calls.  `build.py --jobs N` bounds the workers
-(default: the machine's cores); with one job, or one call, everything runs in this process.  No
-result depends on the number of jobs, and a worker's own calls to `run` run in the worker.
+`run`: a function, what every call shares (passed by the fork, never pickled), and each call's
+own arguments; out: the results, in the order of the calls, computed in forked workers that have
+the edition loaded already.  `executor`: a `concurrent.futures` executor for jobs that need
+nothing of this process (the parts' layouts: part_job.py): forked local workers, or, given a Dask
+scheduler's address (`build.py --dask ADDRESS`), the cluster's.  `build.py --jobs N` bounds the
+local workers (default: the machine's cores); with one job everything runs in this process.  No
+result depends on the number of jobs or where they ran, and a worker's own calls run in the worker.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import contextlib
 import os
 
 _jobs: int | None = None  # None: as many as the machine has cores
+_dask: str | None = None  # a Dask scheduler's address: `executor` sends its jobs there
 _shared = None  # (function, shared) while `run` runs: what the forked workers inherit
 
 
@@ -24,6 +28,50 @@ def limited(jobs: int | None):
         yield
     finally:
         _jobs = before
+
+
+@contextlib.contextmanager
+def on_dask(address: str | None):
+    """The jobs of `executor` sent to the Dask scheduler at `address` for what runs inside."""
+    global _dask
+    before, _dask = _dask, address
+    try:
+        yield
+    finally:
+        _dask = before
+
+
+@contextlib.contextmanager
+def executor():
+    """An executor for jobs that need nothing of this process: the Dask cluster's, if one is set;
+    else forked local workers; else (one job) this process."""
+    import concurrent.futures
+    import multiprocessing
+
+    if _dask is not None:
+        from distributed import Client  # the `dask` extra
+
+        with Client(_dask, set_as_default=False) as client:
+            yield client.get_executor(pure=False)
+    elif jobs() <= 1:
+        yield _Here()
+    else:
+        with concurrent.futures.ProcessPoolExecutor(jobs(), mp_context=multiprocessing.get_context("fork")) as pool:
+            yield pool
+
+
+class _Here:
+    """An executor that runs each job in this process, when it is submitted."""
+
+    def submit(self, function, *args):
+        import concurrent.futures
+
+        future = concurrent.futures.Future()
+        try:
+            future.set_result(function(*args))
+        except Exception as exc:  # as a pool would: raised by result()
+            future.set_exception(exc)
+        return future
 
 
 def jobs() -> int:

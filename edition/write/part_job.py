@@ -1,0 +1,147 @@
+"""One part of the book laid out, in whatever process runs it: what the make-up needs of it, and its PDF.
+
+In: a `Job`: the part's HTML as `page_numbers.masked` gives it, where its assets are, its first
+page's folio, the page numbers its boxes print, the ids a page may begin at (the EPUB's page
+list), and whether to write its PDF.  Out: a `LaidPart`: each page's anchors, bookmarks and
+height, its measured lines (`check.layout.measure`), where each page's text begins, WeasyPrint's
+warnings; and, when asked, its PDF, tagged, with the numbers, folios and margin sides written into
+the laid-out boxes (`page_numbers`), and the names it links to in other parts.
+
+Both are plain data, so a job runs in any process (a forked worker, a Dask worker on another
+machine) and its result can be kept on disk (`parts.Cache`).  WeasyPrint drops a link whose
+anchor is not in the document: a name this part links to in another one is given a stand-in
+anchor on its first page, which `merge.py` replaces with the real one.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import datetime as dt
+import logging
+import os
+
+from ..check import layout
+from . import layout_fixes, page_numbers, pagination
+
+HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notice about subsetting
+_fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    html: str  # the part's document, masked
+    base_url: str  # where its assets are (the print HTML's path)
+    number: int | None  # its first page's folio; None: the front matter, counting from 1 on its own
+    numbers: tuple[tuple[str, int], ...]  # the page of each anchor its boxes print (sorted)
+    page_anchors: frozenset[str]  # the ids where a page may begin (pagination.anchors)
+    ladder: int  # hyphenated line ends in a row, at most (layout_fixes)
+    variant: str  # the PDF/X variant WeasyPrint writes
+    epoch: int  # SOURCE_DATE_EPOCH for the PDF's dates
+    write: bool  # write its PDF (else only lay it out)
+
+
+@dataclasses.dataclass
+class LaidPart:
+    anchors: list[list[str]]  # each page's anchor ids, in WeasyPrint's order
+    bookmarks: list[list[tuple]]  # each page's (level, label, (x, y), state), as WeasyPrint has them
+    heights: list[float]  # each page's height (CSS px)
+    measured: list[layout.PageMeasure]  # indices and labels from 0 within the part
+    starts: dict[int, tuple[str, int]]  # page index -> where its text begins (pagination.page_starts)
+    warnings: list[str]
+    pdf: bytes | None = None  # written: its PDF
+    phantoms: frozenset[str] = frozenset()  # names it links to in other parts (stand-in anchors)
+
+
+def run(job: Job) -> LaidPart:
+    """Lay the part out (and write it, if asked)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    global _fonts
+    if _fonts is None:
+        _fonts = FontConfiguration()
+        atexit.register(_forget_fonts)  # while WeasyPrint's libraries are still there to free it
+    with _warnings() as warnings, layout_fixes.applied(job.ladder):
+        document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(font_config=_fonts)
+        pages = document.pages
+        if job.write:
+            if job.number is not None:
+                page_numbers.folios(pages, job.number)
+            page_numbers.fill(pages, dict(job.numbers))
+            page_numbers.sides(pages)
+        laid = LaidPart(
+            anchors=[list(page.anchors) for page in pages],
+            bookmarks=[list(page.bookmarks) for page in pages],
+            heights=[page.height for page in pages],
+            measured=layout.measure(document, [""] * len(pages)),
+            starts=pagination.page_starts(document, job.page_anchors),
+            warnings=warnings)
+        if job.write:
+            laid.phantoms = _stand_ins(pages)
+            with epoch(job.epoch):
+                laid.pdf = document.write_pdf(pdf_variant=job.variant, pdf_tags=True)
+    return laid
+
+
+def _forget_fonts() -> None:
+    global _fonts
+    _fonts = None
+
+
+def source_date_epoch(settings) -> int:
+    """SOURCE_DATE_EPOCH if set, else noon UTC on the edition's date: the PDF's dates."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    moment = dt.datetime.combine(settings.date, dt.time(12), tzinfo=dt.timezone.utc)
+    return int(moment.timestamp())
+
+
+def _stand_ins(pages) -> frozenset[str]:
+    """Give the first page an anchor for every name the part links to and does not hold; their names."""
+    held = {name for page in pages for name in page.anchors}
+    wanted = {target for page in pages for kind, target, _, _ in page.links if kind == "internal"}
+    missing = frozenset(wanted - held)
+    for name in sorted(missing):
+        pages[0].anchors[name] = (0, 0, 0, 0)
+    return missing
+
+
+class epoch:
+    """SOURCE_DATE_EPOCH set for what runs inside (WeasyPrint and fontTools read it), as it was after."""
+
+    def __init__(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def __enter__(self) -> None:
+        self.before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(self.epoch)
+
+    def __exit__(self, *exc) -> None:
+        if self.before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = self.before
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if not message.startswith(HARMLESS):
+            self.messages.append(message)
+
+
+class _warnings:
+    """WeasyPrint's warnings while a part is laid out."""
+
+    def __enter__(self) -> list[str]:
+        self.handler = _Collect()
+        logging.getLogger("weasyprint").addHandler(self.handler)
+        return self.handler.messages
+
+    def __exit__(self, *exc) -> None:
+        logging.getLogger("weasyprint").removeHandler(self.handler)
