@@ -24,7 +24,7 @@ from ..check import layout
 from ..model.records import Edition
 from ..render.html import SOURCE_PAGE
 from . import corrections as typesetter
-from . import page_numbers, pagination, parts, print_html, workers
+from . import page_numbers, pagination, part_job, parts, print_html, workers
 from .print_html import contents_entries
 
 MAX_LAYOUTS = 9
@@ -54,9 +54,9 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     corrections = None
     mended = 0  # rounds of mending short pages, each from a layout whose page numbers hold
     holds = False
-    with workers.executor() as executor:
+    with workers.executors() as executors:
         laid_out = parts.Parts(edition.settings, lambda ids: pagination.anchors(edition, ids), out_dir / PARTS_CACHE,
-                               executor)
+                               executors)
         for attempt in range(1, MAX_LAYOUTS + 1):
             suffix = f" (pass {attempt})" if attempt > 1 else ""
             with progress.stage(f"write print HTML{suffix}"):
@@ -95,6 +95,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
         with progress.stage("write the parts' PDFs"):
             book = laid_out.written(book, found, html_path)  # numbers, folios and sides written in
         laid_out.prune()
+    part_job.forget()  # what this process kept (one job: the parts were laid out here)
     found = {k: v for k, v in sorted(found.items()) if k in cited}
     (out_dir / PAGES_CACHE).write_text(json.dumps(found), encoding="utf-8")
     if draft:
@@ -112,8 +113,10 @@ def _mend_parts(edition: Edition, pages: dict, corrections, measured, book: part
     todo = sorted({book.part_of(page) for page, _ in layout.short_pages(measured, limits)}
                   - {k for k, key in enumerate(book.ids) if key in corrections.remembered})
     shared = (edition, pages, corrections, limits, layout.line_pitch(measured), laid_out)
+    largest_first = sorted(todo, key=lambda k: -len(book.parts[k].part.html))  # the workers end together
+    mended = dict(zip(largest_first, workers.run(_mend_part, [(book.ids[k],) for k in largest_first], shared)))
     changed = False
-    for fills, splits, trials, last in workers.run(_mend_part, [(book.ids[k],) for k in todo], shared):
+    for fills, splits, trials, last in (mended[k] for k in todo):  # taken in the book's order
         corrections.trials.update(trials)
         changed |= bool(fills or splits)
         corrections.fills.update(fills)

@@ -189,12 +189,12 @@ def _number_as_one(book: pikepdf.Pdf, root: pikepdf.Dictionary) -> int:
     owners = [page for page in pages if Name.StructParents in page]
     owners += [annotation for page in pages for annotation in page.get(Name.Annots, Array())
                if Name.StructParent in annotation]
-    nums = Array()
+    nums = []
     for key, owner in enumerate(owners):
         name = Name.StructParents if Name.StructParents in owner and owner.get(Name.Type) == Name.Page else Name.StructParent
-        nums.extend([key, entries[int(owner[name])]])
+        nums += [key, entries[int(owner[name])]]
         owner[name] = key
-    root.ParentTree.Nums = nums
+    root.ParentTree.Nums = Array(nums)  # made at once: pikepdf's Array.extend copies the array
     return len(owners)
 
 

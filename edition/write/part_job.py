@@ -8,7 +8,9 @@ warnings; and, when asked, its PDF, tagged, with the numbers, folios and margin 
 the laid-out boxes (`page_numbers`), and the names it links to in other parts.
 
 Both are plain data, so a job runs in any process (a forked worker, a Dask worker on another
-machine) and its result can be kept on disk (`parts.Cache`).  WeasyPrint drops a link whose
+machine) and its result can be kept on disk (`parts.Parts`).  A process keeps the parts it laid
+out last (up to KEEP_PAGES pages): a job of the same layout with other numbers only writes them
+in.  WeasyPrint drops a link whose
 anchor is not in the document: a name this part links to in another one is given a stand-in
 anchor on its first page, which `merge.py` replaces with the real one.
 """
@@ -26,6 +28,8 @@ from . import layout_fixes, page_numbers, pagination
 
 HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notice about subsetting
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
+KEEP_PAGES = 300  # pages of laid-out parts a process keeps, to write them with other numbers
+_kept: dict[str, tuple] = {}  # a layout's name -> (WeasyPrint's document, its warnings), oldest first
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Job:
     variant: str  # the PDF/X variant WeasyPrint writes
     epoch: int  # SOURCE_DATE_EPOCH for the PDF's dates
     write: bool  # write its PDF (else only lay it out)
+    name: str = ""  # its layout's digest: a process that kept this layout does not lay it out again
 
 
 @dataclasses.dataclass
@@ -54,7 +59,7 @@ class LaidPart:
 
 
 def run(job: Job) -> LaidPart:
-    """Lay the part out (and write it, if asked)."""
+    """Lay the part out, or take its layout if this process kept it (and write it, if asked)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -63,7 +68,10 @@ def run(job: Job) -> LaidPart:
         _fonts = FontConfiguration()
         atexit.register(_forget_fonts)  # while WeasyPrint's libraries are still there to free it
     with _warnings() as warnings, layout_fixes.applied(job.ladder):
-        document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(font_config=_fonts)
+        document, laid_warnings = _kept.pop(job.name, (None, []))
+        if document is None:
+            document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(font_config=_fonts)
+            laid_warnings = list(warnings)
         pages = document.pages
         if job.write:
             if job.number is not None:
@@ -76,12 +84,28 @@ def run(job: Job) -> LaidPart:
             heights=[page.height for page in pages],
             measured=layout.measure(document, [""] * len(pages)),
             starts=pagination.page_starts(document, job.page_anchors),
-            warnings=warnings)
+            warnings=laid_warnings)
         if job.write:
             laid.phantoms = _stand_ins(pages)
             with epoch(job.epoch):
                 laid.pdf = document.write_pdf(pdf_variant=job.variant, pdf_tags=True)
+            for name in laid.phantoms:
+                del pages[0].anchors[name]
+    _keep(job.name, document, laid_warnings)
     return laid
+
+
+def forget() -> None:
+    """Let go of the layouts this process kept (at the end of a build)."""
+    _kept.clear()
+
+
+def _keep(name: str, document, warnings: list[str]) -> None:
+    """Keep the layout for another job of the same part (its numbers written again), the oldest
+    let go beyond KEEP_PAGES."""
+    _kept[name] = (document, warnings)
+    while len(_kept) > 1 and sum(len(kept.pages) for kept, _ in _kept.values()) > KEEP_PAGES:
+        del _kept[next(iter(_kept))]
 
 
 def _forget_fonts() -> None:

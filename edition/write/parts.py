@@ -148,12 +148,13 @@ class Parts:
     (workers.py: forked workers, or Dask's), each result kept in memory for the build and, when its
     PDF is written, on disk (`cache_dir`) for the next one, by a digest of all it depends on."""
 
-    def __init__(self, settings: Settings, page_anchors, cache_dir: Path | None, executor) -> None:
+    def __init__(self, settings: Settings, page_anchors, cache_dir: Path | None, executors: list) -> None:
         self.settings = settings
         self.epoch = part_job.source_date_epoch(settings)
         self.page_anchors = page_anchors  # ids of an output -> those where a page may begin
         self.cache_dir = cache_dir
-        self.executor = executor
+        self.executors = executors  # a part goes back to the one that laid it out (part_job.KEEP_PAGES)
+        self.home: dict[str, int] = {}  # a layout's name -> the executor that laid it out
         self.memory: dict[str, part_job.LaidPart] = {}
         self.used: set[str] = set()  # the keys of the last book's parts
         self.program = stamp.program()
@@ -170,8 +171,8 @@ class Parts:
             before_text &= not part.begins_text
             number = None if before_text else 1 if part.begins_text else (pages or {}).get(part.key)
             known = write and pages is not None and (before_text or number is not None)
-            jobs.append(self._job(part, html_path, number, _numbers(part, pages) if known else None))
-        jobs.append(self._job(self._blank(head), html_path, None, ()))
+            jobs.append(self._job(part, html_path, number, _numbers(part, pages) if known else None, assets))
+        jobs.append(self._job(self._blank(head), html_path, None, (), assets))
         done = self._run(jobs, assets, reuse=True)
         self.memory = {_layout_key(entry[2]): entry for entry in done}  # a build goes forward: its last parts
         return self._place(parts, done)
@@ -180,9 +181,9 @@ class Parts:
         """The part of the print HTML whose first element has the id `key`, laid out in this
         process, not written: (its job, its result, its key), for `remember`."""
         head, bodies = split(html_path)
-        part = next(part for part in self._parts(head, bodies) if part.key == key)
-        job = self._job(part, html_path, None, None)
-        return job, part_job.run(job), self._key(job, _assets(html_path.parent))
+        part, assets = next(part for part in self._parts(head, bodies) if part.key == key), _assets(html_path.parent)
+        job = self._job(part, html_path, None, None, assets)
+        return job, part_job.run(job), self._key(job, assets)
 
     def remember(self, job: part_job.Job, laid: part_job.LaidPart, key: str) -> None:
         """Keep a part laid out elsewhere (`lay_out_here`) for the next layout of the book."""
@@ -190,10 +191,10 @@ class Parts:
 
     def written(self, book: Book, found: dict[str, int], html_path: Path) -> Book:
         """The book with every part's PDF written with the numbers `found` gives (its layout's)."""
-        placed = list(book.placed)
-        todo = [(k, self._job(p.part, html_path, p.number, _numbers(p.part, found))) for k, p in enumerate(placed)
-                if p.part is not None and p.written != (p.number, _numbers(p.part, found))]
-        for (k, _), (job, laid, key) in zip(todo, self._run([job for _, job in todo], _assets(html_path.parent))):
+        placed, assets = list(book.placed), _assets(html_path.parent)
+        todo = [(k, self._job(p.part, html_path, p.number, _numbers(p.part, found), assets))
+                for k, p in enumerate(placed) if p.part is not None and p.written != (p.number, _numbers(p.part, found))]
+        for (k, _), (job, laid, key) in zip(todo, self._run([job for _, job in todo], assets)):
             placed[k] = dataclasses.replace(placed[k], laid=laid, written=(job.number, job.numbers), key=key)
         self.used = {p.key for p in placed}
         held = {anchor for p in placed for anchors in p.laid.anchors for anchor in anchors}
@@ -220,17 +221,19 @@ class Parts:
     def _blank(self, head: str) -> Part:
         return Part("", document(head, f"<style>{BLANK}</style><div></div>", None), False, frozenset(), frozenset())
 
-    def _job(self, part: Part, html_path: Path, number: int | None, numbers: tuple | None) -> part_job.Job:
+    def _job(self, part: Part, html_path: Path, number: int | None, numbers: tuple | None,
+             assets: str) -> part_job.Job:
         """The job of laying out `part`; writing it too if its `numbers` are known."""
         printing = self.settings.printing
-        return part_job.Job(part.html, str(html_path), number if numbers is not None else None, numbers or (),
-                            part.page_anchors, printing.hyphen_ladder, printing.press_variant,
-                            self.epoch, numbers is not None)
+        job = part_job.Job(part.html, str(html_path), number if numbers is not None else None, numbers or (),
+                           part.page_anchors, printing.hyphen_ladder, printing.press_variant,
+                           self.epoch, numbers is not None)
+        return dataclasses.replace(job, name=_layout_key(self._key(job, assets)))
 
     def _key(self, job: part_job.Job, assets: str) -> str:
         """The digest of all a job's result depends on: its layout's (a prefix), then its numbers'."""
         fields = dataclasses.replace(job, base_url="", page_anchors=tuple(sorted(job.page_anchors)),
-                                     number=None, numbers=(), write=False)
+                                     number=None, numbers=(), write=False, name="")
         layout_digest = hashlib.sha256(f"{self.program}\0{assets}\0{fields!r}".encode()).hexdigest()[:32]
         numbers = f"{job.number}\0{job.numbers!r}" if job.write else "-"
         return f"{layout_digest}-{hashlib.sha256(numbers.encode()).hexdigest()[:16]}"
@@ -249,7 +252,11 @@ class Parts:
             elif (laid := self._recall(key)) is not None:
                 done[k] = (job, laid, key)
         todo = sorted((k for k in range(len(jobs)) if k not in done), key=lambda k: -len(jobs[k].html))
-        futures = {k: self.executor.submit(part_job.run, jobs[k]) for k in todo}
+        futures, load = {}, [0] * len(self.executors)
+        for k in todo:  # each to the executor that laid it out, else to the least busy
+            home = self.home.setdefault(jobs[k].name, min(range(len(load)), key=load.__getitem__))
+            load[home] += len(jobs[k].html)
+            futures[k] = self.executors[home].submit(part_job.run, jobs[k])
         for k, future in futures.items():
             done[k] = (jobs[k], future.result(), keys[k])
             self._keep(keys[k], done[k][1])

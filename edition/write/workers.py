@@ -2,9 +2,9 @@
 
 `run`: a function, what every call shares (passed by the fork, never pickled), and each call's
 own arguments; out: the results, in the order of the calls, computed in forked workers that have
-the edition loaded already.  `executor`: a `concurrent.futures` executor for jobs that need
-nothing of this process (the parts' layouts: part_job.py): forked local workers, or, given a Dask
-scheduler's address (`build.py --dask ADDRESS`), the cluster's.  `build.py --jobs N` bounds the
+the edition loaded already.  `executors`: `concurrent.futures` executors for jobs that need
+nothing of this process (the parts' layouts: part_job.py): one per forked local worker, or, given
+a Dask scheduler's address (`build.py --dask ADDRESS`), the cluster's.  `build.py --jobs N` bounds the
 local workers (default: the machine's cores); with one job everything runs in this process.  No
 result depends on the number of jobs or where they ran, and a worker's own calls run in the worker.
 """
@@ -42,9 +42,10 @@ def on_dask(address: str | None):
 
 
 @contextlib.contextmanager
-def executor():
-    """An executor for jobs that need nothing of this process: the Dask cluster's, if one is set;
-    else forked local workers; else (one job) this process."""
+def executors():
+    """Executors for jobs that need nothing of this process: the Dask cluster's, if one is set;
+    else one per local worker, each a forked process of its own (a job sent back to the worker
+    that ran an earlier one can use what it kept); else (one job) this process."""
     import concurrent.futures
     import multiprocessing
 
@@ -52,12 +53,13 @@ def executor():
         from distributed import Client  # the `dask` extra
 
         with Client(_dask, set_as_default=False) as client:
-            yield client.get_executor(pure=False)
+            yield [client.get_executor(pure=False)]
     elif jobs() <= 1:
-        yield _Here()
+        yield [_Here()]
     else:
-        with concurrent.futures.ProcessPoolExecutor(jobs(), mp_context=multiprocessing.get_context("fork")) as pool:
-            yield pool
+        with contextlib.ExitStack() as stack:
+            yield [stack.enter_context(concurrent.futures.ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("fork"))) for _ in range(jobs())]
 
 
 class _Here:
