@@ -464,6 +464,8 @@ def _try(corrections: Corrections, tree, html_path: Path, keys: list[str], limit
         return
     count = max(workers.jobs(), math.ceil(len(todo) / TRIALS_PER_RENDER))
     shares = [todo[k::count] for k in range(min(count, len(todo)))]
+    wanted = set(todo)  # found in one walk: lxml's get_element_by_id walks the whole tree each time
+    elements = {element.get("id"): element for element in root.iter() if element.get("id") in wanted}
     sources = []
     for share in shares:
         document = etree.Element("html", root.attrib)
@@ -471,7 +473,7 @@ def _try(corrections: Corrections, tree, html_path: Path, keys: list[str], limit
         body = etree.SubElement(document, "body")
         for key in share:
             for spacing in SPACINGS:
-                body.append(_alone(root.get_element_by_id(key), f"{key}{VARIANT}{spacing or 'none'}", spacing))
+                body.append(_alone(elements[key], f"{key}{VARIANT}{spacing or 'none'}", spacing))
         sources.append((etree.tostring(document, method="html", encoding="unicode"),))
     found = workers.run(_trial_lines, sources, (str(html_path), limits))
     results = {key: value for share in found for key, value in share.items()}

@@ -28,6 +28,7 @@ from . import layout_fixes, page_numbers, pagination
 
 HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notice about subsetting
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
+_fonts_pid = None  # the process that made it: a forked one makes its own (they would share its font files)
 KEEP_PAGES = 300  # pages of laid-out parts a process keeps, to write them with other numbers
 _kept: dict[str, tuple] = {}  # a layout's name -> (WeasyPrint's document, its warnings), oldest first
 
@@ -63,9 +64,13 @@ def run(job: Job) -> LaidPart:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    global _fonts
+    global _fonts, _fonts_pid
+    if _fonts is not None and _fonts_pid != os.getpid():  # a forked process: the parent's fonts are not its own
+        _fonts._folder = None  # their files stay for the parent (WeasyPrint removes its folder when let go)
+        _fonts = None
+        _kept.clear()
     if _fonts is None:
-        _fonts = FontConfiguration()
+        _fonts, _fonts_pid = FontConfiguration(), os.getpid()
         atexit.register(_forget_fonts)  # while WeasyPrint's libraries are still there to free it
     with _warnings() as warnings, layout_fixes.applied(job.ladder):
         document, laid_warnings = _kept.pop(job.name, (None, []))
