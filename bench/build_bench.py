@@ -162,12 +162,12 @@ def main() -> int:
         for k in (int(s) for s in args.scales.split(",")):
             results.append(bench(args.sources.resolve(), k, work))
             print(f"{k}x done", file=sys.stderr, flush=True)
+            if args.json:  # after each scale: a long run cut short keeps what it measured
+                args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     finally:
         if args.keep is None:
             shutil.rmtree(work)
     print(table(results))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0
 
 
