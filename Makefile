@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: edition check test a11y clean
+.PHONY: edition check test a11y reading clean
 
 edition: $(STAMP)
 	$(VENV)/bin/python build.py
@@ -22,6 +22,16 @@ a11y: edition tools/ace/node_modules
 	  PUPPETEER_EXECUTABLE_PATH=$(CURDIR)/tools/ace/chromium node tools/ace/node_modules/@daisy/ace-cli/bin/ace.js \
 	    --exiterror2 --force --outdir build/ace "$$epub" || exit 1; \
 	done
+
+# Optional: the EPUB read in a real reading engine (foliate-js, pinned in tools/reader/package-lock.json)
+# in Debian's Chromium, at phone and tablet sizes and 100-200% font, and converted by Calibre
+# (apt-get install chromium calibre): tests/test_reading.py, which builds the edition once.
+reading: $(STAMP) tools/reader/node_modules
+	READING=1 $(VENV)/bin/python -m pytest tests/test_reading.py
+
+tools/reader/node_modules: tools/reader/package-lock.json
+	cd tools/reader && npm ci --silent
+	touch tools/reader/node_modules
 
 tools/ace/node_modules: tools/ace/package-lock.json
 	cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --silent

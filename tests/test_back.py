@@ -52,7 +52,7 @@ def test_the_back_follows_the_body_in_every_output(tmp_path):
     assert 'epub:type="appendix" role="doc-appendix"' in appendix
     assert 'epub:type="afterword" role="doc-afterword"' in afterword
     assert "The second appended document." in appendix and "D.2" in plain(appendix)
-    assert 'epub:type="footnote"' in appendix and "A note of the appendix." in appendix
+    assert 'epub:type="endnote"' in appendix and "A note of the appendix." in appendix
     assert "Words the author added after the account." in afterword
     assert 'href="../text/A-D.xhtml#A.D.2"' in chapter
     assert nav.index("The Only Chapter") < nav.index("Documents of the Account") < nav.index("An Afterword")

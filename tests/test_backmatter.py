@@ -92,8 +92,8 @@ def test_every_chronology_row_cites_as_many_accounts_as_its_headnote_promises(bu
     epub = epub_page(built, "chronology")
     assert promised_accounts(epub.xpath("string(//x:p[@class='appendix-intro'])", namespaces=XHTML)) == promised
     epub_rows = {}
-    for row in epub.xpath("//x:table[@class='chronology']/x:tbody/x:tr", namespaces=XHTML):
-        datings = row.xpath(".//x:span[@class='dating']/x:a", namespaces=XHTML)
+    for row in epub.xpath("//x:ol[@class='chronology']/x:li", namespaces=XHTML):  # a list: it reflows on a phone
+        datings = row.xpath(".//x:li[@class='dating']/x:a", namespaces=XHTML)
         epub_rows[row.get("id")] = {a.text.split()[0] for a in datings}
     assert all(len(accounts) >= promised for accounts in epub_rows.values()), \
         {key: accounts for key, accounts in epub_rows.items() if len(accounts) < promised}
@@ -125,8 +125,14 @@ def test_concordance_gives_consecutive_paragraphs_as_ranges_with_their_pages(bui
     assert rows[0].getparent().xpath("string(tr[@id='conc-ev-march-conference']/td[4]/a[1]/span[@class='page'])") \
         == f"pp.\u00a0{first}–{last}"
 
-    epub = epub_page(built, "concordance").xpath("//x:table[@class='concordance']/x:tbody/x:tr", namespaces=XHTML)
-    assert concordance_cells(epub, "x:a", "string()", XHTML) == cells
+    sigla = [th.xpath("string()") for th in print_html(built).xpath("//table[@class='concordance']/thead/tr/th")][1:]
+    in_epub = {}  # a list in the EPUB (it reflows on a phone): each account that tells the event, with its paragraphs
+    for item in epub_page(built, "concordance").xpath("//x:ol[@class='concordance']/x:li", namespaces=XHTML):
+        told = {account.xpath("string(x:span[@class='siglum'])", namespaces=XHTML):
+                [a.xpath("string()") for a in account.xpath("x:a", namespaces=XHTML)]
+                for account in item.xpath(".//x:li[@class='account']", namespaces=XHTML)}
+        in_epub[item.get("id")] = [told.get(siglum, []) for siglum in sigla]
+    assert in_epub == cells
 
 
 def text_lines(reader, index: int) -> dict[float, list[tuple[float, float, str]]]:

@@ -31,6 +31,7 @@ class Trait:
     editorial: bool = False  # its words are the editors', not the copy-text's (corrections, supplied text)
     numbered: bool = False  # it receives a paragraph number where it stands directly in a division
     links: frozenset[str] = ALL_LINKS  # automatic links that may be made inside it
+    role: str = ""  # its structural semantics, as DPUB-ARIA names them without "doc-" (EPUB: also its epub:type)
 
     def css_for(self, name: str) -> str | None:
         return name if self.css == "" else self.css
@@ -51,7 +52,8 @@ TRAITS: dict[str, Trait] = {
     "list": Trait("block", html="ul", numbered=True),
     "label": Trait("block", numbered=True, links=frozenset({CITATIONS})),
     # blocks without a number
-    **_rows("block", "epigraph docTitle argument titlePage castList table figure postscript listBibl", html="div"),
+    "epigraph": Trait("block", html="div", role="epigraph"),
+    **_rows("block", "docTitle argument titlePage castList table figure postscript listBibl", html="div"),
     **_rows("block", "trailer docAuthor byline docDate docImprint docEdition opener closer head titlePart",
             html="p"),
     "item": Trait("block", html="li", css=None),

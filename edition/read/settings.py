@@ -28,6 +28,7 @@ TYPOGRAPHY = ("normalised", "diplomatic")  # quotes, dashes, ellipses: set as a 
 LENGTH = re.compile(r"^\d+(\.\d+)?(in|mm|cm|pt)$")
 SIGLUM = re.compile(r"^[A-Z][A-Za-z0-9]{0,5}$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")  # BCP 47, as far as a setting needs
 FILE_KEYS = {"sources", "introduction", "registers"}  # the keys naming files whose ids pointers may name
 POINTS = {"in": 72, "mm": 72 / 25.4, "cm": 72 / 2.54, "pt": 1}
 
@@ -101,6 +102,7 @@ class Settings:
     printing: Print = dataclasses.field(default_factory=Print)
     date_display: str = "source-with-other"
     typography: str = "normalised"  # render/typography.py
+    title_languages: dict[str, str] = dataclasses.field(default_factory=dict)  # a title as the texts give it -> its language
     incomplete: bool = False  # a file edition.yaml names (or misnames) could not be taken: its ids are unknown
 
     @property
@@ -136,6 +138,7 @@ KEYS = [
     ("page.margin-outer", Page.margin_outer, "outer margin"),
     ("dates.display", "source-with-other", "how dates read: " + ", ".join(DATE_DISPLAYS)),
     ("typography", "normalised", "quotation marks, dashes, ellipses: " + ", ".join(TYPOGRAPHY)),
+    ("title-languages", "{}", "the language (BCP 47) of titles the texts give without one: a list of titles under each language, e.g. `ru-Latn: [Pravda]`"),
     ("print.press-variant", Print.press_variant, "the PDF/X of the press PDF: " + ", ".join(PRESS_VARIANTS)),
     ("print.output-profile", "FOGRA39", "the printer's ICC profile (class prtr, CMYK or grey)"),
     ("print.series", ", ".join(SERIES), "the series of notes printed, a list of some of these"),
@@ -359,6 +362,7 @@ class _Reading:
                             f"'typography' must be one of {', '.join(TYPOGRAPHY)}")
         else:
             settings.typography = typography
+        settings.title_languages = self.title_languages(data)
         settings.sources = self.sources(data)
         self.printing(data, settings.printing)
         if data.get("introduction") is not None:
@@ -373,6 +377,26 @@ class _Reading:
                 settings.registers.append(path)
         settings.incomplete = self.incomplete
         return settings
+
+    def title_languages(self, data: _Marked) -> dict[str, str]:
+        """title-languages: each language's list of titles, as title -> language."""
+        value = data.get("title-languages")
+        if value is None:
+            return {}
+        if not isinstance(value, _Marked):
+            self.report.add(self.at(data, "title-languages"), "settings-type", "'title-languages' must be a mapping")
+            return {}
+        found = {}
+        for language, titles in value.items():
+            if not isinstance(language, str) or not LANGUAGE_TAG.match(language):
+                self.report.add(self.at(value, language), "settings-type",
+                                f"'title-languages: {language}' must be a language tag such as ru-Latn")
+            elif not isinstance(titles, list) or not all(isinstance(t, str) and t.strip() for t in titles):
+                self.report.add(self.at(value, language), "settings-type",
+                                f"'title-languages: {language}' must be a list of titles")
+            else:
+                found.update((" ".join(title.split()), language) for title in titles)
+        return found
 
     def page(self, data: _Marked, page: Page) -> None:
         mapping = self.mapping(data, "page")

@@ -17,6 +17,7 @@ from ..model import elements
 from ..model.records import Block, Division, Note
 from ..read.reader import HEADING_KEY
 from ..read.tei import TEI_NS, local
+from .notes import OPS_TYPE
 
 if TYPE_CHECKING:
     from .html import Renderer
@@ -186,6 +187,9 @@ def parallels(r: Renderer, block: Block, tag: str) -> etree._Element | None:
     if not found:
         return None
     html = r.element(tag, {"class": "parallels"})
+    if r.options.epub:  # beside the text, not part of it: read-aloud may skip it
+        html.set("role", "note")
+        html.set(OPS_TYPE, "marginalia")
     label = etree.SubElement(html, "span", {"class": "parallels-label"})
     label.text = "cf."
     label.tail = " "

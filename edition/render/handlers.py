@@ -12,7 +12,7 @@ import re
 from lxml import etree
 
 from ..model import calendars
-from ..read.tei import XML_ID, local
+from ..read.tei import XML_ID, XML_LANG, local
 from . import apparatus
 from .html import SOURCE_PAGE, Renderer, append_text, handles
 
@@ -132,7 +132,13 @@ def _hi(r: Renderer, element, out):
 
 @handles("title")
 def _title(r: Renderer, element, out):
-    r.wrap(element, out, "cite", f"title-{element.get('level') or 'm'}")
+    html = r.wrap(element, out, "cite", f"title-{element.get('level') or 'm'}")
+    language = r.edition.settings.title_languages.get(" ".join("".join(element.itertext()).split())) \
+        if r.edition is not None and not element.get(XML_LANG) else None
+    if language:  # a title in another language, which the settings name (a screen reader says it so)
+        html.set("lang", language)
+        if r.options.epub:
+            html.set(XML_LANG, language)
 
 
 @handles("persName", "placeName", "orgName", "name", "rs")
@@ -340,10 +346,11 @@ def _ref(r: Renderer, element, out):
 @handles("ptr")
 def _ptr(r: Renderer, element, out):
     if element.get("type") == "noteCall":
-        # A note call whose note is not in the copy-text: kept, shown discreetly.
+        # A note call whose note is not in the copy-text: kept, shown discreetly, in brackets (so that
+        # it cannot be taken for a call of this edition, nor its figures for part of a word).
         call = etree.SubElement(out, "sup", {"class": "notecall-missing",
                                              "title": "note call of the print source; the note is not in the copy-text"})
-        call.text = element.get("n") or ""
+        call.text = f"[{element.get('n')}]" if element.get("n") else ""
         return
     key, target = _target(r, element), (element.get("target") or "").split()
     if key is not None:

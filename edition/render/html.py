@@ -23,7 +23,7 @@ from ..model.records import Block, Division, Edition, Source
 from ..read.tei import XML_ID, XML_LANG, local
 from . import apparatus
 from .content_model import fit
-from .notes import OPS_NS, Endnotes, Footnotes
+from .notes import OPS_NS, OPS_TYPE, Endnotes, Footnotes
 from .typography import Typography
 
 SOURCE_PAGE = "pb-"  # prefix of the print's ids of the print source's page breaks
@@ -276,8 +276,12 @@ class Renderer:
         elif found is not None and found.kind == "ignored":
             pass  # recorded in the file, not shown (a figure's description is its image's text)
         else:  # generically, as its trait says; an element outside the table as a span of its name
-            self.wrap(element, out, found.html if found else "span",
-                      found.css_for(local(element)) if found else local(element))
+            html = self.wrap(element, out, found.html if found else "span",
+                             found.css_for(local(element)) if found else local(element))
+            if found is not None and found.role:
+                html.set("role", f"doc-{found.role}")
+                if self.options.epub:
+                    html.set(OPS_TYPE, found.role)
         if self.edition is not None and element in self.edition.attached:
             for note in self.edition.attached[element]:  # notes kept elsewhere, called here (@target)
                 HANDLERS["note"](self, note, out, attached=True)

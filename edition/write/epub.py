@@ -1,4 +1,4 @@
-"""The EPUB 3: one XHTML file per chapter, notes at the end of each file with links both ways.
+"""The EPUB 3: one XHTML file per chapter, its notes listed after it, with links both ways.
 
 In: the `Edition`.  Out: `<slug>.epub`.  Elements are rendered by render/html.py (the same mapping
 as print); this module only decides the files, resolves links to them, and packages: OCF with
@@ -30,8 +30,8 @@ from .pdf import document_id
 TEXT_DIR = "text"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 XHTML_PROLOGUE = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
-CONTENTS = "contents"  # the print's contents: the EPUB's nav document
 NOTE_GROUPS = ("source", "editorial", "apparatus")  # the order of the notes after each chapter
+ANONYMOUS = {"anonymous", "anon.", "unknown author"}  # no author's name (the importer's default is "Unknown author")
 BACK_KINDS = ("afterword", "appendix", "conclusion", "epilogue")  # a back division's @type, as EPUB and ARIA name it
 
 
@@ -82,11 +82,12 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]]
     first_text = next((p.file for p in pages if p.body_type == "bodymatter"), pages[0].file)
     documents = {f"OEBPS/{page.file}": etree.fromstring(templating.render("epub/page.xhtml.jinja", page=page).encode())
                  for page in pages}
-    page_hrefs, contents_pages = _place_page_markers(edition, documents, page_list)
+    _relink(documents, toc)
+    page_hrefs = _place_page_markers(edition, documents, page_list)
     files: dict[str, str | bytes] = {
         "META-INF/container.xml": templating.render("epub/container.xml.jinja"),
         "OEBPS/nav.xhtml": templating.render("epub/nav.xhtml.jinja", settings=settings, toc=toc,
-                                             page_list=page_hrefs, contents_pages=contents_pages,
+                                             page_list=page_hrefs,
                                              first_text=first_text,
                                              indices=[p.file for p in pages if p.id in ("persons", "places")]),
         "OEBPS/css/epub.css": templating.render("epub/epub.css.jinja"),
@@ -94,7 +95,7 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]]
         "OEBPS/content.opf": templating.render(
             "epub/content.opf.jinja", settings=settings, pages=pages, identifier=identifier,
             print_identifier=print_identifier,
-            modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), sources=edition.sources, paginated=bool(page_hrefs),
+            modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"), authors=_authors(edition), paginated=bool(page_hrefs),
             images=[(name, media) for name, (_, media) in images.files(edition).items()]),
     }
     for name, (path, _) in images.files(edition).items():
@@ -104,6 +105,13 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]]
     path = out_dir / f"{settings.slug}.epub"
     replace_atomically(path, lambda tmp: _package(tmp, files, modified))
     return path
+
+
+def _authors(edition: Edition) -> list[str]:
+    """The authors of the accounts, each once, in the order of the sources (an anonymous account
+    has none)."""
+    names = (source.author for source in edition.sources)
+    return list(dict.fromkeys(name for name in names if name and name.casefold() not in ANONYMOUS))
 
 
 def _resolver(edition: Edition):
@@ -154,7 +162,7 @@ def _source_pages(source: Source, renderer: Renderer, pages: list[Page]) -> NavE
                                                title=templating.fragment(renderer.source_title(source), xhtml=True),
                                                bibl=templating.fragment(renderer.source_description(source, False), xhtml=True))),
                       body_type="bodymatter", language=source.language))
-    entry = NavEntry(source.caption, part_file(source))
+    entry = NavEntry(f"{source.siglum}: {source.credit}", part_file(source))
     for division in source.chapters:
         section = renderer.division(division)
         section.set("class", section.get("class") + " chapter")
@@ -162,22 +170,106 @@ def _source_pages(source: Source, renderer: Renderer, pages: list[Page]) -> NavE
         kind = kind if kind in ("chapter", *BACK_KINDS) else "appendix"
         section.set(OPS_TYPE, kind)
         section.set("role", f"doc-{kind}")
-        asides = [(note.series, _aside(renderer, note, body)) for note, body in renderer.notes.take()]
-        groups = [(series, [Markup(a) for s, a in asides if s == series]) for series in NOTE_GROUPS]
+        notes = [(note.series, note.id, _endnote(renderer, note, body)) for note, body in renderer.notes.take()]
         opening = renderer.part_opening(division)
-        body = Markup(templating.render(
-            "epub/chapter.xhtml.jinja", key=f"{source.siglum}-{division.n}",
-            opening=templating.fragment(opening, xhtml=True) if opening is not None else None,
-            chapter=templating.fragment(section, xhtml=True), groups=[g for g in groups if g[1]]))
-        pages.append(Page(chapter_file(division), f"c-{source.siglum}-{division.n}",
-                          f"{division.title} – {source.credit} ({source.siglum})", body,
-                          language=source.language))
-        chapter_entry = NavEntry(division.title, chapter_file(division) + (f"#{division.id}" if opening is not None else ""))
-        chapter_entry.children = [NavEntry(item.title, f"{chapter_file(division)}#{item.id}") for item in division.sections]
+        key = f"{source.siglum}-{division.n}"
+        for k, (share, held) in enumerate(_shares(section, notes, f"{division.title} (continued)")):
+            groups = [(series, [Markup(n) for s, _, n in held if s == series]) for series in NOTE_GROUPS]
+            body = Markup(templating.render(
+                "epub/chapter.xhtml.jinja", key=key if k == 0 else f"{key}-{k + 1}",
+                opening=templating.fragment(opening, xhtml=True) if opening is not None and k == 0 else None,
+                chapter=templating.fragment(share, xhtml=True), groups=[g for g in groups if g[1]]))
+            suffix = f"-{k + 1}" if k else ""
+            continued = "" if k == 0 else " (continued)" if k == 1 else f" (continued, {k})"
+            pages.append(Page(chapter_file(division).replace(".xhtml", f"{suffix}.xhtml"), f"c-{key}{suffix}",
+                              f"{division.title}{continued} – {source.credit} ({source.siglum})", body,
+                              language=source.language))
+        chapter_entry = NavEntry(_entry(division), chapter_file(division) + (f"#{division.id}" if opening is not None else ""))
+        chapter_entry.children = [NavEntry(_entry(item), f"{chapter_file(division)}#{item.id}") for item in division.sections]
         if opening is not None:
-            entry.children.append(NavEntry(division.part.title, chapter_file(division)))
+            entry.children.append(NavEntry(_entry(division.part), chapter_file(division)))
         entry.children.append(chapter_entry)
     return entry
+
+
+MAX_FILE = 200_000  # bytes of a chapter's file before it is split (Calibre warns above 260 KB, Adobe RMSDK slows above 300 KB)
+
+
+def _shares(section: etree._Element, notes: list[tuple[str, str, str]], label: str) -> list[tuple]:
+    """A chapter cut into files of about equal size, none much above MAX_FILE, between its
+    top-level blocks: (the chapter's section, or a copy of it without id or heading holding the
+    blocks that go on, labelled `label`; the notes called in it) for each file."""
+    sizes = {key: len(markup.encode()) for _, key, markup in notes}
+    blocks = [(child, len(etree.tostring(child, encoding="utf-8")) + sum(
+        sizes.get(a.get("href", "")[1:], 0) for a in child.iter("a"))) for child in section]
+    total = sum(size for _, size in blocks)
+    count = -(-total // MAX_FILE)
+    cuts, running = [], 0
+    for k, (child, size) in enumerate(blocks):
+        if running >= total * (len(cuts) + 1) / count and k and _may_cut(blocks[k - 1][0], child):
+            cuts.append(k)
+        running += size
+    shares = []
+    for first, last in zip([0] + cuts, cuts + [len(blocks)]):
+        if first == 0:
+            share = section
+        else:
+            share = etree.Element(section.tag, {k: v for k, v in section.attrib.items() if k != "id"}, nsmap=section.nsmap)
+            share.set("aria-label", label)
+            share.set("class", share.get("class") + " continued")
+            for child, _ in blocks[first:last]:
+                share.append(child)
+        called = {a.get("href", "")[1:] for child, _ in blocks[first:last] for a in child.iter("a")}
+        shares.append((share, [note for note in notes if note[1] in called]))
+    return shares
+
+
+def _may_cut(before: etree._Element, after: etree._Element) -> bool:
+    """Whether a chapter's file may end between two of its blocks: not after a heading, nor before
+    a paragraph's parallels ("cf. …")."""
+    classes = lambda element: set((element.get("class") or "").split())  # noqa: E731
+    return before.tag not in ("h2", "h3", "h4") and "head" not in classes(before) and "parallels" not in classes(after)
+
+
+def _relink(documents: dict[str, etree._Element], toc: list[NavEntry]) -> None:
+    """Point every link, and every entry of the contents, to the file that holds its target (a
+    chapter's blocks may have gone to a file of their own: `_shares`)."""
+    home = {element.get("id"): name.removeprefix(f"OEBPS/{TEXT_DIR}/") for name, root in documents.items()
+            for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
+
+    def fixed(href: str, here: str | None) -> str:
+        file, _, key = href.rpartition("#")
+        if not key or key not in home or (file and not file.endswith(".xhtml")):
+            return href
+        if here is not None:  # from a file of the text folder
+            return f"#{key}" if home[key] == here else f"../{TEXT_DIR}/{home[key]}#{key}"
+        return f"{TEXT_DIR}/{home[key]}#{key}"
+
+    for name, root in documents.items():
+        for link in root.iter(XHTML + "a"):
+            if link.get("href") and "://" not in link.get("href"):
+                link.set("href", fixed(link.get("href"), name.removeprefix(f"OEBPS/{TEXT_DIR}/")))
+    entries = list(toc)
+    while entries:
+        entry = entries.pop()
+        entry.href = fixed(entry.href, None)
+        entries += entry.children
+
+
+SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"}
+
+
+def _entry(division: Division) -> str:
+    """A division's entry in the contents: its label and title apart ('Chapter 8: People's
+    Commissar', '38. 1917 Spring'), a title set in capitals in title case."""
+    title, short = division.title, division.short_title
+    label = title[: len(title) - len(short)].strip() if short and title.endswith(short) and title != short else ""
+    if short.isupper() and len(short) > 3:
+        words = short.lower().split()
+        short = " ".join(w if k and w in SMALL_WORDS else w[:1].upper() + w[1:] for k, w in enumerate(words))
+    if not label:
+        return short
+    return f"{label} {short}" if label[-1] in ".:" else f"{label}. {short}" if label.isdigit() else f"{label}: {short}"
 
 
 def _back_pages(edition: Edition, href, pages: list[Page]) -> list[NavEntry]:
@@ -196,38 +288,33 @@ def _back_pages(edition: Edition, href, pages: list[Page]) -> list[NavEntry]:
     return toc
 
 
-def _place_page_markers(edition: Edition, documents: dict[str, etree._Element], page_list) -> tuple[list, list[str]]:
+def _place_page_markers(edition: Edition, documents: dict[str, etree._Element], page_list) -> list[tuple[str, str]]:
     """Put a page-break marker where each printed page begins, at the same word as in print.
 
     `page_list` gives, for every printed page, the id of the element where it begins and the words
-    of that element before it (see pagination.page_list).  A page whose element the EPUB lacks
-    (the half-title) waits for the next page's place; the pages of the contents go before the nav's
-    table of contents.  Returns the page list's (number, href) in page order, and the numbers of
-    the contents' pages."""
+    of that element before it (see pagination.page_list).  A page whose element the EPUB lacks (the
+    half-title; the contents, which are the nav, out of the reading order) waits for the next
+    page's place.  Returns the page list's (number, href) in page order."""
     where = {element.get("id"): (name, element) for name, root in documents.items()
              for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
     where = {key: where[key] for key in anchors(edition, where)}
-    hrefs, contents_pages, pending, last = [], [], [], None
+    hrefs, pending, last = [], [], None
     for number, anchor, words in page_list:
-        if anchor == CONTENTS:
-            contents_pages += pending + [number]
-            hrefs += [(n, f"nav.xhtml#page-{n}") for n in pending + [number]]
-        elif anchor in where:
-            last = where[anchor]
-            name, element = last
-            for n in pending + [number]:  # stacked in page order at the same place
-                _insert_pagebreak(element, words, n, where)
-                hrefs.append((n, f"{name.removeprefix('OEBPS/')}#page-{n}"))
-        else:
+        if anchor not in where:
             pending.append(number)
             continue
+        last = where[anchor]
+        name, element = last
+        for n in pending + [number]:  # stacked in page order at the same place
+            _insert_pagebreak(element, words, n, where)
+            hrefs.append((n, f"{name.removeprefix('OEBPS/')}#page-{n}"))
         pending = []
     if pending and last is not None:  # pages without text at the end: after the last element
         name, element = last
         for n in pending:
             _insert_pagebreak(element, -1, n, where)
             hrefs.append((n, f"{name.removeprefix('OEBPS/')}#page-{n}"))
-    return hrefs, contents_pages
+    return hrefs
 
 
 def _insert_pagebreak(html: etree._Element, words: int, number: str, anchors) -> None:
@@ -304,18 +391,20 @@ def _front(renderer: Renderer, source: Source) -> Markup | None:
     return templating.fragment(renderer.contents(source.front), xhtml=True)
 
 
-def _aside(renderer: Renderer, note: Note, body: etree._Element) -> str:
-    """A note as an EPUB footnote: pops up where supported, links back to its call everywhere."""
-    aside = renderer.element("aside", {"id": note.id, "class": f"note note-{note.series}", "role": "doc-footnote"})
-    aside.set(OPS_TYPE, "footnote")
+def _endnote(renderer: Renderer, note: Note, body: etree._Element) -> str:
+    """A note as an EPUB endnote: an item of its series' list after the chapter, which reading
+    systems pop up from its call (and none hides, as some hide footnote asides), beginning with its
+    mark, a link back to the call."""
+    item = renderer.element("li", {"id": note.id, "class": f"note note-{note.series}"})
+    item.set(OPS_TYPE, "endnote")
     paragraphs = [child for child in body if child.tag in ("p", "span") and "fn-p" in (child.get("class") or "")] \
         or [child for child in body if child.tag == "p"]
     if paragraphs:
         for child in list(body):
-            aside.append(child)
+            item.append(child)
         first = paragraphs[0]
     else:
-        first = etree.SubElement(aside, "p")
+        first = etree.SubElement(item, "p")
         first.text = body.text
         for child in list(body):
             first.append(child)
@@ -325,7 +414,7 @@ def _aside(renderer: Renderer, note: Note, body: etree._Element) -> str:
     back.tail = " " + (first.text or "")
     first.text = None
     first.insert(0, back)
-    return str(templating.fragment(aside, xhtml=True))
+    return str(templating.fragment(item, xhtml=True))
 
 
 def _package(path: Path, files: dict[str, str | bytes], modified: dt.datetime) -> None:
