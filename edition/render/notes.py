@@ -84,8 +84,7 @@ class Endnotes:
         etree.SubElement(call, "sup").text = mark  # raised even where the reader ignores the CSS
         previous = call.getprevious()
         if previous is not None and "noteref" in (previous.get("class") or "").split() and not previous.tail:
-            previous.set("class", previous.get("class") + " call-before")  # two calls touch: their tap
-            call.set("class", call.get("class") + " call-after")  # targets share the space between
+            previous.set("class", previous.get("class") + " call-before")  # two calls touch: space between
 
     def split(self, html: etree._Element) -> None:
         """Notes are never split on a screen."""
