@@ -42,8 +42,13 @@ def reading(built) -> dict:
     return json.loads((out / "reading.json").read_text(encoding="utf-8"))
 
 
+# foliate-js's FootnoteHandler calls the host window's getComputedStyle on an element of the
+# book's frame (footnotes.js, isSuper) when it is driven from the host page, as here: not the book's.
+FOLIATE_QUIRK = "Failed to execute 'getComputedStyle' on 'Window'"
+
+
 def test_the_engine_reads_the_book_without_errors(reading):
-    assert reading["errors"] == []
+    assert [error for error in reading["errors"] if FOLIATE_QUIRK not in error] == []
     assert reading["notes"] and reading["links"] and reading["pages"]  # it did read
 
 
@@ -85,13 +90,13 @@ def test_a_printed_page_from_the_page_list_shows_that_pages_first_words(reading,
     checked = 0
     for page in reading["pages"]:
         assert page["found"] and page["visible"], page
-        if page["label"] not in labels or not _words(page["words"]):
-            continue  # a page with no words of its own (a blank verso) stands at the next one's place
+        if page["stacked"] or not _words(page["words"]):
+            continue  # a page with no words of its own (a blank verso, the contents) stands at the next one's place
         printed = set(_words(built.pages[labels.index(page["label"])]))
         first = _words(page["words"])[:5]
         assert sum(word in printed for word in first) >= min(3, len(first)), (page, first)
         checked += 1
-    assert checked > 200
+    assert checked > 200 and all(page["label"] in labels for page in reading["pages"])
 
 
 def test_calibre_converts_the_book_without_a_warning(built, tmp_path):

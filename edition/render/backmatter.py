@@ -197,6 +197,12 @@ def index(edition: Edition, kind: str, pages: dict[str, int] | None = None) -> l
     return sorted(unique.values(), key=lambda e: (sort_key(e.heading), e.see))
 
 
+def none(edition: Edition) -> dict:
+    """No appendices: what `appendices` gives, every list empty."""
+    return {"chronology": [], "chronology_accounts": NUMBER_WORDS[CHRONOLOGY_ACCOUNTS], "concordance": [],
+            "persons": [], "places": [], "sigla": [source.siglum for source in edition.sources]}
+
+
 def appendices(edition: Edition, pages: dict[str, int]) -> dict:
     """All the appendices' rows, for both writers (the EPUB passes no pages)."""
     return {

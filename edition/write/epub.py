@@ -180,7 +180,7 @@ def _source_pages(source: Source, renderer: Renderer, pages: list[Page]) -> NavE
                 opening=templating.fragment(opening, xhtml=True) if opening is not None and k == 0 else None,
                 chapter=templating.fragment(share, xhtml=True), groups=[g for g in groups if g[1]]))
             suffix = f"-{k + 1}" if k else ""
-            continued = "" if k == 0 else " (continued)" if k == 1 else f" (continued, {k})"
+            continued = "" if k == 0 else " (continued)" if k == 1 else f" (continued, {k + 1})"
             pages.append(Page(chapter_file(division).replace(".xhtml", f"{suffix}.xhtml"), f"c-{key}{suffix}",
                               f"{division.title}{continued} – {source.credit} ({source.siglum})", body,
                               language=source.language))
@@ -209,7 +209,7 @@ def _shares(section: etree._Element, notes: list[tuple[str, str, str]], label: s
         if running >= total * (len(cuts) + 1) / count and k and _may_cut(blocks[k - 1][0], child):
             cuts.append(k)
         running += size
-    shares = []
+    shares, home = [], {}
     for first, last in zip([0] + cuts, cuts + [len(blocks)]):
         if first == 0:
             share = section
@@ -219,15 +219,21 @@ def _shares(section: etree._Element, notes: list[tuple[str, str, str]], label: s
             share.set("class", share.get("class") + " continued")
             for child, _ in blocks[first:last]:
                 share.append(child)
-        called = {a.get("href", "")[1:] for child, _ in blocks[first:last] for a in child.iter("a")}
-        shares.append((share, [note for note in notes if note[1] in called]))
+        for child, _ in blocks[first:last]:
+            for link in child.iter("a"):
+                home.setdefault(link.get("href", "")[1:], len(shares))
+        shares.append((share, []))
+    for note in notes:  # with the text that calls it (a note called from another note: the first file)
+        shares[home.get(note[1], 0)][1].append(note)
     return shares
 
 
 def _may_cut(before: etree._Element, after: etree._Element) -> bool:
     """Whether a chapter's file may end between two of its blocks: not after a heading, nor before
     a paragraph's parallels ("cf. …")."""
-    classes = lambda element: set((element.get("class") or "").split())  # noqa: E731
+    def classes(element: etree._Element) -> set[str]:
+        return set((element.get("class") or "").split())
+
     return before.tag not in ("h2", "h3", "h4") and "head" not in classes(before) and "parallels" not in classes(after)
 
 

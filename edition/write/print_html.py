@@ -115,7 +115,8 @@ def page_sides(pages: dict[str, int] | None):
 def render(edition: Edition, pages: dict[str, int] | None = None, corrections=None,
            only: str | None = None) -> tuple[str, str]:
     """The print HTML and its stylesheet, as `write` writes them; `only`: a siglum, the chapters of
-    that source alone (a quicker HTML for laying out one of its parts alone)."""
+    that source alone, without introduction or back matter (a quicker HTML for laying out one of
+    its parts alone)."""
     settings = edition.settings
 
     def page(key: str) -> str:  # the back matter's: set at their width (see page_numbers.py)
@@ -131,13 +132,17 @@ def render(edition: Edition, pages: dict[str, int] | None = None, corrections=No
                                          spacing=corrections.css if corrections else None),
                         Footnotes(split=corrections.split if corrections else None,
                                   continued=corrections.continued if corrections else None))
+    # `only` a source: its parts alone are wanted, so neither the back matter nor the introduction
+    # (which grow with the book, and would make each round of mending a part grow with it)
+    back = backmatter.appendices(edition, pages or {}) if only is None else backmatter.none(edition)
     book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer, only),
-                             css=f"{ASSETS}/book.css", back=backmatter.appendices(edition, pages or {}), page=page,
+                             css=f"{ASSETS}/book.css", back=back, page=page,
                              page_label=lambda key: page_numbers.markup(key, pages, label=True),
                              same_page=lambda a, b: page_numbers.printed(a, pages) == page_numbers.printed(b, pages),
                              digits=page_numbers.digits(pages),
                              corrected=corrections.css if corrections else (lambda key: ""),
-                             introduction=_introduction(renderer, edition), build_id=build_id(edition))
+                             introduction=_introduction(renderer, edition) if only is None else None,
+                             build_id=build_id(edition))
     css = templating.render("print/book.css.jinja", settings=settings, page=settings.page,
                             profile=output_intent.profile(settings))
     return book, css

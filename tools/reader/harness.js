@@ -108,7 +108,7 @@ globalThis.notes = async () => {
             const back = target?.querySelector('a[role~="doc-backlink"], a[epub\\:type~="backlink"]')
                 ?? target?.querySelector('a[href^="#"]')
             let returns = null
-            if (back && getComputedStyle(target).display !== 'none') {
+            if (back && target.ownerDocument.defaultView.getComputedStyle(target).display !== 'none') {
                 await view.goTo(section.resolveHref(back.getAttribute('href')))
                 await settle()
                 const call = contents().doc.getElementById(back.getAttribute('href').slice(1))
@@ -140,11 +140,19 @@ globalThis.pages = async labels => {
         if (marker) {
             const range = doc.createRange()
             range.setStartAfter(marker)
-            range.setEndAfter(doc.body.lastChild)
+            // the text's words only: a page that begins at a chapter's end begins in the next file
+            const notes = doc.querySelector('section[role~="doc-endnotes"]')
+            if (notes && marker.compareDocumentPosition(notes) & Node.DOCUMENT_POSITION_FOLLOWING)
+                range.setEndBefore(notes)
+            else range.setEndAfter(doc.body.lastChild)
             words = text(range.cloneContents()).split(' ').slice(0, WORDS).join(' ')
         }
         const visible = !!marker && !!view.lastLocation?.range?.intersectsNode(marker)
-        results.push({ label: item.label, href: item.href, found: !!marker, visible, words })
+        // a page with no text of its own (a blank verso, the contents) stands before the next one
+        const next = marker?.nextSibling
+        const stacked = !!next && (next.nodeType === Node.ELEMENT_NODE ? roles(next).has('doc-pagebreak')
+            : !next.textContent.trim() && next.nextElementSibling && roles(next.nextElementSibling).has('doc-pagebreak'))
+        results.push({ label: item.label, href: item.href, found: !!marker, visible, stacked, words })
     }
     return results
 }
