@@ -346,11 +346,13 @@ def _ref(r: Renderer, element, out):
 @handles("ptr")
 def _ptr(r: Renderer, element, out):
     if element.get("type") == "noteCall":
-        # A note call whose note is not in the copy-text: kept, shown discreetly, in brackets (so that
-        # it cannot be taken for a call of this edition, nor its figures for part of a word).
+        # A note call whose note is not in the copy-text: kept, shown discreetly, in the brackets or
+        # braces of the print source (@rend), else in square brackets (so that it cannot be taken
+        # for a call of this edition, nor its figures for part of a word).
         call = etree.SubElement(out, "sup", {"class": "notecall-missing",
                                              "title": "note call of the print source; the note is not in the copy-text"})
-        call.text = f"[{element.get('n')}]" if element.get("n") else ""
+        rend = element.get("rend") if len(element.get("rend") or "") == 2 else "[]"
+        call.text = f"{rend[0]}{element.get('n')}{rend[1]}" if element.get("n") else ""
         return
     key, target = _target(r, element), (element.get("target") or "").split()
     if key is not None:

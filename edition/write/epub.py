@@ -82,8 +82,10 @@ def write(edition: Edition, out_dir: Path, page_list: list[tuple[str, str, int]]
     first_text = next((p.file for p in pages if p.body_type == "bodymatter"), pages[0].file)
     documents = {f"OEBPS/{page.file}": etree.fromstring(templating.render("epub/page.xhtml.jinja", page=page).encode())
                  for page in pages}
-    _relink(documents, toc)
-    page_hrefs = _place_page_markers(edition, documents, page_list)
+    ids = {element.get("id"): (name, element) for name, root in documents.items()
+           for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
+    _relink(documents, ids, toc)
+    page_hrefs = _place_page_markers(edition, ids, page_list)
     files: dict[str, str | bytes] = {
         "META-INF/container.xml": templating.render("epub/container.xml.jinja"),
         "OEBPS/nav.xhtml": templating.render("epub/nav.xhtml.jinja", settings=settings, toc=toc,
@@ -237,11 +239,10 @@ def _may_cut(before: etree._Element, after: etree._Element) -> bool:
     return before.tag not in ("h2", "h3", "h4") and "head" not in classes(before) and "parallels" not in classes(after)
 
 
-def _relink(documents: dict[str, etree._Element], toc: list[NavEntry]) -> None:
-    """Point every link, and every entry of the contents, to the file that holds its target (a
-    chapter's blocks may have gone to a file of their own: `_shares`)."""
-    home = {element.get("id"): name.removeprefix(f"OEBPS/{TEXT_DIR}/") for name, root in documents.items()
-            for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
+def _relink(documents: dict[str, etree._Element], ids: dict[str, tuple], toc: list[NavEntry]) -> None:
+    """Point every link, and every entry of the contents, to the file that holds its target (`ids`:
+    id -> (file, element); a chapter's blocks may have gone to a file of their own: `_shares`)."""
+    home = {key: name.removeprefix(f"OEBPS/{TEXT_DIR}/") for key, (name, _) in ids.items()}
 
     def fixed(href: str, here: str | None) -> str:
         file, _, key = href.rpartition("#")
@@ -294,16 +295,14 @@ def _back_pages(edition: Edition, href, pages: list[Page]) -> list[NavEntry]:
     return toc
 
 
-def _place_page_markers(edition: Edition, documents: dict[str, etree._Element], page_list) -> list[tuple[str, str]]:
+def _place_page_markers(edition: Edition, ids: dict[str, tuple], page_list) -> list[tuple[str, str]]:
     """Put a page-break marker where each printed page begins, at the same word as in print.
 
     `page_list` gives, for every printed page, the id of the element where it begins and the words
     of that element before it (see pagination.page_list).  A page whose element the EPUB lacks (the
     half-title; the contents, which are the nav, out of the reading order) waits for the next
     page's place.  Returns the page list's (number, href) in page order."""
-    where = {element.get("id"): (name, element) for name, root in documents.items()
-             for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
-    where = {key: where[key] for key in anchors(edition, where)}
+    where = {key: ids[key] for key in anchors(edition, ids)}  # ids: id -> (file, element)
     hrefs, pending, last = [], [], None
     for number, anchor, words in page_list:
         if anchor not in where:

@@ -32,14 +32,20 @@ globalThis.openBook = async (url, percent) => {
 
 const contents = () => view.renderer.getContents()[0]
 
-// Every element or line of text wider than the page's column, in each section of the spine.
-globalThis.overflowing = async () => {
-    const found = []
+// Each section of the reading order in turn, shown: its index and its document.
+async function* shown() {
     for (let index = 0; index < view.book.sections.length; index++) {
         if (view.book.sections[index].linear === 'no') continue
         await view.goTo(index)
         await settle()
-        const { doc } = contents()
+        yield { index, doc: contents().doc }
+    }
+}
+
+// Every element or line of text wider than the page's column, in each section of the spine.
+globalThis.overflowing = async () => {
+    const found = []
+    for await (const { index, doc } of shown()) {
         const column = parseFloat(getComputedStyle(doc.documentElement).columnWidth)
         const wide = rects => Math.max(0, ...Array.from(rects, r => r.width))
         const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT)
@@ -78,11 +84,7 @@ globalThis.notes = async () => {
     document.body.append(popover)
     handler.addEventListener('before-render', ({ detail }) => popover.replaceChildren(detail.view))
     const results = []
-    for (let index = 0; index < view.book.sections.length; index++) {
-        if (view.book.sections[index].linear === 'no') continue
-        await view.goTo(index)
-        await settle()
-        const { doc } = contents()
+    for await (const { index, doc } of shown()) {
         const section = view.book.sections[index]
         const refs = Array.from(doc.querySelectorAll('a[href]'))
             .filter(a => types(a).has('noteref') || roles(a).has('doc-noteref'))
