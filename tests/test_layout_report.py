@@ -105,6 +105,18 @@ def test_a_runt():
         assert last.words.strip() in ("it.", "of it.")
 
 
+def test_a_runt_with_braces_in_its_text_is_reported():
+    """A call of a missing note prints as “{230}”: the message quotes it as it is."""
+    widths = range(200, 260)
+    for width in widths:
+        runts = [f for f in findings(chapter(f'<p id="p1" style="width: {width}px">{TEXT} and that was the end of it.{{230}}</p>'))
+                 if f.code == "layout-runt"]
+        if runts:
+            assert "{230}" in runts[0].message and "p. 1" in runts[0].message
+            return
+    pytest.fail("no width gives a runt")
+
+
 def test_a_word_hyphenated_across_the_leaf_turn():
     long = "incomprehensibilities representationalism institutionalisation unconstitutionality " * 30
     found = findings(chapter(f'<p id="p1" style="hyphens: auto">{long}</p>'), "p { orphans: 1; widows: 1 }")

@@ -294,7 +294,7 @@ def check(pages: list[PageMeasure], limits: Limits = Limits()) -> list[Finding]:
     def add(code, line_or_page, message, line=None):
         line = line if line is not None else (line_or_page if isinstance(line_or_page, Line) else None)
         page = pages[line.page] if line is not None else line_or_page
-        found.append(Finding(code, page.index, page.label, message.format(p=page.label),
+        found.append(Finding(code, page.index, page.label, message.replace("{p}", page.label),
                              line.ids if line else [], line.text if line else ""))
 
     for page in pages:
