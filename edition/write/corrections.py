@@ -167,10 +167,25 @@ def _hyphen_runs(pages: list[PageMeasure]) -> dict[str, int]:
     return runs
 
 
-def fill(corrections: Corrections, pages: list[PageMeasure], html_path: Path, limits: Limits,
-         pitch: float | None = None) -> bool:
-    """Mend each short page (lines lacking counted in the `pitch` given, else the pages' own); True
-    if anything changed.
+def short_pages_to_mend(pages: list[PageMeasure], limits: Limits, pitch: float) -> list[tuple[int, float, list[str]]]:
+    """Each short page (lines lacking counted in `pitch`): its index, the lines it lacks, and the
+    paragraphs that may mend it: a paragraph gains or loses its lines at its end, so those that
+    end on it come first, then those that end on the pages before (each line gained or lost there
+    moves a line onto or off the page)."""
+    return [(page, gap, [key for back in range(CANDIDATE_PAGES) for key in _ending_on(pages, page - back)])
+            for page, gap in short_pages(pages, limits, pitch)]
+
+
+def try_paragraphs(corrections: Corrections, html_path: Path, keys: list[str], limits: Limits) -> None:
+    """Read the print HTML (every numbered paragraph's digest, for the corrections to come) and lay
+    out the paragraphs of `keys` not tried yet in every spacing."""
+    _try(corrections, _read(html_path, corrections, limits), html_path, keys, limits)
+
+
+def fill(corrections: Corrections, pages: list[PageMeasure], wanted: list[tuple[int, float, list[str]]],
+         limits: Limits, pitch: float) -> bool:
+    """Mend each short page of `wanted` (`short_pages_to_mend`, its paragraphs tried:
+    `try_paragraphs`); True if anything changed.
 
     A page ends short when the next line, with the note it calls, does not fit, or the next table
     row, kept whole, does not: that row may break.  A paragraph's apparatus or parallels, called at
@@ -178,15 +193,8 @@ def fill(corrections: Corrections, pages: list[PageMeasure], html_path: Path, li
     paragraphs before it tighter saves the few lines that line and its note need, they are pulled
     back onto the page; else, if the note is long, it is split: it begins on the page, with its
     call, and goes on at the foot of the next; else paragraphs are set looser, each gaining a
-    line, until the page is full.  A paragraph gains or loses its lines at its end, so those that end on the page are
-    tried first, then those that end on the pages before (each line gained or lost there moves a
-    line onto or off the page)."""
+    line, until the page is full."""
     median = median_space(pages)
-    pitch = line_pitch(pages) if pitch is None else pitch
-    tree = _read(html_path, corrections, limits)
-    wanted = [(page, gap, [key for back in range(CANDIDATE_PAGES) for key in _ending_on(pages, page - back)])
-              for page, gap in short_pages(pages, limits, pitch)]
-    _try(corrections, tree, html_path, sorted({key for _, _, keys in wanted for key in keys}), limits)
     changed = False
     for page, gap, keys in wanted:
         row = _row_pushed(pages, page)

@@ -18,6 +18,7 @@ lays out and mends only the parts it changed.
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 from ..check import layout
@@ -105,49 +106,42 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     return book, book.measured()
 
 
-def _mend_parts(edition: Edition, pages: dict, corrections, measured, book: parts.Book, laid_out: parts.Parts,
-                limits) -> bool:
-    """Mend the short pages of each part that has any and has changed since the last build, each
-    part laid out alone (in parallel: workers.py) again and again until no correction helps; True
-    if any was made.  Each part's last layout is kept for the next pass (`laid_out`)."""
-    todo = sorted({book.part_of(page) for page, _ in layout.short_pages(measured, limits)}
-                  - {k for k, key in enumerate(book.ids) if key in corrections.remembered})
-    shared = (edition, pages, corrections, limits, layout.line_pitch(measured), laid_out)
-    largest_first = sorted(todo, key=lambda k: -len(book.parts[k].part.html))  # the workers end together
-    mended = dict(zip(largest_first, workers.run(_mend_part, [(book.ids[k],) for k in largest_first], shared)))
-    changed = False
-    for fills, splits, trials, last in (mended[k] for k in todo):  # taken in the book's order
-        corrections.trials.update(trials)
-        changed |= bool(fills or splits)
-        corrections.fills.update(fills)
-        corrections.splits.update(splits)
-        corrections.spacing.update(fills)
-        laid_out.remember(*last)
-    return changed
-
-
 PART_ROUNDS = 5  # layouts of a part while its short pages are being mended
 
 
-def _mend_part(shared: tuple, key: str) -> tuple[dict, dict, dict, tuple]:
-    """In a worker: lay out the part whose first element has the id `key` alone, mend its short
-    pages, lay it out again, until no correction helps; the fills, splits and trials it made, and
-    its last layout (parts.Parts.remember).  The HTML is written with the chapters of the part's
-    source alone: the part is the same, and the time of a round does not grow with the book."""
-    import tempfile
+def _mend_parts(edition: Edition, pages: dict, corrections, measured, book: parts.Book, laid_out: parts.Parts,
+                limits) -> bool:
+    """Mend the short pages of each part that has any and has changed since the last build, each
+    part laid out alone again after its corrections until none helps; True if any was made.
 
-    edition, pages, corrections, limits, pitch, laid_out = shared
-    before = (dict(corrections.fills), dict(corrections.splits), set(corrections.trials))
-    only = _source_of(edition, key)
+    A round lays out every part still being mended at once, on the executors (the first round
+    takes the layout the book was just made of), from HTML written with the chapters of the part's
+    source alone (the part is the same, and the time of a round does not grow with the book); each
+    part's last layout is kept, in the worker that made it, for the next pass and its PDF."""
+    todo = [book.ids[k] for k in sorted({book.part_of(page) for page, _ in layout.short_pages(measured, limits)})
+            if book.ids[k] not in corrections.remembered]
+    pitch = layout.line_pitch(measured)
+    before = (dict(corrections.fills), dict(corrections.splits))
+    digests = corrections.digests  # the book's paragraphs: a round reads a source's alone
+    sources = {key: _source_of(edition, key) for key in todo}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(PART_ROUNDS):
-            html_path = print_html.write(edition, Path(tmp), pages, corrections, only)
-            last = laid_out.lay_out_here(html_path, key)
-            if not typesetter.fill(corrections, last[1].measured, html_path, limits, pitch=pitch):
+            if not todo:
                 break
-    fills = {k: v for k, v in corrections.fills.items() if before[0].get(k) != v}
-    splits = {k: v for k, v in corrections.splits.items() if before[1].get(k) != v}
-    return fills, splits, {k: v for k, v in corrections.trials.items() if k not in before[2]}, last
+            paths = {only: print_html.write(edition, Path(tmp) / (only or "book"), pages, corrections, only)
+                     for only in dict.fromkeys(sources[key] for key in todo)}
+            laid = {key: entry[1] for key, entry in
+                    zip(todo, laid_out.lay_out_alone([(paths[sources[key]], key) for key in todo]))}
+            again = set()
+            for only, html_path in paths.items():
+                keys = [key for key in todo if sources[key] == only]
+                wanted = {key: typesetter.short_pages_to_mend(laid[key].measured, limits, pitch) for key in keys}
+                typesetter.try_paragraphs(corrections, html_path,
+                                          sorted({p for rows in wanted.values() for _, _, ps in rows for p in ps}), limits)
+                again |= {key for key in keys if typesetter.fill(corrections, laid[key].measured, wanted[key], limits, pitch)}
+            todo = [key for key in todo if key in again]
+    corrections.digests = digests
+    return (corrections.fills, corrections.splits) != before
 
 
 def _source_of(edition: Edition, key: str) -> str | None:

@@ -173,28 +173,34 @@ class Parts:
             known = write and pages is not None and (before_text or number is not None)
             jobs.append(self._job(part, html_path, number, _numbers(part, pages) if known else None, assets))
         jobs.append(self._job(self._blank(head), html_path, None, (), assets))
-        done = self._run(jobs, assets, reuse=True)
+        done = self._run(jobs, [self._key(job, assets) for job in jobs], reuse=True)
         self.memory = {_layout_key(entry[2]): entry for entry in done}  # a build goes forward: its last parts
         return self._place(parts, done)
 
-    def lay_out_here(self, html_path: Path, key: str) -> tuple:
-        """The part of the print HTML whose first element has the id `key`, laid out in this
-        process, not written: (its job, its result, its key), for `remember`."""
-        head, bodies = split(html_path)
-        part, assets = next(part for part in self._parts(head, bodies) if part.key == key), _assets(html_path.parent)
-        job = self._job(part, html_path, None, None, assets)
-        return job, part_job.run(job), self._key(job, assets)
-
-    def remember(self, job: part_job.Job, laid: part_job.LaidPart, key: str) -> None:
-        """Keep a part laid out elsewhere (`lay_out_here`) for the next layout of the book."""
-        self.memory[_layout_key(key)] = (job, laid, key)
+    def lay_out_alone(self, wanted: list[tuple[Path, str]]) -> list[tuple]:
+        """Each part named (the print HTML it is in, its first element's id) laid out on the
+        executors and not written, or taken from a layout of it made before in this build: (its
+        job, its layout, its key).  Each is kept for the next layout of the book, and in the worker
+        that laid it out, which only writes it in when its PDF is wanted."""
+        jobs, keys, found = [], [], {}
+        for html_path, key in wanted:
+            if html_path not in found:
+                head, bodies = split(html_path)
+                found[html_path] = ({part.key: part for part in self._parts(head, bodies)}, _assets(html_path.parent))
+            held, assets = found[html_path]
+            jobs.append(self._job(held[key], html_path, None, None, assets))
+            keys.append(self._key(jobs[-1], assets))
+        done = self._run(jobs, keys, reuse=True)
+        self.memory.update((_layout_key(entry[2]), entry) for entry in done)
+        return done
 
     def written(self, book: Book, found: dict[str, int], html_path: Path) -> Book:
         """The book with every part's PDF written with the numbers `found` gives (its layout's)."""
         placed, assets = list(book.placed), _assets(html_path.parent)
         todo = [(k, self._job(p.part, html_path, p.number, _numbers(p.part, found), assets))
                 for k, p in enumerate(placed) if p.part is not None and p.written != (p.number, _numbers(p.part, found))]
-        for (k, _), (job, laid, key) in zip(todo, self._run([job for _, job in todo], assets)):
+        keys = [self._key(job, assets) for _, job in todo]
+        for (k, _), (job, laid, key) in zip(todo, self._run([job for _, job in todo], keys)):
             placed[k] = dataclasses.replace(placed[k], laid=laid, written=(job.number, job.numbers), key=key)
         self.used = {p.key for p in placed}
         held = {anchor for p in placed for anchors in p.laid.anchors for anchor in anchors}
@@ -238,12 +244,11 @@ class Parts:
         numbers = f"{job.number}\0{job.numbers!r}" if job.write else "-"
         return f"{layout_digest}-{hashlib.sha256(numbers.encode()).hexdigest()[:16]}"
 
-    def _run(self, jobs: list[part_job.Job], assets: str, reuse: bool = False) -> list[tuple]:
-        """For each job, (the job whose result stands for it, that result, its key): kept from an
-        earlier job of the same key (in this build, or on disk from the last); with `reuse`, from
-        one laid out the same in this build, if written with other numbers; or else run, the
-        largest first."""
-        keys = [self._key(job, assets) for job in jobs]
+    def _run(self, jobs: list[part_job.Job], keys: list[str], reuse: bool = False) -> list[tuple]:
+        """For each job and its key (`_key`), (the job whose result stands for it, that result,
+        its key): kept from an earlier job of the same key (in this build, or on disk from the
+        last); with `reuse`, from one laid out the same in this build, if written with other
+        numbers; or else run, the largest first."""
         done: dict[int, tuple] = {}
         for k, (job, key) in enumerate(zip(jobs, keys)):
             held = self.memory.get(_layout_key(key))
