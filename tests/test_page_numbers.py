@@ -3,10 +3,14 @@ sits in a box of fixed width, and the numbers are written into the laid-out boxe
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import re
 
+import pypdf
 import pytest
 import weasyprint
+from conftest import SOURCES
 
 from edition.render.backmatter import ranges
 from edition.write import layout_fixes, page_numbers, parts
@@ -116,3 +120,45 @@ def test_margin_notes_laid_out_on_the_wrong_side_are_mirrored_to_the_right_one(b
     assert page_numbers.sides(moved.pages) > 0
     assert margin_notes(moved) == margin_notes(expected) and len(margin_notes(expected)) >= 5
     assert page_numbers.sides(moved.pages) == 0  # once on their side, they stay
+
+
+def test_a_sources_parts_are_the_same_in_the_book_and_in_the_html_of_that_source_alone(tmp_path):
+    """Mending lays a part out from HTML holding its source alone (print_html.render(only=...)):
+    its layout is kept for the book only if the part is the very same there, the last one too
+    (nothing follows it in that HTML)."""
+    from edition import pipeline
+    from edition.diagnostics import Report
+    from edition.write import print_html
+
+    edition = pipeline.check(SOURCES, Report(), pipeline.Progress(quiet=True))
+    pages = {key: 7 for key in edition.targets}
+    _, book = parts.split(print_html.write(edition, tmp_path / "book", pages))
+    compared = 0
+    for source in edition.sources:
+        _, alone = parts.split(print_html.write(edition, tmp_path / source.siglum, pages, only=source.siglum))
+        own = [page_numbers.masked(body) for body, _ in alone
+               if re.search(rf'id="(part-{source.siglum}|{source.siglum}\.[^"]*)"', body[:2000])]
+        assert own and all(piece in {page_numbers.masked(body) for body, _ in book} for piece in own)
+        compared += len(own)
+    assert compared >= len(edition.sources)
+
+
+def test_a_part_written_again_with_other_numbers_is_byte_identical_to_one_written_once():
+    """A worker keeps a part it laid out and writes it again when the book's numbers change
+    (part_job.py): the PDF must not remember the first writing (WeasyPrint keeps the fonts of
+    a document's last writing, with the glyphs drawn then, and their order)."""
+    from edition.write import part_job
+
+    head = ("<html lang='en'><head><style>@page { size: A6 } body { font-family: serif }"
+            " .pg { display: inline-block; width: 3em; text-align: right }</style></head>")
+    body = ('<p id="a">See p. <span class="pg" data-page-of="b">000</span>.</p>'
+            '<p id="b" style="break-before: page">The second page.</p>')
+    job = part_job.Job(page_numbers.masked(parts.document(head, body, 1)), "", 1, (("b", 987),), frozenset(),
+                       3, None, 0, True, name="numbers")
+    part_job.run(job)
+    again = part_job.run(dataclasses.replace(job, numbers=(("b", 2),))).pdf
+    part_job.forget()
+    once = part_job.run(dataclasses.replace(job, numbers=(("b", 2),))).pdf
+    part_job.forget()
+    assert "See p. 2." in " ".join(pypdf.PdfReader(io.BytesIO(once)).pages[0].extract_text().split())
+    assert again == once

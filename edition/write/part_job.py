@@ -92,6 +92,7 @@ def run(job: Job) -> LaidPart:
             warnings=laid_warnings)
         if job.write:
             laid.phantoms = _stand_ins(pages)
+            document.fonts = {}  # WeasyPrint's fonts of a last writing hold the glyphs it drew, in its order
             with epoch(job.epoch):
                 laid.pdf = document.write_pdf(pdf_variant=job.variant, pdf_tags=True)
             for name in laid.phantoms:

@@ -332,7 +332,8 @@ def split(html_path: Path | str) -> tuple[str, list[tuple[str, bool]]]:
         if child.tag == "section" and classes & RECTO_SECTIONS and (len(pieces[-1][0]) > 1 or "part" in classes):
             pieces.append(([], classes >= FIRST_TEXT))
         pieces[-1][0].append(etree.tostring(child, method="html", encoding="unicode"))
-    return f'<html lang="{root.get("lang", "")}">{head}', [("".join(html), first) for html, first in pieces]
+    # Each piece without the white space after it, which depends on what follows it in the book
+    return f'<html lang="{root.get("lang", "")}">{head}', [("".join(html).rstrip(), first) for html, first in pieces]
 
 
 def digests(html: str, css: str) -> tuple[dict[str, str], dict[str, str]]:
