@@ -75,6 +75,7 @@ class Corrections:
     remembered: set[str] = dataclasses.field(default_factory=set)  # parts unchanged since: their fills and splits hold
     spacing: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> spacing in this layout
     digests: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> digest in this layout
+    chosen: dict[str, str] = dataclasses.field(default_factory=dict)  # digest -> spacing given by `intrinsic` last
 
     @classmethod
     def load(cls, path: Path) -> "Corrections":
@@ -86,7 +87,9 @@ class Corrections:
                       if set(t) == set(SPACINGS) and all(len(r) == len(TRIAL) for r in t.values())}
             fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (ROW, CALL_FIRST, DISPLAY_TIGHT)}
             splits = {k: list(v) for k, v in data.get("splits", {}).items()}
-            return cls(trials, fills, splits, {str(k): str(v) for k, v in data.get("parts", {}).items()})
+            chosen = {k: v for k, v in data.get("chosen", {}).items() if v in SPACINGS}
+            return cls(trials, fills, splits, {str(k): str(v) for k, v in data.get("parts", {}).items()},
+                       chosen=chosen)
         except (OSError, ValueError, KeyError, AttributeError, TypeError):
             return cls()
 
@@ -95,18 +98,22 @@ class Corrections:
         depends on, before any correction) is the one they were decided for: a part is laid out
         alone, so an unchanged part keeps its corrections whatever changed elsewhere.  A `draft`
         keeps them all (most still hold) and the digests they were decided for, so that the next
-        full build decides those of the changed parts again."""
+        full build decides those of the changed parts again.  The fills kept are given."""
         self.remembered = {part for part, digest in parts.items() if self.parts.get(part) == digest}
         if not draft:
             self.fills = {k: v for k, v in self.fills.items() if _owner(k, owners) in self.remembered}
             self.splits = {k: v for k, v in self.splits.items() if _owner(k, owners) in self.remembered}
+        self.spacing.update(self.fills)
 
     def save(self, path: Path, parts: dict[str, str] | None = None) -> None:
         """Write the cache; `parts`: the digests of the parts the fills were decided for (None, in a
         draft: those they were decided for before)."""
         used = set(self.digests.values())  # trials of paragraphs no longer in the book are dropped
+        chosen = {digest: self.spacing.get(key, "") for key, digest in self.digests.items()
+                  if key not in self.fills and (digest in self.trials or self.spacing.get(key))}
         data = {"parts": dict(sorted((parts if parts is not None else self.parts).items())),
                 "fills": dict(sorted(self.fills.items())), "splits": dict(sorted(self.splits.items())),
+                "chosen": dict(sorted(chosen.items())),
                 "trials": {d: t for d, t in sorted(self.trials.items()) if d in used}}
         path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
@@ -416,16 +423,14 @@ def _ending_on(pages: list[PageMeasure], index: int) -> list[str]:
     return [key for key, on in last.items() if on == index]
 
 
-def apply_known(corrections: Corrections, html_path: Path, limits: Limits, median: float) -> None:
-    """Before the first layout: the corrections already known for this HTML: the fills of the
-    last build of the same sources (spacings, chapter openings, rows, calls), and for the other
-    paragraphs the spacing their trials chose."""
+def apply_known(corrections: Corrections, html_path: Path, limits: Limits) -> None:
+    """Before the first layout, the HTML written with the fills and splits `recall` kept: the
+    paragraphs unchanged since the last build take the spacing `intrinsic` gave them then (it
+    chose it from the book's median word space, which only a layout tells)."""
     _read(html_path, corrections, limits)
     for key, digest in corrections.digests.items():
-        trial = corrections.trials.get(digest)
-        if key not in corrections.fills and trial:
-            corrections.spacing[key] = _best(trial, median, limits)
-    corrections.spacing.update(corrections.fills)
+        if key not in corrections.fills and digest in corrections.chosen:
+            corrections.spacing[key] = corrections.chosen[digest]
 
 
 def _read(html_path: Path, corrections: Corrections, limits: Limits):

@@ -35,7 +35,6 @@ PAGES_CACHE = ".pages.json"  # the page of every cited anchor (and part) in the 
 PARTS_CACHE = ".parts"  # the parts of the last build, laid out and written (parts.py)
 CORRECTIONS_CACHE = ".corrections.json"  # paragraphs tried in every spacing; the last build's fills
 LAST_PAGE = "*last-page"  # the key of the book's last page among the anchors' pages
-MEDIAN_SPACE = 0.27  # ems: the book face's median word space in justified text, before a layout tells
 
 
 UNSETTLED = f"the page numbers still moved after {MAX_LAYOUTS} layout passes; the last one is used"
@@ -65,7 +64,8 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                 if corrections is None:  # the last build's, for the parts that have not changed since
                     corrections = typesetter.Corrections.load(out_dir / CORRECTIONS_CACHE)
                     corrections.recall(*_parts(html_path), draft)
-                    typesetter.apply_known(corrections, html_path, limits, MEDIAN_SPACE)
+                    html_path = print_html.write(edition, html_dir, pages, corrections)  # its fills and splits
+                    typesetter.apply_known(corrections, html_path, limits)
                     html_path = print_html.write(edition, html_dir, pages, corrections)
                 laid_out_html = page_numbers.masked(html_path.read_text(encoding="utf-8"))
             with progress.stage(f"lay out the book (pass {attempt})"):
