@@ -55,3 +55,30 @@ def test_no_cache_no_fills(tmp_path):
     loaded = Corrections.load(tmp_path / "missing.json")
     loaded.recall({"part-A": "a"}, OWNERS)
     assert not loaded.remembered and not loaded.fills
+
+
+def test_a_rebuild_gives_unchanged_paragraphs_the_spacing_the_last_build_gave_them(tmp_path):
+    """The loose-line mending chose a spacing from the book's median word space, which only a
+    layout tells: a rebuild takes that choice, by the paragraph's digest, for the paragraphs that
+    have not changed, even one whose trial was made before its parallels moved (no trial now)."""
+    from edition.check.layout import Limits
+    from edition.write.corrections import apply_known
+
+    trial = {spacing: [3, 0.3, 0, 0] for spacing in SPACINGS}
+    html = tmp_path / "book.html"
+    html.write_text('<html><head></head><body><p id="p1" class="numbered">One.</p>'
+                    '<p id="p2" class="numbered">Two.</p><p id="p3" class="numbered">Three.</p></body></html>')
+    corrections = Corrections({}, {})
+    apply_known(corrections, html, Limits())  # reads the paragraphs' digests
+    d1, d2, d3 = (corrections.digests[key] for key in ("p1", "p2", "p3"))
+    corrections.trials = {d1: trial}
+    corrections.spacing = {"p1": "spacing-tight-1", "p2": "spacing-loose-2"}  # p2: its trial made under another digest
+    path = tmp_path / ".corrections.json"
+    corrections.save(path, {})
+    again = Corrections.load(path)
+    apply_known(again, html, Limits())
+    assert again.spacing == {"p1": "spacing-tight-1", "p2": "spacing-loose-2"}
+    html.write_text(html.read_text().replace("Two.", "Two, changed."))
+    again = Corrections.load(path)
+    apply_known(again, html, Limits())
+    assert again.spacing == {"p1": "spacing-tight-1"}
