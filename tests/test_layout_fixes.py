@@ -97,3 +97,41 @@ def test_an_unexpected_weasyprint_source_is_refused():
 
     with pytest.raises(RuntimeError):
         layout_fixes._rewritten(block, block._linebox_layout, "a line that is not there", "")
+
+
+def test_a_rounding_error_does_not_send_each_note_to_a_page_of_its_own():
+    html = ("<style>@page { size: 4in 4in; margin: 0.5in; @footnote { border-top: 0.4pt solid; padding-top: 3pt } }"
+            " .fn { float: footnote }</style><p>Alpha<span class='fn'>Note one.</span> beta"
+            "<span class='fn'>Note two.</span> eta.</p><p>More.</p>")
+    assert len(lay_out(html, fixed=False).pages) == 3, "WeasyPrint changed: see docs/weasyprint.md"
+    assert len(lay_out(html, fixed=True).pages) == 1
+
+
+STACKED = """<style>@page { size: 5in 5in; margin: 0.5in }
+.fn, .ed, .app, .par { float: footnote; margin-top: 4pt } .fn { order: 1 } .ed { order: 2 } .app { order: 3 }
+.par { order: 4; footnote-display: inline } .app::footnote-call, .par::footnote-call { content: none }
+.par::footnote-marker { content: none } .par::after { content: "\\2003" }</style>
+<p>Alpha<span class="app" id="app1">APP one.</span> beta<span class="fn" id="fn1">Note one.</span> gamma
+<span class="par" id="par1">PAR one.</span> delta<span class="ed" id="ed1">Note a.</span> epsilon
+<span class="par" id="par2">PAR two.</span> zeta<span class="fn" id="fn2">Note two.</span>
+<span class="app" id="app2">APP two.</span> eta.</p><p>More text.</p>"""
+
+
+def test_the_series_of_notes_are_stacked_apart_in_their_order():
+    """The notes at the foot come series by series in the order of their `order` (each series in
+    the order of its calls), with the margin above the first note of each series but the first;
+    inline notes run in as one paragraph."""
+    from weasyprint.formatting_structure import boxes
+
+    def foot(fixed):
+        page = lay_out(STACKED, fixed).pages[0]._page_box
+        area = next(child for child in page.children if isinstance(child, boxes.FootnoteAreaBox))
+        return [(child.margin_top, list(dict.fromkeys(b.element.get("id") for b in child.descendants()
+                                                      if b.element_tag == "span" and b.element.get("id"))))
+                for child in area.children]
+
+    unfixed = [ids for _, ids in foot(fixed=False)]
+    assert unfixed == [["app1"], ["fn1"], ["par1"], ["ed1"], ["par2"], ["fn2"], ["app2"]]
+    stacked = foot(fixed=True)
+    assert [ids for _, ids in stacked] == [["fn1"], ["fn2"], ["ed1"], ["app1"], ["app2"], ["par1", "par2"]]
+    assert [margin > 0 for margin, _ in stacked] == [False, False, True, True, False, True]

@@ -76,6 +76,9 @@ class Line:
     word_index: int = 0  # main flow: the words of its block (ids[0]) before the line, as both outputs count them
 
 
+NOTE_CLASSES = frozenset({"footnote", "parallels", "apparatus"})  # what is printed in the note area
+
+
 @dataclasses.dataclass(frozen=True)
 class NoteMark:
     """A note as the layout placed it: its id, mark and classes (plain data: a part is measured in
@@ -114,6 +117,7 @@ class Finding:
 
 def measure(document, labels: list[str]) -> list[PageMeasure]:
     """Every page's lines, calls and notes, read from WeasyPrint's boxes."""
+    from weasyprint.css import AnonymousStyle
     from weasyprint.formatting_structure import boxes
 
     space = _space_width()
@@ -132,7 +136,8 @@ def measure(document, labels: list[str]) -> list[PageMeasure]:
             element = box.element if box.element_tag else None
             if element is not None and not pseudo:
                 css = set((element.get("class") or "").split())
-                if area == "notes" and css & {"footnote", "parallels", "apparatus"} and not isinstance(box, boxes.InlineBox):
+                if (area == "notes" and css & NOTE_CLASSES and not isinstance(box, boxes.InlineBox)
+                        and not isinstance(box.style, AnonymousStyle)):  # a note, not a run of inline ones
                     note = NoteMark.of(element)
                     if note not in measured.notes:
                         measured.notes.append(note)
@@ -151,6 +156,13 @@ def measure(document, labels: list[str]) -> list[PageMeasure]:
                 block = box
             if isinstance(box, boxes.LineBox):
                 measured.lines.append(_line(box, index, area, block, ids, section, classes, absolute, space, context))
+                run_in = [NoteMark.of(child.element) for child in box.children if isinstance(child, boxes.InlineBox)
+                          and area == "notes" and _classes(child) & NOTE_CLASSES]
+                for inline_note in run_in:  # notes run in (note_stack.py): each has its share of the line
+                    if inline_note not in measured.notes:
+                        measured.notes.append(inline_note)
+                    measured.note_heights[inline_note] = measured.note_heights.get(inline_note, 0.0) + box.height / len(run_in)
+                    measured.note_lines.setdefault(inline_note, []).append(measured.lines[-1])
                 if note is not None:
                     measured.note_lines.setdefault(note, []).append(measured.lines[-1])
                 if area == "main" and not absolute:
@@ -165,6 +177,13 @@ def measure(document, labels: list[str]) -> list[PageMeasure]:
         pages.append(measured)
     _count_words(pages)
     return pages
+
+
+def _classes(box) -> set[str]:
+    """The classes of a box's element (none for a pseudo-element's box)."""
+    if not box.element_tag or "::" in box.element_tag or box.element is None:
+        return set()
+    return set((box.element.get("class") or "").split())
 
 
 def _count_words(pages: list[PageMeasure]) -> None:

@@ -115,7 +115,8 @@ class Parallel:
 
 
 def parallels(edition: Edition, told: dict[str, list[Telling]]) -> dict[Block, list[Parallel]]:
-    """For each paragraph: the other sources' passages on its events, and cross-references both ways."""
+    """For each paragraph: the other sources' passages on its events, and cross-references both
+    ways, sorted by source (in the book's order) and paragraph."""
     result: dict[Block, list[Parallel]] = defaultdict(list)
 
     def add(block: Block, target_block: Block, reason: str) -> None:
@@ -154,7 +155,16 @@ def parallels(edition: Edition, told: dict[str, list[Telling]]) -> dict[Block, l
         if target.block.chapter.source is here.chapter.source:
             continue
         add(target.block, here, "cross-reference")  # the target refers back
+    order = {source.siglum: k for k, source in enumerate(edition.sources)}
+    for found in result.values():  # by source, in the book's order, then by chapter and paragraph
+        found.sort(key=lambda p: (order.get(p.target.block.chapter.source.siglum, len(order)),
+                                  _numbers(p.target.block.number)))
     return result
+
+
+def _numbers(number: str) -> tuple:
+    """'7.12' -> (7, 12); a part that is not a figure sorts after the figures, by its text."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in number.split("."))
 
 
 def collect(edition: Edition) -> None:

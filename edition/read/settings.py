@@ -69,7 +69,7 @@ class Print:
 
     press_variant: str = "pdf/x-4"
     output_profile: Path | None = None  # the printer's ICC profile (prtr, CMYK or grey); default: FOGRA39
-    series: tuple[str, ...] = SERIES  # which series of notes appear, in print and EPUB
+    series: tuple[str, ...] = SERIES  # which series of notes appear, in print and EPUB; print stacks them in this order
     # Page make-up: what the layout report tolerates and the layout is held to (docs/diagnostics.md).
     stretch_factor: float = 2.0  # word spaces up to this multiple of the book's median
     short_page_lines: float = 2.0  # a page may end this many lines early in mid-chapter
@@ -141,7 +141,7 @@ KEYS = [
     ("title-languages", "{}", "the language (BCP 47) of titles the texts give without one: a list of titles under each language, e.g. `ru-Latn: [Pravda]`"),
     ("print.press-variant", Print.press_variant, "the PDF/X of the press PDF: " + ", ".join(PRESS_VARIANTS)),
     ("print.output-profile", "FOGRA39", "the printer's ICC profile (class prtr, CMYK or grey)"),
-    ("print.series", ", ".join(SERIES), "the series of notes printed, a list of some of these"),
+    ("print.series", ", ".join(SERIES), "the series of notes printed, a list of some of these, in the order they stack at the foot of the page"),
     ("print.stretch-factor", Print.stretch_factor, "word spaces tolerated up to this multiple of the book's median"),
     ("print.short-page-lines", Print.short_page_lines, "a page may end this many lines early in mid-chapter"),
     ("print.hyphen-ladder", Print.hyphen_ladder, "hyphenated line ends in a row, at most"),

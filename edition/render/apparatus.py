@@ -9,6 +9,8 @@ its own call.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -63,20 +65,55 @@ def entry_of(r: Renderer, entry: Note) -> etree._Element:
 
 
 def emendation(r: Renderer, choice: etree._Element) -> etree._Element:
-    """'reptilian] reptilian_ copy-text; corr. ed.': the reading text's word, then the copy-text's."""
+    """'reptilian] reptilian_ copy-text; corr. ed.': the reading text's word, then the copy-text's,
+    the editorial words in italics.  A lemma with no letter takes the word it belongs to ('Stalin.',
+    '“Lenin', 'May 16'), and a change of spacing the text on the side of the space, so that the
+    lemma can be found and differs from the reading ('Stalin’s] Stalin ’s')."""
     parts = {local(c): c for c in choice if isinstance(c.tag, str)}
     shown = next(parts[n] for n in SHOWN if n in parts)
     original = next((parts[n] for n in ORIGINAL if n in parts), None)
+    lemma_text = "".join(r.typography.itertext(shown))
+    reading_text = "".join(original.itertext()) if original is not None else ""
+    opening = unicodedata.category((lemma_text.strip() or " ")[0]) in ("Ps", "Pi")  # '[', '“': with the word after
+    bare = not any(c.isalpha() for c in lemma_text)
+    spaced = [text[:1].isspace() for text in (lemma_text, reading_text)], [text[-1:].isspace() for text in (lemma_text, reading_text)]
+    before = _beside(choice, after=False) if (bare and not opening) or any(spaced[0]) else ""
+    after = _beside(choice, after=True) if (bare and opening) or any(spaced[1]) else ""
     html = etree.Element("span", {"class": "app-entry"})
     lemma = etree.SubElement(html, "span", {"class": "lemma"})
-    lemma.text = _plain(r.typography.itertext(shown)) or OMITTED  # as the reading text has it
+    lemma.text = _plain(before + lemma_text + after) if lemma_text.strip() else OMITTED  # as the reading text has it
     lemma.tail = "] "
     reading = etree.SubElement(html, "span", {"class": "reading"})
-    reading.text = _plain(original.itertext()) if original is not None else ""
-    reading.text = reading.text or OMITTED  # diplomatic: the copy-text's characters
+    reading.text = _plain(before + reading_text + after) if reading_text.strip() else OMITTED  # the copy-text's characters
+    reading.tail = " "
     who = r.responsible(shown)
-    reading.tail = f" copy-text; {VERBS[local(shown)]} {'ed.' if who.lower().startswith('the editors') else who}"
+    etree.SubElement(html, "span", {"class": "app-ed"}).text = (
+        f"copy-text; {VERBS[local(shown)]} {'ed.' if who.lower().startswith('the editors') else who}")
     return html
+
+
+def _beside(element: etree._Element, after: bool) -> str:
+    """The reading text next to an element up to the nearest word on that side, with the space
+    between them if any ('Stalin', 'the ', ' ]')."""
+    axis = "following" if after else "preceding"
+    texts = element.xpath(f"{axis}::text()[position() <= 40]")
+    if not after:
+        texts = list(reversed(texts))
+    run = ""
+    for text in texts:
+        holder = text.getparent()
+        inside = holder if not text.is_tail else holder.getparent()
+        if inside is None or any(not elements.reading(e) or local(e) in ("note", "teiHeader")
+                                 for e in (inside, *inside.iterancestors())):
+            continue
+        run = run + str(text) if after else str(text) + run
+        found = re.match(r"\s*\S+", run) if after else re.search(r"\S+\s*$", run)
+        if found and (found.end() < len(run) if after else found.start() > 0):
+            break
+    found = re.match(r"(\s*)(\S+)", run) if after else re.search(r"(\S+)(\s*)$", run)
+    if not found:
+        return ""
+    return (" " if found[1] else "") + found[2] if after else found[1] + (" " if found[2] else "")
 
 
 def variant(r: Renderer, app: etree._Element) -> etree._Element:
@@ -182,7 +219,9 @@ def _word_before(app: etree._Element) -> str:
 
 def parallels(r: Renderer, block: Block, tag: str) -> etree._Element | None:
     """'cf. K 2.14; M 38.3': the other sources' passages on the same events, and cross-references,
-    as links; print adds the page of each (from the previous layout)."""
+    as links; print adds the page of each (from the previous layout) and keys the list to its
+    paragraph ('7.12 cf. …'), or to the run of paragraphs that give the same list ('7.12–15 cf.
+    …', printed once, with the first); None for a paragraph whose list its run's first prints."""
     found = r.edition.parallels.get(block) if r.edition else None
     if not found:
         return None
@@ -190,6 +229,13 @@ def parallels(r: Renderer, block: Block, tag: str) -> etree._Element | None:
     if r.options.epub:  # beside the text, not part of it: read-aloud may skip it
         html.set("role", "note")
         html.set(OPS_TYPE, "marginalia")
+    if r.notes.inline:
+        last = _run(r, block)
+        if last is None:
+            return None
+        key = etree.SubElement(html, "span", {"class": "app-number"})
+        key.text = block.number if last is block else f"{block.number}\u2013{last.number.rsplit('.', 1)[-1]}"
+        key.tail = " "
     label = etree.SubElement(html, "span", {"class": "parallels-label"})
     label.text = "cf."
     label.tail = " "
@@ -203,6 +249,32 @@ def parallels(r: Renderer, block: Block, tag: str) -> etree._Element | None:
             page.text = ", p.\u00a0"
             r.options.page(page, parallel.target.id)
     return html
+
+
+def _run(r: Renderer, block: Block) -> Block | None:
+    """The last paragraph of the run of consecutive paragraphs (in `block`'s chapter) that begins
+    with `block` and give the same parallels; None if `block` is not the first of its run."""
+    chapter = block.chapter.chapter
+    runs = r.parallel_runs
+    if chapter not in runs:
+        blocks = list(_blocks(chapter))
+        targets = [[p.target.id for p in r.edition.parallels.get(b, [])] for b in blocks]
+        runs[chapter] = {}
+        for k, b in enumerate(blocks):
+            if targets[k] and (k == 0 or targets[k - 1] != targets[k]):
+                end = k
+                while end + 1 < len(blocks) and targets[end + 1] == targets[k]:
+                    end += 1
+                runs[chapter][b] = blocks[end]
+    return runs[chapter].get(block)
+
+
+def _blocks(division: Division):
+    for item in division.content:
+        if isinstance(item, Block):
+            yield item
+        elif isinstance(item, Division):
+            yield from _blocks(item)
 
 
 def _plain(texts) -> str:

@@ -68,6 +68,7 @@ class Renderer:
         self.options = options
         self.notes = notes if notes is not None else Footnotes()
         self.typography = Typography(edition.settings if edition else None)  # quotes, dashes, ellipses
+        self.parallel_runs: dict = {}  # chapter -> its paragraphs opening a run of the same parallels -> the run's last
         self._page_systems: dict[etree._Element, str] = {}  # file root -> the @ed its margins give unnamed
 
     # --- entry points used by the writers -------------------------------------------------------

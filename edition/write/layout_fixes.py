@@ -17,6 +17,12 @@ and without the adjustment.
    make room, whatever their `footnote-policy`; a note whose policy is `line` must stay with its
    call, so only notes with the policy `auto` are moved (a one-line change of the loop's condition,
    made in WeasyPrint's own source text at run time, checked to apply exactly once).
+4. `footnote_overflow`: `_update_footnote_area` finds the notes overflowing their area when the
+   bottom of the last one exceeds the area's by a rounding error (5.7e-14 px below a 0.4pt rule,
+   or a note with a margin): the call's line then goes to the next page, and the page ends short.
+   Overflowing now means by more than a thousandth of a pixel (the same kind of change).
+
+The notes are also stacked by series while the book is laid out (note_stack.py).
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from __future__ import annotations
 import contextlib
 import inspect
 import math
+import textwrap
+
+from . import note_stack
 
 HYPHENATE_LIMIT_LINES = 2  # consecutive hyphenated line ends a typesetter accepts
 HYPHENS = ("\u2010", "-")
@@ -32,24 +41,34 @@ HYPHENS = ("\u2010", "-")
 @contextlib.contextmanager
 def applied(limit_lines: int = HYPHENATE_LIMIT_LINES):
     """Lay out with the adjustments; WeasyPrint is as it was afterwards."""
-    from weasyprint.layout import block, inline
+    from weasyprint import layout
+    from weasyprint.layout import LayoutContext, block, inline
 
+    update_footnote_area = LayoutContext._update_footnote_area
     split_first_line, get_next_linebox = inline.split_first_line, inline.get_next_linebox
     linebox_layout = block._linebox_layout
     inline.split_first_line = _trailing_space(split_first_line)
     inline.get_next_linebox = _limit_lines(get_next_linebox, limit_lines)
     block._linebox_layout = _rewritten(block, linebox_layout, *FOOTNOTE_POLICY)
+    LayoutContext._update_footnote_area = _rewritten(layout, update_footnote_area, *FOOTNOTE_OVERFLOW)
     try:
-        yield
+        with note_stack.applied():
+            yield
     finally:
         inline.split_first_line, inline.get_next_linebox = split_first_line, get_next_linebox
         block._linebox_layout = linebox_layout
+        LayoutContext._update_footnote_area = update_footnote_area
 
 
 # WeasyPrint's loop that moves notes to the next page to fit a line, and the condition it needs.
 FOOTNOTE_POLICY = ("while report and context.current_page_footnotes:",
                    "while report and context.current_page_footnotes and "
                    "context.current_page_footnotes[-1].style['footnote_policy'] == 'auto':")
+
+
+# The test of notes overflowing their area, and the tolerance it needs.
+FOOTNOTE_OVERFLOW = ("overflow = last_child_bottom > footnote_area_bottom",
+                     "overflow = last_child_bottom > footnote_area_bottom + 1e-3")
 
 
 def _rewritten(module, function, old: str, new: str):
@@ -59,7 +78,7 @@ def _rewritten(module, function, old: str, new: str):
     if source.count(old) != 1:
         raise RuntimeError(f"cannot adjust WeasyPrint's {function.__name__}: its source has changed")
     namespace = dict(module.__dict__)
-    exec(compile(source.replace(old, new), inspect.getsourcefile(function), "exec"), namespace)
+    exec(compile(textwrap.dedent(source.replace(old, new)), inspect.getsourcefile(function), "exec"), namespace)
     return namespace[function.__name__]
 
 

@@ -1,0 +1,120 @@
+"""The notes at the foot of the page, read back from the real edition's PDF: the series stacked
+apart in the order of print: series (source notes, editorial notes, the apparatus, the parallels),
+and every parallel keyed to a paragraph on its page."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import SOURCES
+from lxml import etree
+from test_print import text_runs
+
+from edition.diagnostics import Report
+from edition.read.settings import load, points
+
+NOTE_SIZES = (7.5, 8)  # book.css.jinja: the apparatus and parallels; the notes
+NUMBER_SIZE = 7  # a paragraph's number in the margin
+TEXT_SIZE = 8.5  # the text (10.5pt), letters (9.5pt), verse, tables: this size or larger
+HEAD_Y = 9 * 72 - 0.75 * 72  # the top of the text block (edition.yaml: height, margin-top): running heads above
+KEY = re.compile(r"\d+\.\d+[a-z]?")  # a paragraph's key: chapter and paragraph
+
+
+def foot_lines(pdf_page, joint: str = "") -> list[str]:
+    """The lines of the note area, top to bottom: the runs below the text block's last line of
+    reading text, in the notes' sizes, grouped by baseline, each line's runs joined by `joint`
+    and without their spaces (a PDF's runs do not say where the spaces are)."""
+    runs = text_runs(pdf_page)
+    bottom = min(text_lines(runs), default=float("inf"))
+    lines: dict[float, list] = {}
+    for x, y, size, text in runs:
+        if size in NOTE_SIZES and y < bottom:
+            lines.setdefault(round(y, 1), []).append((x, text))
+    return [joint.join("".join(t.split()) for _, t in sorted(parts)) for _, parts in sorted(lines.items(), reverse=True)]
+
+
+def text_lines(runs) -> list[float]:
+    """The baselines of the text block's lines, top to bottom."""
+    return sorted({round(y, 1) for _, y, size, _ in runs if size >= TEXT_SIZE and y < HEAD_Y}, reverse=True)
+
+
+def series_of_notes(html_path) -> list[tuple[str, str]]:
+    """(series, its first three words without spaces) of every note of the print HTML."""
+    html = etree.parse(str(html_path), etree.HTMLParser())
+    found = []
+    for span in html.xpath("//span[contains(concat(' ', @class, ' '), ' footnote ') or @class='apparatus' "
+                           "or @class='parallels']"):
+        classes = span.get("class").split()
+        if "continued" in classes:
+            continue
+        series = ("apparatus" if "apparatus" in classes else "parallels" if "parallels" in classes
+                  else "editorial" if "note-editorial" in classes else "source")
+        found.append((series, "".join("".join(span.itertext()).split()[:3])))
+    return found
+
+
+def test_every_page_stacks_its_note_series_apart_in_the_order_of_print(built):
+    """Reading each page's note area top to bottom, the notes come series by series in the order
+    print: series gives (source notes, editorial notes, apparatus, parallels), never back to an
+    earlier series."""
+    settings = load(SOURCES, Report())
+    rank = {name: k for k, name in enumerate(settings.printing.series)}
+    notes = series_of_notes(built.html)
+    probes = {}
+    for series, words in notes:
+        probes.setdefault(words, set()).add(series)
+    probes = {words: found.pop() for words, found in probes.items() if len(found) == 1 and len(words) > 6}
+    pages_checked = placed = 0
+    for index, pdf_page in enumerate(built.reader.pages):
+        lines = foot_lines(pdf_page)
+        if not lines:
+            continue
+        text = "".join(lines)
+        starts = [(line_index, rank[series]) for words, series in probes.items()
+                  for line_index in [_line_of(lines, text, words)] if line_index is not None]
+        if not starts:
+            continue
+        pages_checked += 1
+        placed += len(starts)
+        ranks = [r for _, r in sorted(starts)]
+        assert ranks == sorted(ranks), (built.labels[index], lines)
+    assert pages_checked > 150 and placed > 400, (pages_checked, placed)
+
+
+def _line_of(lines: list[str], text: str, words: str) -> int | None:
+    """The index of the line where `words` begin in the joined `text` of `lines`, if once."""
+    at = text.find(words)
+    if at < 0 or text.find(words, at + 1) >= 0:
+        return None
+    count = 0
+    for k, line in enumerate(lines):
+        count += len(line)
+        if at < count:
+            return k
+    return None
+
+
+def test_every_parallel_is_keyed_to_a_paragraph_on_its_page(built):
+    """Each entry of the parallels ('40.27 cf. K 2.21, p. 184; …', or a run of paragraphs with the
+    same parallels, '40.21–26 cf. …') names a paragraph that stands on its page: its number is in
+    the page's margin, or the page goes on with it from the page before."""
+    settings = load(SOURCES, Report())
+    width, outer = points(settings.page.width), points(settings.page.margin_outer)
+    last_number = None
+    checked = 0
+    for index, pdf_page in enumerate(built.reader.pages):
+        runs = text_runs(pdf_page)
+        numbers = [(y, text.strip()) for x, y, size, text in runs
+                   if size == NUMBER_SIZE and KEY.fullmatch(text.strip()) and (x < outer or x > width - outer)]
+        body = text_lines(runs)
+        here = {number for _, number in numbers}
+        if last_number and body and not any(abs(y - body[0]) < 0.5 for y, _ in numbers):
+            here.add(last_number)  # the page goes on with the paragraph the page before ended in
+        if numbers:
+            last_number = min(numbers)[1]  # the lowest on the page
+        text = " ".join(foot_lines(pdf_page, joint=" "))  # a key is a run of its own (bold)
+        for key in re.findall(rf"(?:^|\s)({KEY.pattern})(?:–\d+)?\s*cf\.", text):
+            assert key in here, (built.labels[index], key, sorted(here))
+            checked += 1
+    entries = etree.parse(str(built.html), etree.HTMLParser()).xpath("//span[@class='parallels']")
+    assert checked >= 0.9 * len(entries) > 200, (checked, len(entries))
