@@ -59,8 +59,10 @@ def _print_notes(built):
     html = etree.parse(str(built.html), etree.HTMLParser())
     found = []
     for element in html.xpath("//span[contains(@class, 'footnote')] | //span[@class='apparatus']"):
-        if element.get("class") == "apparatus":
-            number = element.xpath("string(span[@class='app-number'])")
+        if element.get("class") == "apparatus":  # keyed '40.27.7' (paragraph and line), or '|' (the line before's)
+            key = element.xpath("string(span[@class='app-number'])")
+            number = (key.rsplit(".", 1)[0] if key != "tit." else key) if key else \
+                next(n for series, n, _ in reversed(found) if series == "apparatus")
             found += [("apparatus", number, " ".join("".join(e.itertext()).split()))
                       for e in element.xpath("span[@class='app-entry']")]
         else:
@@ -75,7 +77,8 @@ def test_notes_and_apparatus_are_those_of_print(built):
     for _, doc in chapters(built):
         for aside in doc.xpath("//x:li[@epub:type='endnote']", namespaces=XHTML):
             back = aside.xpath(".//x:a[@role='doc-backlink']", namespaces=XHTML)[0]
-            text = " ".join("".join(aside.itertext()).split())
+            entry = aside.xpath(".//x:span[@class='app-entry']", namespaces=XHTML)  # without the lemma's context
+            text = " ".join("".join((entry[0] if entry else aside).itertext()).split())
             epub.append((aside.get("class").split("note-")[1], back.text, text.removeprefix(back.text).strip()))
     printed = _print_notes(built)
     for series in ("source", "editorial", "apparatus"):

@@ -74,12 +74,16 @@ class Print:
     stretch_factor: float = 2.0  # word spaces up to this multiple of the book's median
     short_page_lines: float = 2.0  # a page may end this many lines early in mid-chapter
     hyphen_ladder: int = 2  # hyphenated line ends in a row, at most
+    line_numbers: int = 5  # every this many lines of a paragraph numbered in the margin (0: none)
+    line_numbering: str = "paragraph"  # the line count starts again with each paragraph or each page
     hyphen_before: int = 2  # letters at least before a hyphenation (TeX's \lefthyphenmin)
     hyphen_after: int = 3  # letters at least carried over after it (TeX's \righthyphenmin)
 
 
-# The page make-up limits of `print:` (key -> field, type, smallest value).
+LINE_NUMBERINGS = ("paragraph", "page")
+# The numbers of `print:`, page make-up limits and line numbers (key -> field, type, smallest value).
 MAKEUP_LIMITS = {"stretch-factor": ("stretch_factor", float, 1.0), "short-page-lines": ("short_page_lines", float, 0.0),
+                 "line-numbers": ("line_numbers", int, 0),
                  "hyphen-ladder": ("hyphen_ladder", int, 1), "hyphen-before": ("hyphen_before", int, 1),
                  "hyphen-after": ("hyphen_after", int, 1)}
 
@@ -147,6 +151,9 @@ KEYS = [
     ("print.hyphen-ladder", Print.hyphen_ladder, "hyphenated line ends in a row, at most"),
     ("print.hyphen-before", Print.hyphen_before, "letters at least before a hyphenation"),
     ("print.hyphen-after", Print.hyphen_after, "letters at least carried over after a hyphenation"),
+    ("print.line-numbers", Print.line_numbers, "every this many lines of a paragraph are numbered in the outer margin (0: none)"),
+    ("print.line-numbering", Print.line_numbering, "the line count starts again with each " + " or each ".join(LINE_NUMBERINGS)
+     + "; the apparatus cites paragraph and line, or the line on the page"),
 ]
 
 
@@ -472,6 +479,12 @@ class _Reading:
                             f"'press-variant' must be one of {', '.join(PRESS_VARIANTS)}")
         else:
             printing.press_variant = variant
+        numbering = mapping.get("line-numbering", printing.line_numbering)
+        if numbering not in LINE_NUMBERINGS:
+            self.report.add(self.at(mapping, "line-numbering"), "settings-print",
+                            f"'line-numbering' must be one of {', '.join(LINE_NUMBERINGS)}")
+        else:
+            printing.line_numbering = numbering
         if mapping.get("output-profile") is not None:
             name = mapping["output-profile"]
             profile = self.file(mapping, "output-profile", name, "ICC profile")

@@ -1,10 +1,10 @@
 """The apparatus series and the parallels, formatted for both outputs.
 
 In: the renderer (render/html.py) and a paragraph, an emendation (`choice`) or a variant
-(`app`).  Out: HTML spans: a paragraph's apparatus ('7.94 reptilian] reptilian_ copy-text; corr.
-ed. | …'), one entry, or the list of parallels ('cf. K 2.14; M 38.3').  Print floats the
-paragraph's apparatus and parallels to the foot of the page; the EPUB pops each entry up from
-its own call.
+(`app`).  Out: HTML spans: one entry ('reptilian] reptilian_ copy-text; corr. ed.'), or the list
+of parallels ('cf. K 2.14; M 38.3').  Print floats each entry from its lemma, keyed to the line
+('7.94.3 reptilian] …'), and a paragraph's parallels, keyed to it, to the foot of the page; the
+EPUB pops each entry up from its own call.
 """
 
 from __future__ import annotations
@@ -29,32 +29,40 @@ SHOWN = ("corr", "reg", "expan")  # a choice's reading-text side, in order of pr
 ORIGINAL = ("sic", "orig", "abbr")
 VERBS = {"corr": "corr.", "reg": "reg.", "expan": "exp."}
 OMITTED = "⟨om.⟩"
+CONTEXT_WORDS = 4  # words on each side of a lemma shown with an entry where notes are collected
 
 
-def paragraph(r: Renderer, block: Block, html: etree._Element) -> None:
-    """Print: the entries of a paragraph as one span, floated after the notes at the foot of its page."""
-    _entries(r, block.element, block.number, f"{block.id}-apparatus", html)
-
-
-def heading(r: Renderer, division: Division, html: etree._Element) -> None:
-    """Print: the entries of a heading, keyed 'tit.', floated like a paragraph's."""
-    _entries(r, division.head, HEADING_KEY, f"{division.id}-head-apparatus", html)
-
-
-def _entries(r: Renderer, element: etree._Element, key: str, html_id: str, html: etree._Element) -> None:
-    entries = [r.edition.apparatus[c] for c in element.iter(*ENTRY_ELEMENTS) if c in r.edition.apparatus]
-    if not entries:
-        return
-    span = etree.SubElement(html, "span", {"class": "apparatus", "id": html_id})
-    number = etree.SubElement(span, "span", {"class": "app-number"})
-    number.text = key
-    number.tail = " "
-    for k, entry in enumerate(entries):
-        item = entry_of(r, entry)
-        span.append(item)
-        if k < len(entries) - 1:
-            item.tail = " | "
+def at_lemma(r: Renderer, entry: Note, out: etree._Element) -> None:
+    """Print: the entry at its lemma, floated to the foot of the page, where the apparatus runs
+    in: '7.62.3 Dyemyan] Dymyan copy-text; corr. ed.', keyed to the paragraph and the line its
+    lemma stands on (counted as the margin counts; the line on the page if lines are counted by
+    page); an entry on the line of the entry before it in its paragraph drops the key for '|'."""
+    span = etree.SubElement(out, "span", {"class": "apparatus", "id": entry.id})
+    key = etree.SubElement(span, "span", {"class": "app-number"})
+    line = r.options.line(entry.id) if r.options.line else None
+    before = _entry_before(r, entry)
+    if entry.mark == HEADING_KEY:
+        key.text = HEADING_KEY
+    elif line is not None and before is not None and r.options.line(before.id) == line:
+        key.text, key.attrib["class"] = "|", "app-same-line"
+    elif r.options.line_by_page:
+        key.text = str(line or 1)
+    else:
+        key.text = f"{entry.mark}.{line or 1}"
+    key.tail = " "
+    span.append(entry_of(r, entry))
     r.notes.split(span)
+
+
+def _entry_before(r: Renderer, entry: Note) -> Note | None:
+    """The entry before `entry` in its paragraph, if any."""
+    if not r.entries_before:
+        last: dict = {}
+        for other in r.edition.apparatus.values():
+            key = (other.chapter.id, other.mark)
+            r.entries_before[other] = last.get(key)
+            last[key] = other
+    return r.entries_before.get(entry)
 
 
 def entry_of(r: Renderer, entry: Note) -> etree._Element:
@@ -77,8 +85,8 @@ def emendation(r: Renderer, choice: etree._Element) -> etree._Element:
     opening = unicodedata.category((lemma_text.strip() or " ")[0]) in ("Ps", "Pi")  # '[', '“': with the word after
     bare = not any(c.isalpha() for c in lemma_text)
     spaced = [text[:1].isspace() for text in (lemma_text, reading_text)], [text[-1:].isspace() for text in (lemma_text, reading_text)]
-    before = _beside(choice, after=False) if (bare and not opening) or any(spaced[0]) else ""
-    after = _beside(choice, after=True) if (bare and opening) or any(spaced[1]) else ""
+    before = _beside(r, choice, after=False) if (bare and not opening) or any(spaced[0]) else ""
+    after = _beside(r, choice, after=True) if (bare and opening) or any(spaced[1]) else ""
     html = etree.Element("span", {"class": "app-entry"})
     lemma = etree.SubElement(html, "span", {"class": "lemma"})
     lemma.text = _plain(before + lemma_text + after) if lemma_text.strip() else OMITTED  # as the reading text has it
@@ -92,28 +100,48 @@ def emendation(r: Renderer, choice: etree._Element) -> etree._Element:
     return html
 
 
-def _beside(element: etree._Element, after: bool) -> str:
-    """The reading text next to an element up to the nearest word on that side, with the space
-    between them if any ('Stalin', 'the ', ' ]')."""
+def _beside(r: Renderer, element: etree._Element, after: bool, words: int = 1) -> str:
+    """The reading text next to an element up to the nearest `words` words on that side, with the
+    space between them and it if any ('Stalin', 'the ', ' ]'), typeset as the text is."""
     axis = "following" if after else "preceding"
-    texts = element.xpath(f"{axis}::text()[position() <= 40]")
+    texts = element.xpath(f"{axis}::text()[position() <= 60]")
     if not after:
         texts = list(reversed(texts))
+    block = r.edition.block_of(element) if r.edition else None
     run = ""
+    pattern = (re.compile(rf"(\s*)((?:\S+\s+){{{words - 1}}}\S+)(?=\s)") if after
+               else re.compile(rf"(?<=\s)((?:\S+\s+){{{words - 1}}}\S+)(\s*)$"))
     for text in texts:
         holder = text.getparent()
         inside = holder if not text.is_tail else holder.getparent()
         if inside is None or any(not elements.reading(e) or local(e) in ("note", "teiHeader")
                                  for e in (inside, *inside.iterancestors())):
             continue
-        run = run + str(text) if after else str(text) + run
-        found = re.match(r"\s*\S+", run) if after else re.search(r"\S+\s*$", run)
-        if found and (found.end() < len(run) if after else found.start() > 0):
+        if r.edition and r.edition.block_of(inside) is not block:
+            break  # the paragraph ends
+        typeset = (r.typography.tail(holder) if text.is_tail else r.typography.text(holder)) or str(text)
+        run = run + typeset if after else typeset + run
+        if (pattern.match(run) if after else pattern.search(run)):
             break
-    found = re.match(r"(\s*)(\S+)", run) if after else re.search(r"(\S+)(\s*)$", run)
+    run = " ".join(run.split(" ")) if run else ""
+    found = (re.match(r"(\s*)(\S+(?:\s+\S+)*)", run) if after else re.search(r"(\S+(?:\s+\S+)*)(\s*)$", run))
     if not found:
         return ""
-    return (" " if found[1] else "") + found[2] if after else found[1] + (" " if found[2] else "")
+    chosen = found[2].split()[:words] if after else found[1].split()[-words:]
+    return (" " if found[1] else "") + " ".join(chosen) if after else " ".join(chosen) + (" " if found[2] else "")
+
+
+def in_context(r: Renderer, entry: Note) -> etree._Element:
+    """Where notes are collected: the entry's lemma among the words around it ('… a precursor of
+    his …'), so that the list of entries can be read away from the text."""
+    element = entry.element
+    shown = next((c for c in element if isinstance(c.tag, str) and local(c) in (*SHOWN, "lem")), None)
+    html = etree.Element("span", {"class": "app-context"})
+    html.text = "…" + _beside(r, element, after=False, words=CONTEXT_WORDS)
+    lemma = etree.SubElement(html, "span", {"class": "app-context-lemma"})
+    lemma.text = _plain(r.typography.itertext(shown)) if shown is not None else ""
+    lemma.tail = _beside(r, element, after=True, words=CONTEXT_WORDS) + "…"
+    return html
 
 
 def variant(r: Renderer, app: etree._Element) -> etree._Element:

@@ -291,11 +291,19 @@ def _app(r: Renderer, element, out):
 
 
 def _call_entry(r: Renderer, element, out, what: str) -> None:
+    """The entry of the apparatus an emendation or a variant makes: print sets it at its lemma,
+    keyed to the lemma's line; where notes are collected, a call with its own mark."""
     entry = r.edition.apparatus.get(element) if r.edition else None
-    if entry is not None and not r.notes.inline and "apparatus" in r.options.series:
-        holder = r.element("div")
-        holder.append(apparatus.entry_of(r, entry))
-        r.notes.place(entry, holder, out, APPARATUS_SIGN, label=f"{what}, {entry.mark}")
+    if entry is None or "apparatus" not in r.options.series:
+        return
+    if r.notes.inline:
+        apparatus.at_lemma(r, entry, out)
+        return
+    holder = r.element("div")
+    holder.append(apparatus.in_context(r, entry))
+    holder[-1].tail = " "
+    holder.append(apparatus.entry_of(r, entry))
+    r.notes.place(entry, holder, out, APPARATUS_SIGN, label=f"{what}, {entry.mark}")
 
 
 @handles("rdg", "rdgGrp", "witDetail")

@@ -27,7 +27,7 @@ from .notes import OPS_NS, OPS_TYPE, Endnotes, Footnotes
 from .typography import Typography
 
 SOURCE_PAGE = "pb-"  # prefix of the print's ids of the print source's page breaks
-CALL_FIRST = "call-first"  # print: a paragraph's apparatus or parallels called at its start (corrections.py)
+CALL_FIRST = "call-first"  # print: a paragraph's parallels called at its start (corrections.py)
 DISPLAY_TIGHT = "display-tight"  # print: a displayed block with less space above and below (corrections.py)
 DISPLAY_KEY = "-display"  # the corrections' key for a block's display spacing: its id and this
 TYPE_PROPERTIES = {"font-style", "font-weight", "font-variant", "text-decoration", "text-decoration-line",
@@ -58,6 +58,8 @@ class Options:
     spacing: Callable[[str], str] | None = None  # print: a paragraph's corrected word spacing (a class)
     image: Callable[[etree._Element], str | None] | None = None  # a graphic -> the href of its local image
     addresses: bool = False  # print: the address of a link outside the edition shown after its text
+    line: Callable[[str], int | None] | None = None  # print: the line a note is called on (last layout)
+    line_by_page: bool = False  # print: lines are counted on the page, not in the paragraph
 
 
 class Renderer:
@@ -69,6 +71,7 @@ class Renderer:
         self.notes = notes if notes is not None else Footnotes()
         self.typography = Typography(edition.settings if edition else None)  # quotes, dashes, ellipses
         self.parallel_runs: dict = {}  # chapter -> its paragraphs opening a run of the same parallels -> the run's last
+        self.entries_before: dict = {}  # an entry of the apparatus -> the one before it in its paragraph
         self._page_systems: dict[etree._Element, str] = {}  # file root -> the @ed its margins give unnamed
 
     # --- entry points used by the writers -------------------------------------------------------
@@ -80,8 +83,6 @@ class Renderer:
         if division.head is not None:
             heading = etree.SubElement(section, f"h{min(division.level + 1, 6)}", {"class": "head"})
             self.children(division.head, heading)
-            if self.notes.inline and "apparatus" in self.options.series:
-                apparatus.heading(self, division, heading)
         for item in division.content:
             if isinstance(item, Block):
                 section.append(self.block(item))
@@ -126,8 +127,8 @@ class Renderer:
         return section
 
     def block(self, block: Block) -> etree._Element:
-        """A numbered block: its number in the margin; in print its apparatus and parallels,
-        floated to the foot of the page, after it (or at its start, where a correction says)."""
+        """A numbered block: its number in the margin; in print its parallels, floated to the
+        foot of the page, after it (or at its start, where a correction says)."""
         holder = self.element("div")
         self.node(block.element, holder)
         html = holder[0]
@@ -137,15 +138,13 @@ class Renderer:
             html = wrapper
         corrected = [self.options.spacing(key) for key in (block.id, block.id + DISPLAY_KEY)] if self.options.spacing else []
         html.set("class", " ".join(filter(None, (html.get("class"), "numbered", *corrected))))
-        if self.notes.inline:  # collected notes: each emendation has its own call
-            if "apparatus" in self.options.series:
-                apparatus.paragraph(self, block, html)
-            found = apparatus.parallels(self, block, "span") if "parallels" in self.options.series else None
-            if found is not None:  # print CSS floats it to the foot of the page
+        if self.notes.inline and "parallels" in self.options.series:  # print: CSS floats them to the foot of the page
+            found = apparatus.parallels(self, block, "span")
+            if found is not None:
                 found.set("id", f"{block.id}-parallels")
                 self.notes.split(found)
                 html.append(found)
-        for float_ in [e for e in html if e.get("id") in (f"{block.id}-apparatus", f"{block.id}-parallels")]:
+        for float_ in [e for e in html if e.get("id") == f"{block.id}-parallels"]:
             if self.options.spacing and self.options.spacing(float_.get("id")) == CALL_FIRST:
                 html.remove(float_)  # called where the paragraph begins, not where it ends
                 float_.tail, html.text = html.text, None

@@ -34,8 +34,12 @@ class Footnotes:
         self.rests: dict[str, etree._Element] = {}
 
     def place(self, note: Note, body: etree._Element, out: etree._Element, mark: str, label: str | None = None) -> None:
-        """The note's body (a span) at its call in `out`."""
-        span = etree.SubElement(out, "span", {"class": f"footnote note-{note.series}", "id": note.id, "data-mark": mark})
+        """The note's body (a span) at its call in `out`; a call after a figure is marked so, that
+        the stylesheet sets it apart ('1912 ᵃ', not '1912ᵃ', which reads as a figure)."""
+        last = out[-1] if len(out) else None
+        before = (last.tail or "".join(last.itertext()) if last is not None else out.text) or ""
+        css = f"footnote note-{note.series}" + (" after-figure" if before[-1:].isdigit() else "")
+        span = etree.SubElement(out, "span", {"class": css, "id": note.id, "data-mark": mark})
         span.text = body.text
         for child in list(body):
             span.append(child)

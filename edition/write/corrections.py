@@ -4,7 +4,7 @@ to fill a page that ends short, and the few other things a typesetter does for a
 In: the measured pages of a layout (`check.layout.measure`), the print HTML it was laid out from,
 and the corrections so far.  Out: for each element that needs one, the class print_html.py gives
 it (book.css): a word spacing (`SPACINGS`), a chapter opening a line higher or lower (`OPENINGS`),
-a table row allowed to break (`ROW`), a paragraph's apparatus or parallels called where it begins
+a table row allowed to break (`ROW`), a paragraph's parallels called where it begins
 (`CALL_FIRST`), less space around the letters of a page (`DISPLAY_TIGHT`); and the long notes
 split across two pages.
 
@@ -54,6 +54,8 @@ DISPLAYED = "floatingText"  # the class of the displayed blocks (letters, telegr
 MAX_PULLED = 3  # lines a short page may save to take back the next page's first note call
 BLOCK_SPACE = 0.5  # the space above and below a displayed block (a letter), in lines
 NOTE_AREA_LINES = 0.6  # the rule and space above the notes, in lines, when the page has no notes yet
+SERIES_LINES = 0.4  # the space above a series of notes the page has none of yet, in lines (note_stack.py)
+SERIES_CLASSES = ("note-source", "note-editorial", "apparatus", "parallels")  # a note's series, by its class
 MIN_NOTE_LINES = 2  # lines of a split note on each page, at least
 ORPHANS = 2  # lines of a paragraph that never part at a page break (book.css: orphans, widows)
 CANDIDATE_PAGES = 3  # a short page is mended by paragraphs ending on it or on the pages before
@@ -195,7 +197,7 @@ def fill(corrections: Corrections, pages: list[PageMeasure], wanted: list[tuple[
     `try_paragraphs`); True if anything changed.
 
     A page ends short when the next line, with the note it calls, does not fit, or the next table
-    row, kept whole, does not: that row may break.  A paragraph's apparatus or parallels, called at
+    row, kept whole, does not: that row may break.  A paragraph's parallels, called at
     its end, take its last lines with them: they are called where it begins instead.  If setting the
     paragraphs before it tighter saves the few lines that line and its note need, they are pulled
     back onto the page; else, if the note is long, it is split: it begins on the page, with its
@@ -241,11 +243,11 @@ def fill(corrections: Corrections, pages: list[PageMeasure], wanted: list[tuple[
 
 
 def _float_at_end(pages: list[PageMeasure], index: int) -> str | None:
-    """The id of the apparatus or parallels of a paragraph begun before the next page, if it is
-    their call, at the paragraph's end, that took the paragraph's last lines over to it."""
+    """The id of the parallels of a paragraph begun before the next page, if it is their call, at
+    the paragraph's end, that took the paragraph's last lines over to it."""
     following = [line for line in pages[index + 1].lines if line.area == "main" and not line.out_of_flow]
     for line in following[:MAX_PULLED]:
-        ends = [e.id for e in line.calls if e.id.endswith(("-apparatus", "-parallels"))]
+        ends = [e.id for e in line.calls if e.id.endswith("-parallels")]
         if ends:
             begun = any(row.ids[:1] == line.ids[:1] for row in pages[index].lines if row.area == "main" and row.ids)
             return ends[-1] if begun else None
@@ -330,8 +332,11 @@ def _lines_to_pull(pages: list[PageMeasure], index: int, gap: float, pitch: floa
     for k, line in enumerate(main[:MAX_PULLED]):
         if line.calls:
             moved = _moving_together(main, k)
-            notes = sum(following.note_heights.get(element, 0.0) for row in main[:moved] for element in row.calls)
-            need = (main[moved - 1].bottom - main[0].top + notes) / pitch + (0 if pages[index].notes else NOTE_AREA_LINES)
+            called = [element for row in main[:moved] for element in row.calls]
+            notes = sum(following.note_heights.get(element, 0.0) for element in called)
+            new_series = {_series(e) for e in called} - {_series(e) for e in pages[index].notes}
+            need = ((main[moved - 1].bottom - main[0].top + notes) / pitch + (0 if pages[index].notes else NOTE_AREA_LINES)
+                    + SERIES_LINES * max(0, len(new_series) - (0 if pages[index].notes else 1)))
             lines = math.ceil(need - gap)
             return lines if 0 < lines <= MAX_PULLED else 0
     block = _kept_block(pages, index)
@@ -339,6 +344,11 @@ def _lines_to_pull(pages: list[PageMeasure], index: int, gap: float, pitch: floa
         lines = math.ceil((block[-1].bottom - block[0].top) / pitch + BLOCK_SPACE - gap)
         return lines if 0 < lines <= MAX_PULLED else 0
     return 0
+
+
+def _series(note) -> str | None:
+    """The series a note measured on a page belongs to."""
+    return next((name for name in SERIES_CLASSES if name in note.classes), None)
 
 
 def _kept_block(pages: list[PageMeasure], index: int) -> list:

@@ -231,12 +231,16 @@ def _shares(section: etree._Element, notes: list[tuple[str, str, str]], label: s
 
 
 def _may_cut(before: etree._Element, after: etree._Element) -> bool:
-    """Whether a chapter's file may end between two of its blocks: not after a heading, nor before
-    a paragraph's parallels ("cf. …")."""
+    """Whether a chapter's file may end between two of its blocks: not after a heading or a section
+    break, nor after the marker of a page that begins with the next block, nor before a paragraph's
+    parallels ("cf. …")."""
     def classes(element: etree._Element) -> set[str]:
         return set((element.get("class") or "").split())
 
-    return before.tag not in ("h2", "h3", "h4") and "head" not in classes(before) and "parallels" not in classes(after)
+    last = next((e for e in reversed(list(before.iter(etree.Element))) if e is not before), before)
+    marker_last = last.get("role") == "doc-pagebreak" and not (last.tail or "").strip()
+    return (etree.QName(before).localname not in ("h2", "h3", "h4", "hr") and "head" not in classes(before) and not marker_last
+            and "parallels" not in classes(after))
 
 
 def _relink(documents: dict[str, etree._Element], ids: dict[str, tuple], toc: list[NavEntry]) -> None:

@@ -6,7 +6,8 @@ written with the book's page numbers (WeasyPrint's warnings with it, and UNSETTL
 never held), and the measured lines of every page (`check.layout.measure`).
 
 A layout decides things the HTML must print: the page numbers of the contents, parallels and
-appendices; the side (recto or verso) each margin number stands on; and the typesetter's
+appendices; the line each apparatus entry's lemma stands on; the side (recto or verso) each
+margin number stands on; and the typesetter's
 corrections (`corrections.py`) of paragraphs with a loose line and of pages that end short.  The
 numbers and sides are written into the laid-out parts (`page_numbers.py`): they never call for
 another layout.  As LaTeX reruns, the book is laid out again with what the last layout found
@@ -25,7 +26,7 @@ from ..check import layout
 from ..model.records import Edition
 from ..render.html import SOURCE_PAGE
 from . import corrections as typesetter
-from . import page_numbers, pagination, part_job, parts, print_html, workers
+from . import line_numbers, page_numbers, pagination, part_job, parts, print_html, workers
 from .print_html import contents_entries
 
 MAX_LAYOUTS = 9
@@ -50,6 +51,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     short pages only from a layout that holds, part by part, and only in the parts that changed
     since the last build (the others keep its corrections)."""
     cited = set(edition.targets) | {m.id for m in edition.mentions} | contents_entries(edition) | {LAST_PAGE}
+    numbered = {block.id for block in edition.blocks.values() if block.id}  # whose lines the apparatus cites
     pages = _read(out_dir / PAGES_CACHE)  # the last build's pages: usually right, so one layout confirms them
     corrections = None
     mended = 0  # rounds of mending short pages, each from a layout whose page numbers hold
@@ -72,14 +74,15 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                 # The parts written too when `pages` are likely to be the book's: the last build's,
                 # or those of a layout that held.
                 book = laid_out.lay_out(html_path, pages, write=pages is not None and (attempt == 1 or holds))
+            measured = book.measured()
             with progress.stage(f"find the page numbers{suffix}"):
                 found = book.anchor_pages()
                 found[LAST_PAGE] = book.pages - book.first_text  # its figures: the boxes' width
+                found.update(line_numbers.lemma_lines(measured, numbered, edition.settings.printing.line_numbering))
                 # The HTML with the numbers of this layout: the same but for them if this layout holds.
                 html_path = print_html.write(edition, html_dir, found, corrections)
                 holds = page_numbers.masked(html_path.read_text(encoding="utf-8")) == laid_out_html
-            measured = book.measured()
-            cited |= {key for key in found if key.startswith(SOURCE_PAGE)} | set(book.ids)  # margin notes' sides; parts' folios
+            cited |= {key for key in found if key.startswith((SOURCE_PAGE, line_numbers.LEMMA))} | set(book.ids)  # margin notes' sides; parts' folios
             changed = False
             if attempt <= MAX_LAYOUTS - CONFIRMING:  # the last layouts only confirm
                 with progress.stage(f"mend loose lines{suffix}"):

@@ -95,7 +95,7 @@ def fill(pages_laid_out, pages: dict[str, int]) -> int:
             wanted = printed(box.element.get(ATTRIBUTE), pages, box.element.get(LABEL) is not None)
             texts = [child for child in box.descendants() if isinstance(child, TextBox)]
             if len(texts) == 1 and texts[0].text != wanted:
-                _retext(texts[0], wanted, box.children[0].position_x, box.width)
+                retext(texts[0], wanted, box.children[0].position_x, box.width)
                 changed += 1
     return changed
 
@@ -154,7 +154,7 @@ class _Context:
         self.dictionaries: dict = {}
 
 
-def _retext(box, text: str, start: float, available: float) -> None:
+def retext(box, text: str, start: float, available: float) -> None:
     """Give a laid-out text box another text, set to the right of its line as WeasyPrint sets it
     (`text_align`: the line moved by what it leaves of the width, if anything)."""
     layout, width = _shaped(box, text)

@@ -24,7 +24,7 @@ import logging
 import os
 
 from ..check import layout
-from . import layout_fixes, page_numbers, pagination
+from . import layout_fixes, line_numbers, page_numbers, pagination
 
 HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notice about subsetting
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
@@ -44,6 +44,8 @@ class Job:
     variant: str  # the PDF/X variant WeasyPrint writes
     epoch: int  # SOURCE_DATE_EPOCH for the PDF's dates
     write: bool  # write its PDF (else only lay it out)
+    line_every: int = 0  # every this many lines of a paragraph numbered in the margin (line_numbers.py)
+    line_restart: str = line_numbers.PARAGRAPH  # the count starts again with each paragraph or page
     name: str = ""  # its layout's digest: a process that kept this layout does not lay it out again
 
 
@@ -82,6 +84,7 @@ def run(job: Job) -> LaidPart:
             if job.number is not None:
                 page_numbers.folios(pages, job.number)
             page_numbers.fill(pages, dict(job.numbers))
+            line_numbers.number(pages, job.line_every, job.line_restart)
             page_numbers.sides(pages)
         laid = LaidPart(
             anchors=[list(page.anchors) for page in pages],

@@ -233,7 +233,7 @@ class Parts:
         printing = self.settings.printing
         job = part_job.Job(part.html, str(html_path), number if numbers is not None else None, numbers or (),
                            part.page_anchors, printing.hyphen_ladder, printing.press_variant,
-                           self.epoch, numbers is not None)
+                           self.epoch, numbers is not None, printing.line_numbers, printing.line_numbering)
         return dataclasses.replace(job, name=_layout_key(self._key(job, assets)))
 
     def _key(self, job: part_job.Job, assets: str) -> str:

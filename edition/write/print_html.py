@@ -20,7 +20,7 @@ from ..render import backmatter, fonts, templating
 from ..render.html import Options, Renderer
 from ..render.notes import Footnotes
 from ..render.running_heads import running_head
-from . import images, output_intent, page_numbers, replace_atomically
+from . import images, line_numbers, output_intent, page_numbers, replace_atomically
 
 ASSETS = "assets"
 OUTPUT_PROFILE = "output-intent.icc"
@@ -129,6 +129,8 @@ def render(edition: Edition, pages: dict[str, int] | None = None, corrections=No
                                          addresses=True,
                                          side=page_sides(pages), date_display=settings.date_display,
                                          series=settings.printing.series,
+                                         line=lambda key: (pages or {}).get(line_numbers.LEMMA + key),
+                                         line_by_page=settings.printing.line_numbering == line_numbers.PAGE,
                                          spacing=corrections.css if corrections else None),
                         Footnotes(split=corrections.split if corrections else None,
                                   continued=corrections.continued if corrections else None))
