@@ -65,8 +65,8 @@ def _print_notes(built):
                 next(n for series, n, _ in reversed(found) if series == "apparatus")
             found += [("apparatus", number, " ".join("".join(e.itertext()).split()))
                       for e in element.xpath("span[@class='app-entry']")]
-        else:
-            series = element.get("class").split("note-")[1]
+        elif "continued" not in element.get("class").split():  # the rest of a split note is no note
+            series = element.get("class").split("note-")[1].split()[0]
             found.append((series, element.get("data-mark"), " ".join("".join(element.itertext()).split())))
     return found
 

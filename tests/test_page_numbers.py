@@ -162,3 +162,16 @@ def test_a_part_written_again_with_other_numbers_is_byte_identical_to_one_writte
     part_job.forget()
     assert "See p. 2." in " ".join(pypdf.PdfReader(io.BytesIO(once)).pages[0].extract_text().split())
     assert again == once
+
+
+def test_a_page_that_begins_with_a_section_break_begins_with_the_text_after_it():
+    """The asterisks of a section break are generated (CSS ::before): the page begins where its
+    first words of text do, not with the section that holds the break."""
+    import weasyprint
+
+    from edition.write import pagination
+
+    html = ("<style>hr::before { content: '* * *'; display: block } hr { break-before: page }</style>"
+            "<section id='s'><p id='a'>one two</p><hr><p id='b'>three four</p></section>")
+    document = weasyprint.HTML(string=html).render()
+    assert pagination.page_starts(document, {"s", "a", "b"}) == {0: ("a", 0), 1: ("b", 0)}

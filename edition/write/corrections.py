@@ -55,7 +55,9 @@ MAX_PULLED = 3  # lines a short page may save to take back the next page's first
 BLOCK_SPACE = 0.5  # the space above and below a displayed block (a letter), in lines
 NOTE_AREA_LINES = 0.6  # the rule and space above the notes, in lines, when the page has no notes yet
 SERIES_LINES = 0.4  # the space above a series of notes the page has none of yet, in lines (note_stack.py)
+SERIES_NOTE_LINES = 0.5  # the same, in lines of the notes
 SERIES_CLASSES = ("note-source", "note-editorial", "apparatus", "parallels")  # a note's series, by its class
+RUN_IN = frozenset({"apparatus", "parallels"})  # series run in as one paragraph: not split
 MIN_NOTE_LINES = 2  # lines of a split note on each page, at least
 ORPHANS = 2  # lines of a paragraph that never part at a page break (book.css: orphans, widows)
 CANDIDATE_PAGES = 3  # a short page is mended by paragraphs ending on it or on the pages before
@@ -299,23 +301,36 @@ def _split(pages: list[PageMeasure], index: int) -> tuple[str, int, str, int] | 
     for k, line in enumerate(main[:MAX_PULLED]):
         if not line.calls:
             continue
-        note = line.calls[-1]
-        lines = following.note_lines.get(note, [])
         moved = _moving_together(main, k)
-        if not note.id or moved >= len(main) or not main[moved].ids or len(lines) < 2 * MIN_NOTE_LINES:
+        if moved >= len(main) or not main[moved].ids:
             return None
-        others = sum(following.note_heights.get(element, 0.0) for row in main[:moved] for element in row.calls
-                     if element != note)
-        first_note = min((row.top for rows in following.note_lines.values() for row in rows), default=following.flow_limit)
-        rule = 0.0 if page.notes else first_note - following.flow_limit
-        room = page.flow_limit - page.flow_bottom - (main[moved - 1].bottom - main[0].top) - others - rule
-        fit = math.floor(room / (lines[0].bottom - lines[0].top) + 0.02)
-        if fit < MIN_NOTE_LINES or len(lines) - fit < MIN_NOTE_LINES:
-            return None
-        kept = sum(len(row.text.split()) for row in lines[:fit]) - (1 if lines[fit - 1].hyphen else 0)
-        after = main[moved]
-        return note.id, kept, after.ids[0], after.word_index
+        called = [element for row in main[:moved] for element in row.calls]
+        # the longest of the notes called there first (notes stack by series: any may be the long one)
+        for note in sorted((n for n in line.calls if n.id and not n.classes & RUN_IN), key=lambda n: -len(following.note_lines.get(n, []))):
+            found = _split_note(page, following, main, moved, called, note)
+            if found is not None:
+                return found
+        return None
     return None
+
+
+def _split_note(page: PageMeasure, following: PageMeasure, main: list, moved: int, called: list, note):
+    """(note id, words kept, block, word) if `note` can leave two lines or more on each page."""
+    lines = following.note_lines.get(note, [])
+    if len(lines) < 2 * MIN_NOTE_LINES:
+        return None
+    others = sum(following.note_heights.get(element, 0.0) for element in called if element != note)
+    first_note = min((row.top for rows in following.note_lines.values() for row in rows), default=following.flow_limit)
+    rule = 0.0 if page.notes else first_note - following.flow_limit
+    new_series = {_series(e) for e in called} - {_series(e) for e in page.notes}
+    parting = SERIES_NOTE_LINES * (lines[0].bottom - lines[0].top) * max(0, len(new_series) - (0 if page.notes else 1))
+    room = page.flow_limit - page.flow_bottom - (main[moved - 1].bottom - main[0].top) - others - rule - parting
+    fit = math.floor(room / (lines[0].bottom - lines[0].top) + 0.02)
+    if fit < MIN_NOTE_LINES or len(lines) - fit < MIN_NOTE_LINES:
+        return None
+    kept = sum(len(row.text.split()) for row in lines[:fit]) - (1 if lines[fit - 1].hyphen else 0)
+    after = main[moved]
+    return note.id, kept, after.ids[0], after.word_index
 
 
 def _lines_to_pull(pages: list[PageMeasure], index: int, gap: float, pitch: float) -> int:

@@ -34,8 +34,8 @@ def page_starts(document, anchors: set[str] | frozenset[str]) -> dict[int, tuple
         def walk(box, anchor):
             if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
                 return
-            if getattr(box, "pseudo_type", None):
-                return  # generated text: footnote calls, markers
+            if getattr(box, "pseudo_type", None) or "::" in (box.element_tag or ""):
+                return  # generated text: footnote calls, markers, a section break's asterisks
             element = box.element if box.element_tag else None
             if element is not None:
                 if set((element.get("class") or "").split()) & NOT_IN_FLOW or element.tag == "thead":
