@@ -143,7 +143,7 @@ def _key(skip_stack):
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m edition.write.layout_fixes BOOK.html OUT.pdf`: WeasyPrint with the adjustments,
-    which lays the print HTML out exactly as the build does."""
+    which lays the print HTML out exactly as the build does, its lines numbered in the margin."""
     import argparse
 
     import weasyprint
@@ -153,9 +153,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pdf")
     parser.add_argument("--hyphen-ladder", type=int, default=HYPHENATE_LIMIT_LINES,
                         help="hyphenated lines in a row, at most (edition.yaml print: hyphen-ladder)")
+    parser.add_argument("--line-numbers", type=int, default=5,
+                        help="every this many lines numbered in the margin (edition.yaml print: line-numbers)")
+    parser.add_argument("--line-numbering", default="paragraph", choices=("paragraph", "page"),
+                        help="the count starts again with each paragraph or page (print: line-numbering)")
     args = parser.parse_args(argv)
+    from . import line_numbers, page_numbers
+
     with applied(args.hyphen_ladder):
-        weasyprint.HTML(filename=args.html).write_pdf(args.pdf)
+        document = weasyprint.HTML(filename=args.html).render()
+        line_numbers.number(document.pages, args.line_numbers, args.line_numbering)  # written in, as part_job does
+        page_numbers.sides(document.pages)
+        document.write_pdf(args.pdf)
     return 0
 
 
