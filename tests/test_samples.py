@@ -118,7 +118,7 @@ def test_the_footnotes_of_the_sermon_are_on_their_calls_pages(sample):
     notes = tei("barth").getroot().findall(".//t:body//t:note", TEI)
     assert len(notes) == 5
     html = built.html.read_text(encoding="utf-8")
-    assert re.findall(r'class="footnote note-source" id="(n0\d)" data-mark="(\d)"', html) == [
+    assert re.findall(r'class="footnote note-source(?: [\w-]+)*" id="(n0\d)" data-mark="(\d)"', html) == [
         (n.get("{http://www.w3.org/XML/1998/namespace}id"), str(k)) for k, n in enumerate(notes, 1)]
     for note in notes:
         key = note.get("{http://www.w3.org/XML/1998/namespace}id")
