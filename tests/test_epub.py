@@ -101,7 +101,8 @@ def test_paragraph_numbers_are_those_of_print(built):
 def test_dates_and_cross_references_read_as_in_print(built):
     """Same dates (with the other style in brackets) and the same references, as links in the EPUB."""
     def texts(nodes):  # without note calls (an emended word in a date has its ° in the EPUB)
-        return [" ".join("".join(n.xpath(".//text()[not(ancestor::*[contains(@class, 'noteref')])]")).split())
+        return [" ".join("".join(n.xpath(".//text()[not(ancestor::*[contains(@class, 'noteref')])]"
+                                         "[not(ancestor::*[@class='apparatus'])]")).split())
                 for n in nodes]
     html = etree.parse(str(built.html), etree.HTMLParser())
     epub_dates, epub_refs = [], []
