@@ -36,7 +36,7 @@ def number(pages_laid_out, every: int, restart: str = PARAGRAPH) -> int:
         return 0
     for page in pages_laid_out:
         page._page_box.lines_numbered = True
-        holder = next((box for box in page._page_box.children if isinstance(box, MarginBox)), None)
+        holder = next((box for box in page._page_box.children if not isinstance(box, MarginBox)), None)  # the root's box
         on_page = 0
         for line, block in text_lines(page._page_box):
             if block.element not in numbers:
