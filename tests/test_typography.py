@@ -257,6 +257,8 @@ def test_both_outputs_fold_back_to_the_tei(built):
     for key, element in items:
         encoded = fold("".join("".join(tei_reading(element)).split()))
         for shown in (printed, epub):
+            if shown is printed and "split" in (shown[key].get("class") or "").split():
+                continue  # a note split across two pages: its rest stands apart, at the foot of the next (the EPUB reads it whole)
             assert fold("".join(reading_text(shown[key]).split())) == encoded, key
     assert len(items) > 700
 
