@@ -363,12 +363,7 @@ class _Reading:
                                 f"'dates: display' must be one of {', '.join(DATE_DISPLAYS)}")
             else:
                 settings.date_display = dates["display"]
-        typography = data.get("typography", settings.typography)
-        if typography not in TYPOGRAPHY:
-            self.report.add(self.at(data, "typography"), "settings-typography",
-                            f"'typography' must be one of {', '.join(TYPOGRAPHY)}")
-        else:
-            settings.typography = typography
+        settings.typography = self.one_of(data, "typography", TYPOGRAPHY, "settings-typography", settings.typography)
         settings.title_languages = self.title_languages(data)
         settings.sources = self.sources(data)
         self.printing(data, settings.printing)
@@ -461,6 +456,14 @@ class _Reading:
                                            copytext is False, mode))
         return entries
 
+    def one_of(self, mapping, key: str, allowed: tuple[str, ...], code: str, current: str) -> str:
+        """The value of `key` if it is one of `allowed` (else reported, located): `current` if absent or wrong."""
+        value = mapping.get(key, current)
+        if value in allowed:
+            return value
+        self.report.add(self.at(mapping, key), code, f"'{key}' must be one of {', '.join(allowed)}")
+        return current
+
     def printing(self, data: _Marked, printing: Print) -> None:
         mapping = self.mapping(data, "print")
         if mapping is None:
@@ -473,18 +476,10 @@ class _Reading:
                                 f"'{key}' must be {'a whole number' if kind is int else 'a number'} of at least {least:g}")
             else:
                 setattr(printing, field, kind(value))
-        variant = mapping.get("press-variant", printing.press_variant)
-        if variant not in PRESS_VARIANTS:
-            self.report.add(self.at(mapping, "press-variant"), "settings-print",
-                            f"'press-variant' must be one of {', '.join(PRESS_VARIANTS)}")
-        else:
-            printing.press_variant = variant
-        numbering = mapping.get("line-numbering", printing.line_numbering)
-        if numbering not in LINE_NUMBERINGS:
-            self.report.add(self.at(mapping, "line-numbering"), "settings-print",
-                            f"'line-numbering' must be one of {', '.join(LINE_NUMBERINGS)}")
-        else:
-            printing.line_numbering = numbering
+        printing.press_variant = self.one_of(mapping, "press-variant", PRESS_VARIANTS, "settings-print",
+                                             printing.press_variant)
+        printing.line_numbering = self.one_of(mapping, "line-numbering", LINE_NUMBERINGS, "settings-print",
+                                              printing.line_numbering)
         if mapping.get("output-profile") is not None:
             name = mapping["output-profile"]
             profile = self.file(mapping, "output-profile", name, "ICC profile")
