@@ -328,7 +328,10 @@ def test_codes_lists_every_code_with_its_severity(capsys):
 # The source: every code used is in the table, every code in the table is used.
 
 CODE_LIKE = re.compile(r"^[a-z]+(?:-[a-z0-9]+)+$")
-REPORTING = {"add", "Finding"}  # report.add(location, code, ...), Finding(code, ...), add(code, ...) of the checks
+# The reporting calls -> which of their positional arguments may hold the code:
+# report.add(location, code, ...), Finding(code, ...), add(code, ...) of the checks,
+# Reader.one_of(mapping, key, allowed, code, current) of the settings.
+REPORTING = {"add": slice(0, 2), "Finding": slice(0, 2), "one_of": slice(3, 4)}
 
 
 def _strings(node: ast.AST) -> list[str]:
@@ -356,7 +359,7 @@ def codes_used() -> dict[str, list[str]]:
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if name not in REPORTING:
                 continue
-            for argument in node.args[:2]:
+            for argument in node.args[REPORTING[name]]:
                 for value in _strings(argument):
                     if CODE_LIKE.match(value):
                         used.setdefault(value, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
