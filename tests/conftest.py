@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import subprocess
 import textwrap
 from pathlib import Path
@@ -85,6 +86,10 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Built:
+    """The real edition, built once per session; EDITION_BUILT=DIR: a build of the current sources
+    already in DIR (`build.py --out DIR`), to re-run slow tests while fixing them."""
+    if os.environ.get("EDITION_BUILT"):
+        return Built(Path(os.environ["EDITION_BUILT"]), "stalins-rise")
     out = tmp_path_factory.mktemp("edition")
     assert build(SOURCES, out) == 0
     return Built(out, "stalins-rise")

@@ -64,7 +64,7 @@ def test_chronology_entries_point_to_the_dates_they_quote(built):
         link = ref.find("a")
         words = ref.xpath("string()").split(": “", 1)[1].rstrip("”")
         target = doc.xpath(f"//*[@id='{link.get('href')[1:]}']")[0]
-        for entry in target.xpath(".//span[@class='apparatus']"):  # an apparatus entry, at its lemma: printed at the foot
+        for entry in target.xpath(".//span[contains(concat(' ', @class, ' '), ' apparatus ')]"):  # an apparatus entry, at its lemma: printed at the foot
             parent, previous = entry.getparent(), entry.getprevious()
             if previous is not None:
                 previous.tail = (previous.tail or "") + (entry.tail or "")

@@ -58,8 +58,8 @@ def _print_notes(built):
     """(series, mark or paragraph number, text) of every note and emendation of the print HTML, in order."""
     html = etree.parse(str(built.html), etree.HTMLParser())
     found = []
-    for element in html.xpath("//span[contains(@class, 'footnote')] | //span[@class='apparatus']"):
-        if element.get("class") == "apparatus":  # keyed '40.27.7' (paragraph and line), or '|' (the line before's)
+    for element in html.xpath("//span[contains(@class, 'footnote')] | //span[contains(concat(' ', @class, ' '), ' apparatus ')]"):
+        if "apparatus" in element.get("class").split():  # keyed '40.27.7' (paragraph and line), or '|' (the line before's)
             key = element.xpath("string(span[@class='app-number'])")
             number = (key.rsplit(".", 1)[0] if key != "tit." else key) if key else \
                 next(n for series, n, _ in reversed(found) if series == "apparatus")
@@ -102,7 +102,7 @@ def test_dates_and_cross_references_read_as_in_print(built):
     """Same dates (with the other style in brackets) and the same references, as links in the EPUB."""
     def texts(nodes):  # without note calls (an emended word in a date has its ° in the EPUB)
         return [" ".join("".join(n.xpath(".//text()[not(ancestor::*[contains(@class, 'noteref')])]"
-                                         "[not(ancestor::*[@class='apparatus'])]")).split())
+                                         "[not(ancestor::*[contains(concat(' ', @class, ' '), ' apparatus ')])]")).split())
                 for n in nodes]
     html = etree.parse(str(built.html), etree.HTMLParser())
     epub_dates, epub_refs = [], []

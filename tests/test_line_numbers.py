@@ -23,7 +23,7 @@ def document(paragraphs: list[int], page_height: str = "5in") -> str:
         + " ".join(WORDS[(i * 7 + k) % len(WORDS)] for i in range(count))
         + f'<span class="fn" id="n{k}">Note {k}.</span> end.</p>'
         for k, count in enumerate(paragraphs, 1))
-    return (f"<html><head><style>@page {{ size: 4in {page_height}; margin: 0.6in; @top-center {{ content: 'Head' }} }}"
+    return (f"<html lang=\"en\"><head><style>@page {{ size: 4in {page_height}; margin: 0.6in; @top-center {{ content: 'Head' }} }}"
             " section { position: relative } p { margin: 0; text-align: justify; font: 10pt/14pt serif }"
             " .pn { position: absolute; width: 30pt; left: -38pt; text-align: right } .pn > span { font-size: 7pt }"
             " .fn { float: footnote; font-size: 7pt } .fn::footnote-call { content: none }"
@@ -93,6 +93,25 @@ def test_the_apparatus_cites_the_line_a_call_stands_on():
     assert lines[line_numbers.LEMMA + "n2"] == 1  # the paragraph is one line
 
 
+def test_a_passage_over_lines_is_cited_by_the_lines_it_spans():
+    """A lemma marked where it begins (data-from) and called where it ends gives its first and last
+    line; a paragraph marked as a whole begins on its first line."""
+    words = " ".join(WORDS * 2)
+    html = document([60, 3]).replace(
+        '<span class="fn" id="n1">', f' <span data-from="n1 other">Begins {words}</span><span class="fn" id="n1">').replace(
+        '<p class="numbered" id="p2"', '<p class="numbered" id="p2" data-from="whole"')
+    doc = weasyprint.HTML(string=html).render()
+    pages = measure(doc, [""] * len(doc.pages))
+    found = line_numbers.lemma_lines(pages, {"p1", "p2"})
+    first = [line for page in pages for line in page.lines if "p1" in line.ids and not line.out_of_flow and line.text.strip()]
+    begins, ends = line_numbers.lines(found, "n1")
+    assert begins < ends
+    assert "Begins" in first[begins - 1].text.split()
+    assert any(call.id == "n1" for call in first[ends - 1].calls)
+    assert line_numbers.lines(found, "other") == (begins, begins)  # a key with no call: where it begins
+    assert line_numbers.lines(found, "whole") == (1, 1) and line_numbers.lines(found, "nothing") is None
+
+
 def test_a_number_stands_as_far_from_the_text_on_a_page_whose_text_block_is_elsewhere():
     """Pages of the two sides have their text blocks at different places (inner and outer margins):
     a number beside a paragraph begun on the page before stands where that page's own numbers do."""
@@ -104,8 +123,38 @@ def test_a_number_stands_as_far_from_the_text_on_a_page_whose_text_block_is_else
     for page in doc.pages:
         section = next(b for b in page._page_box.descendants() if b.element_tag == "section")
         edge = section.content_box_x() - 8 * 4 / 3  # book.css: 30pt wide, 38pt left of the text block
-        figures = [b for b in page._page_box.children[0].descendants(placeholders=True)
+        figures = [b for b in page._page_box.descendants(placeholders=True)
                    if isinstance(b, boxes.TextBox) and b.text.isdigit()]
         assert figures
         for figure in figures:
             assert abs(figure.position_x + figure.width - edge) < 0.5, (figure.text, figure.position_x + figure.width, edge)
+
+
+def test_the_numbers_stay_out_of_the_tagged_structure():
+    """A tagged PDF's structure (what a screen reader reads) holds the same marked text with line
+    numbers as without: the numbers are drawn, as running heads are, outside it."""
+    import pikepdf
+
+    def reached(every: int) -> tuple[int, int]:
+        """(marked contents the structure reaches, marked contents drawn) over the pages."""
+        doc = weasyprint.HTML(string=document([160, 30])).render(pdf_tags=True)
+        line_numbers.number(doc.pages, every)
+        pdf = pikepdf.open(io.BytesIO(doc.write_pdf(pdf_tags=True)))
+        found = 0
+
+        def walk(element):
+            nonlocal found
+            for kid in element.K.as_list() if isinstance(element.K, pikepdf.Array) else [element.K]:
+                if isinstance(kid, int):
+                    found += 1
+                elif isinstance(kid, pikepdf.Dictionary) and pikepdf.Name.S in kid:
+                    walk(kid)
+
+        walk(pdf.Root.StructTreeRoot.K[0])
+        drawn = sum(1 for page in pdf.pages for operands, operator in pikepdf.parse_content_stream(page)
+                    if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1])
+        return found, drawn
+
+    plain, numbered = reached(0), reached(5)
+    assert numbered[1] > plain[1] + 5  # the numbers are drawn, each its marked content
+    assert numbered[0] == plain[0]

@@ -58,6 +58,34 @@ def test_note_series_have_their_own_marks():
     assert longest > 26  # the real edition reaches past z
 
 
+def test_note_marks_follow_the_settings_and_ids_do_not(tmp_path):
+    """print: marks: symbols and roman marks replace numbers and letters (a source's own n stays);
+    the notes' ids are the same whatever the marks; a wrong style is reported where it is written."""
+    from conftest import make_edition, tei_source
+
+    notes = "".join(f'<note type="source">S{k}.</note>' for k in range(8)) + '<note type="source" n="9">Own.</note>'
+    notes += "".join(f'<note type="editorial" resp="#ed">E{k}.</note>' for k in range(5))
+    body = f'<p xml:id="A.1.1">Text{notes}.</p>'
+    marked = make_edition(tmp_path / "m", {"A": tei_source("A", body)},
+                          "print:\n  marks:\n    source: symbols\n    editorial: roman\n")
+    plain = make_edition(tmp_path / "p", {"A": tei_source("A", body)})
+    report = Report()
+    edition, default = read_edition(marked, report), read_edition(plain, Report())
+    assert not report.errors
+    by_series = {series: [(n.mark, n.id) for n in edition.notes.values() if n.series == series] for series in ("source", "editorial")}
+    assert [mark for mark, _ in by_series["source"]] == ["*", "\u2020", "\u2021", "\u00a7", "\u2016", "\u00b6", "**", "\u2020\u2020", "9"]
+    assert [mark for mark, _ in by_series["editorial"]] == ["i", "ii", "iii", "iv", "v"]
+    assert [n.id for n in edition.notes.values()] == [n.id for n in default.notes.values()]
+    assert [n.mark for n in default.notes.values() if n.series == "editorial"] == list("abcde")
+
+    wrong = make_edition(tmp_path / "w", {"A": tei_source("A", body)},
+                         "print:\n  marks:\n    source: stars\n  note-size:\n    apparatus: 40\n  run-in: [apparatus, notes]\n")
+    report = Report()
+    read_edition(wrong, report)
+    found = sorted((d.location.line, d.code) for d in report.items if d.code.startswith("settings"))
+    assert found == [(7, "settings-print"), (9, "settings-print"), (10, "settings-print")], found
+
+
 def date(xml: str) -> etree._Element:
     return etree.fromstring(f'<date xmlns="{TEI_NS}" {xml}</date>')
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import SOURCES
+from conftest import SOURCES, build, make_edition, tei_source
 from lxml import etree
 from test_print import text_runs
 
@@ -20,6 +20,7 @@ HEAD_Y = 9 * 72 - 0.75 * 72  # the top of the text block (edition.yaml: height, 
 FOOT_Y = 0.8 * 72  # its foot (margin-bottom): folios below
 RAISED = 4.5  # points a call stands above its line's baseline, at most
 KEY = re.compile(r"\d+\.\d+[a-z]?")  # a paragraph's key: chapter and paragraph
+CLASS = "contains(concat(' ', @class, ' '), ' %s ')"  # XPath: an element of this class
 
 
 def foot_lines(pdf_page, joint: str = "") -> list[str]:
@@ -51,8 +52,7 @@ def series_of_notes(html_path) -> list[tuple[str, str]]:
     """(series, its first three words without spaces) of every note of the print HTML."""
     html = etree.parse(str(html_path), etree.HTMLParser())
     found = []
-    for span in html.xpath("//span[contains(concat(' ', @class, ' '), ' footnote ') or @class='apparatus' "
-                           "or @class='parallels']"):
+    for span in html.xpath(f"//span[{CLASS % 'footnote'} or {CLASS % 'apparatus'} or {CLASS % 'parallels'}]"):
         classes = span.get("class").split()
         if "continued" in classes:
             continue
@@ -104,11 +104,13 @@ def _line_of(lines: list[str], text: str, words: str) -> int | None:
 
 
 def test_every_parallel_is_keyed_to_a_paragraph_on_its_page(built):
-    """Each entry of the parallels ('40.27 cf. K 2.21, p. 184; …', or a run of paragraphs with the
-    same parallels, '40.21–26 cf. …') names a paragraph that stands on its page: its number is in
-    the page's margin, or the page goes on with it from the page before."""
+    """Each entry of the parallels ('40.27.3 cf. K 2.21, p. 184; …', or a run of paragraphs with
+    the same parallels, '40.21.1–40.26 cf. …') names a paragraph that stands on its page: its number
+    is in the page's margin, or the page goes on with it from the page before; and a line of it
+    (where it first tells the event), counted as the margin counts."""
     settings = load(SOURCES, Report())
     width, outer = points(settings.page.width), points(settings.page.margin_outer)
+    lines = paragraph_lines(built)
     last_number = None
     checked = 0
     for index, pdf_page in enumerate(built.reader.pages):
@@ -122,11 +124,17 @@ def test_every_parallel_is_keyed_to_a_paragraph_on_its_page(built):
         if numbers:
             last_number = min(numbers)[1]  # the lowest on the page
         text = " ".join(foot_lines(pdf_page, joint=" "))  # a key is a run of its own (bold)
-        for key in re.findall(rf"(?:^|\s)({KEY.pattern})(?:–\d+)?\s*cf\.", text):
+        for key, line, last in re.findall(rf"(?:^|\s)({KEY.pattern})\.(\d+)(?:–({KEY.pattern}))?\s*cf\.", text):
             assert key in here, (built.labels[index], key, sorted(here))
+            assert 0 < int(line) <= len(lines.get(key, [])), (built.labels[index], key, line)
+            assert not last or last in lines and KEY_ORDER(key) < KEY_ORDER(last), (built.labels[index], key, last)
             checked += 1
-    entries = etree.parse(str(built.html), etree.HTMLParser()).xpath("//span[@class='parallels']")
+    entries = etree.parse(str(built.html), etree.HTMLParser()).xpath(f"//span[{CLASS % 'parallels'}]")
     assert checked >= 0.9 * len(entries) > 200, (checked, len(entries))
+
+
+def KEY_ORDER(key: str) -> tuple[int, ...]:
+    return tuple(int("".join(c for c in part if c.isdigit())) for part in key.split("."))
 
 
 def paragraph_lines(built) -> dict[str, list[tuple[int, float, str]]]:
@@ -181,19 +189,54 @@ def test_line_numbers_in_the_margin_count_the_lines_of_each_paragraph(built):
 
 def test_every_apparatus_entry_cites_the_line_its_lemma_stands_on(built):
     """'40.27.3 precursor] …': the lemma ends on line 3 of paragraph 40.27, counted as the margin
-    counts; an entry after '|' stands on the line of the entry before it."""
+    counts; '40.27.3–4 of dark] …': it begins on line 3 and ends on line 4; an entry after '|'
+    stands on the lines of the entry before it."""
     lines = paragraph_lines(built)
-    checked = 0
+    checked = ranges = 0
     for index, pdf_page in enumerate(built.reader.pages):
         text = " ".join(foot_lines(pdf_page, joint=" "))
-        for key, line, lemma in re.findall(rf"(?:^|\s)({KEY.pattern})\.(\d+) (.+?)\]", text):
+        for key, first, last, lemma in re.findall(rf"(?:^|\s)({KEY.pattern})\.(\d+)(?:–(\d+))? (.+?)\]", text):
             rows = lines.get(key, [])
-            assert 0 < int(line) <= len(rows), (built.labels[index], key, line)
-            tail = "".join(lemma.split())[-4:]
-            here = rows[int(line) - 1][2]
-            before = rows[int(line) - 2][2].rstrip("‐-") if int(line) > 1 else ""
-            assert tail in here or tail in before + here, (built.labels[index], key, line, lemma, here)
-            assert rows[int(line) - 1][0] == index, (built.labels[index], key, line)  # on its call's page
+            first, last = int(first), int(last or first)
+            assert 0 < first <= last <= len(rows), (built.labels[index], key, first, last)
+            letters = "".join(lemma.split())
+            head, tail = letters[:3], letters[-3:]
+            here = rows[last - 1][2]
+            before = rows[last - 2][2].rstrip("‐-") if last > 1 else ""
+            assert tail in here or tail in before + here, (built.labels[index], key, last, lemma, here)
+            if last > first:  # the lemma begins on its first line and goes on to the next
+                assert rows[first - 1][2].rstrip("‐-").endswith(tuple(letters[:k] for k in range(1, len(letters)))), (
+                    built.labels[index], key, first, lemma, rows[first - 1][2])
+                ranges += 1
+            else:
+                assert head in here or head in before + here, (built.labels[index], key, first, lemma, here)
+            assert rows[last - 1][0] == index, (built.labels[index], key, last)  # on its call's page
             checked += 1
-    entries = etree.parse(str(built.html), etree.HTMLParser()).xpath("//span[@class='apparatus']")
-    assert checked >= 0.9 * len(entries) > 100, (checked, len(entries))
+    entries = etree.parse(str(built.html), etree.HTMLParser()).xpath(f"//span[{CLASS % 'apparatus'}]")
+    assert checked >= 0.9 * len(entries) > 100, (checked, len(entries), ranges)
+
+
+def test_series_marks_sizes_and_run_in_are_settings(tmp_path):
+    """print: marks, note-size and run-in, read back from a small edition's PDF: by default each
+    source note is a paragraph of its own at 8 pt, numbered; set run in at 9 pt with symbols, the
+    three notes share one line of the foot, marked *, † and ‡."""
+    from pypdf import PdfReader
+
+    notes = "".join(f'{word}<note type="source">Note {word}.</note> ' for word in ("alpha", "beta", "gamma"))
+    body = f'<p xml:id="A.1.1">The words {notes}end the paragraph.</p>'
+    feet = {}
+    for name, settings in (("plain", ""), ("set", "print:\n  marks:\n    source: symbols\n  run-in: [source]\n"
+                                                  "  note-size:\n    source: 9\n")):
+        make_edition(tmp_path / name, {"A": tei_source("A", body)}, settings)
+        assert build(tmp_path / name, tmp_path / f"{name}-out", "--format", "pdf") == 0
+        reader = PdfReader(tmp_path / f"{name}-out" / "tiny.pdf")
+        page = next(p for p in reader.pages if "Note alpha" in p.extract_text())
+        lines: dict = {}
+        for x, y, size, text in text_runs(page):
+            if size in (8, 9) and y > FOOT_Y:  # not the folio
+                lines.setdefault((round(y, 1), size), []).append((x, text.strip()))
+        feet[name] = {key: "".join(t for _, t in sorted(parts)) for key, parts in lines.items()}
+    plain = [text for (y, size), text in sorted(feet["plain"].items(), reverse=True) if size == 8]
+    assert [text.replace(" ", "") for text in plain] == ["1Notealpha.", "2Notebeta.", "3Notegamma."], feet["plain"]
+    run_in = [text for (y, size), text in feet["set"].items() if size == 9]
+    assert len(run_in) == 1 and run_in[0].replace(" ", "") == "*Notealpha.\u2020Notebeta.\u2021Notegamma.", feet["set"]

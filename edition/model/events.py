@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 
+from lxml import etree
+
 from ..read.tei import local
 from .calendars import PartialDate
 from .records import Block, DateMention, Edition, Entity, Target
@@ -20,6 +22,7 @@ from .records import Block, DateMention, Edition, Entity, Target
 class Telling:
     event: Entity
     block: Block
+    element: etree._Element  # where the passage first names the event (the paragraph itself, or in it)
     dates: list[DateMention] = dataclasses.field(default_factory=list)  # the dates that date the event here
 
     @property
@@ -47,7 +50,7 @@ def tellings(edition: Edition) -> dict[str, list[Telling]]:
                     if event is None or event.kind != "event":
                         continue
                     if key not in seen:
-                        seen[key] = Telling(event, block)
+                        seen[key] = Telling(event, block, element)
                         found[key].append(seen[key])
                     if local(element) == "date" and element in dates:
                         seen[key].dates.append(dates[element])
@@ -112,6 +115,7 @@ class Parallel:
 
     target: Target
     reason: str  # an event's label, or "cross-reference"
+    at: etree._Element  # where the paragraph pointing to it tells the event, or is linked or referred to
 
 
 def parallels(edition: Edition, told: dict[str, list[Telling]]) -> dict[Block, list[Parallel]]:
@@ -119,13 +123,13 @@ def parallels(edition: Edition, told: dict[str, list[Telling]]) -> dict[Block, l
     ways, sorted by source (in the book's order) and paragraph."""
     result: dict[Block, list[Parallel]] = defaultdict(list)
 
-    def add(block: Block, target_block: Block, reason: str) -> None:
+    def add(block: Block, target_block: Block, reason: str, at: etree._Element) -> None:
         target_id = target_block.id
         if target_id is None or target_id not in edition.targets:
             return
         if any(p.target.id == target_id for p in result[block]):
             return
-        result[block].append(Parallel(edition.targets[target_id], reason))
+        result[block].append(Parallel(edition.targets[target_id], reason, at))
 
     for key, items in told.items():
         # In each other source, the passage that dates the event (or, failing one, the first that tells it).
@@ -137,14 +141,14 @@ def parallels(edition: Edition, told: dict[str, list[Telling]]) -> dict[Block, l
         for telling in items:
             for source, other in principal.items():
                 if source is not telling.block.chapter.source:
-                    add(telling.block, other.block, telling.event.name)
+                    add(telling.block, other.block, telling.event.name, telling.element)
     for link in edition.links:  # standoff links: every end points to every other end
         ends = [edition.targets.get(v.lstrip("#")) for v in link.value.split()]
-        ends = [t.block for t in ends if t is not None and t.block is not None]
-        for block in ends:
+        ends = [t for t in ends if t is not None and t.block is not None]
+        for end in ends:
             for other in ends:
-                if other.chapter.source is not block.chapter.source:
-                    add(block, other, link.element.get("type") or "parallel")
+                if other.block.chapter.source is not end.block.chapter.source:
+                    add(end.block, other.block, link.element.get("type") or "parallel", end.element)
     for pointer in edition.pointers:
         if pointer.attribute != "target" or local(pointer.element) not in ("ref", "ptr"):
             continue
@@ -154,7 +158,7 @@ def parallels(edition: Edition, told: dict[str, list[Telling]]) -> dict[Block, l
             continue
         if target.block.chapter.source is here.chapter.source:
             continue
-        add(target.block, here, "cross-reference")  # the target refers back
+        add(target.block, here, "cross-reference", target.element)  # the target refers back
     order = {source.siglum: k for k, source in enumerate(edition.sources)}
     for found in result.values():  # by source, in the book's order, then by chapter and paragraph
         found.sort(key=lambda p: (order.get(p.target.block.chapter.source.siglum, len(order)),

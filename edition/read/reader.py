@@ -435,12 +435,36 @@ def _entry_id(element: etree._Element) -> str | None:
 
 
 def _letters(k: int) -> str:
-    """1 -> a, 26 -> z, 27 -> aa: the marks of editorial notes."""
+    """1 -> a, 26 -> z, 27 -> aa."""
     mark = ""
     while k:
         k, rem = divmod(k - 1, 26)
         mark = string.ascii_lowercase[rem] + mark
     return mark
+
+
+def _roman(k: int) -> str:
+    """1 -> i, 4 -> iv, 14 -> xiv."""
+    mark = ""
+    for value, figures in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        count, k = divmod(k, value)
+        mark += figures * count
+    return mark
+
+
+SYMBOLS = "*\u2020\u2021\u00a7\u2016\u00b6"  # * † ‡ § ‖ ¶, then doubled, as printers number notes
+
+
+def note_mark(style: str, k: int) -> str:
+    """The mark of a series' `k`th note in a marking style of settings.MARK_STYLES."""
+    if style == "letters":
+        return _letters(k)
+    if style == "roman":
+        return _roman(k)
+    if style == "symbols":
+        return SYMBOLS[(k - 1) % len(SYMBOLS)] * ((k - 1) // len(SYMBOLS) + 1)
+    return str(k)
 
 
 def _index(source: Source, edition: Edition, report: Report) -> None:
@@ -456,8 +480,10 @@ def _index(source: Source, edition: Edition, report: Report) -> None:
         def number_note(element) -> None:
             series = elements.note_series(element)
             counts[series] += 1
-            mark = (element.get("n") or str(counts[series])) if series == "source" else _letters(counts[series])
-            note_id = element.get(XML_ID) or f"{chapter.id or source.siglum}.{series[0]}{mark}"
+            own = element.get("n") if series == "source" else None  # the source's own mark
+            mark = own or note_mark(edition.settings.printing.marks[series], counts[series])
+            key = own or (str(counts[series]) if series == "source" else _letters(counts[series]))  # whatever the marks
+            note_id = element.get(XML_ID) or f"{chapter.id or source.siglum}.{series[0]}{key}"
             edition.notes[element] = Note(element, note_id, series, mark, chapter)
 
         for element in chapter.element.iter():

@@ -60,6 +60,9 @@ def points(length: str) -> float:
 
 
 SERIES = ("source", "editorial", "apparatus", "parallels")
+MARK_STYLES = ("numbers", "letters", "roman", "symbols")  # how the calls of a series of notes are marked
+CALLED = ("source", "editorial")  # the series whose notes have calls with marks (the others are keyed to lines)
+NOTE_SIZES = {"source": 8.0, "editorial": 8.0, "apparatus": 7.5, "parallels": 7.5}  # points
 PRESS_VARIANTS = ("pdf/x-1a", "pdf/x-3", "pdf/x-4")
 
 
@@ -70,6 +73,9 @@ class Print:
     press_variant: str = "pdf/x-4"
     output_profile: Path | None = None  # the printer's ICC profile (prtr, CMYK or grey); default: FOGRA39
     series: tuple[str, ...] = SERIES  # which series of notes appear, in print and EPUB; print stacks them in this order
+    marks: dict[str, str] = dataclasses.field(default_factory=lambda: {"source": "numbers", "editorial": "letters"})
+    run_in: tuple[str, ...] = ("apparatus", "parallels")  # print: series set as one paragraph, entry after entry
+    note_sizes: dict[str, float] = dataclasses.field(default_factory=lambda: dict(NOTE_SIZES))  # print: type size of each series
     # Page make-up: what the layout report tolerates and the layout is held to (docs/diagnostics.md).
     stretch_factor: float = 2.0  # word spaces up to this multiple of the book's median
     short_page_lines: float = 2.0  # a page may end this many lines early in mid-chapter
@@ -146,6 +152,12 @@ KEYS = [
     ("print.press-variant", Print.press_variant, "the PDF/X of the press PDF: " + ", ".join(PRESS_VARIANTS)),
     ("print.output-profile", "FOGRA39", "the printer's ICC profile (class prtr, CMYK or grey)"),
     ("print.series", ", ".join(SERIES), "the series of notes printed, a list of some of these, in the order they stack at the foot of the page"),
+    ("print.marks.source", "numbers", "how the calls of the source notes are marked, in print and EPUB: " + ", ".join(MARK_STYLES)
+     + " (a note's own `n` is kept)"),
+    ("print.marks.editorial", "letters", "how the calls of the editorial notes are marked: " + ", ".join(MARK_STYLES)),
+    ("print.run-in", "apparatus, parallels", "the series set run in, entry after entry in one paragraph at the foot of the page (the others: a paragraph for each note), a list"),
+    *((f"print.note-size.{name}", f"{size:g}", f"the type size of the {name} series at the foot of the page, in points")
+      for name, size in NOTE_SIZES.items()),
     ("print.stretch-factor", Print.stretch_factor, "word spaces tolerated up to this multiple of the book's median"),
     ("print.short-page-lines", Print.short_page_lines, "a page may end this many lines early in mid-chapter"),
     ("print.hyphen-ladder", Print.hyphen_ladder, "hyphenated line ends in a row, at most"),
@@ -307,14 +319,16 @@ class _Reading:
             return default
         return value.strip()
 
-    def mapping(self, data: _Marked, key: str) -> _Marked | None:
+    def mapping(self, data: _Marked, key: str, prefix: str = "") -> _Marked | None:
+        """The mapping at `key` (empty if absent; None, reported, if not a mapping), its unknown
+        keys reported; `prefix`: the keys above `data` ('print' for 'print: marks:')."""
         value = data.get(key)
         if value is None:
             return _Marked({}, {}, data.where)
         if not isinstance(value, _Marked):
             self.report.add(self.at(data, key), "settings-type", f"'{key}' must be a mapping")
             return None
-        self.unknown(value, key)
+        self.unknown(value, f"{prefix}.{key}" if prefix else key)
         return value
 
     def file(self, container, key, value, what: str) -> Path | None:
@@ -490,11 +504,27 @@ class _Reading:
                                 f"{name} is {what}")
             elif profile:
                 printing.output_profile = profile
-        series = mapping.get("series", list(SERIES))
-        if not isinstance(series, list) or any(s not in SERIES for s in series):
-            self.report.add(self.at(mapping, "series"), "settings-print", f"'series' lists some of: {', '.join(SERIES)}")
-        else:
-            printing.series = tuple(series)
+        printing.series = self.series(mapping, "series", printing.series)
+        printing.run_in = self.series(mapping, "run-in", printing.run_in)
+        marks = self.mapping(mapping, "marks", "print")
+        for name in CALLED if marks is not None else ():
+            printing.marks[name] = self.one_of(marks, name, MARK_STYLES, "settings-print", printing.marks[name])
+        sizes = self.mapping(mapping, "note-size", "print")
+        for name, value in (sizes or {}).items():
+            if name not in SERIES:
+                continue  # reported as unknown
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 4 <= value <= 14:
+                self.report.add(self.at(sizes, name), "settings-print", f"'note-size: {name}' must be a number of points from 4 to 14")
+            else:
+                printing.note_sizes[name] = float(value)
+
+    def series(self, mapping, key: str, current: tuple[str, ...]) -> tuple[str, ...]:
+        """A list of series of notes at `key` (`current` if absent or wrong, reported, located)."""
+        value = mapping.get(key, list(current))
+        if not isinstance(value, list) or any(s not in SERIES for s in value) or len(set(value)) < len(value):
+            self.report.add(self.at(mapping, key), "settings-print", f"'{key}' lists some of: {', '.join(SERIES)}, each once")
+            return current
+        return tuple(value)
 
 
 if __name__ == "__main__":

@@ -30,28 +30,40 @@ ORIGINAL = ("sic", "orig", "abbr")
 VERBS = {"corr": "corr.", "reg": "reg.", "expan": "exp."}
 OMITTED = "⟨om.⟩"
 CONTEXT_WORDS = 4  # words on each side of a lemma shown with an entry where notes are collected
+FROM = "data-from"  # print: the keys of the notes whose passage begins at an element (read back by check/layout.py)
 
 
 def at_lemma(r: Renderer, entry: Note, out: etree._Element) -> None:
     """Print: the entry at its lemma, floated to the foot of the page, where the apparatus runs
     in: '7.62.3 Dyemyan] Dymyan copy-text; corr. ed.', keyed to the paragraph and the line its
     lemma stands on (counted as the margin counts; the line on the page if lines are counted by
-    page); an entry on the line of the entry before it in its paragraph drops the key for '|'."""
+    page), or the lines it spans ('7.62.3–4'); an entry on the lines of the entry before it in its
+    paragraph drops the key for '|'."""
     span = etree.SubElement(out, "span", {"class": "apparatus", "id": entry.id})
     key = etree.SubElement(span, "span", {"class": "app-number"})
-    line = r.options.line(entry.id) if r.options.line else None
+    lines = r.options.line(entry.id) if r.options.line else None
     before = _entry_before(r, entry)
     if entry.mark == HEADING_KEY:
         key.text = HEADING_KEY
-    elif line is not None and before is not None and r.options.line(before.id) == line:
+    elif lines is not None and before is not None and r.options.line(before.id) == lines:
         key.text, key.attrib["class"] = "|", "app-same-line"
-    elif r.options.line_by_page:
-        key.text = str(line or 1)
     else:
-        key.text = f"{entry.mark}.{line or 1}"
+        key.text = line_key(None if r.options.line_by_page else entry.mark, lines)
     key.tail = " "
     span.append(entry_of(r, entry))
-    r.notes.split(span)
+    r.notes.split(span, "apparatus")
+
+
+def line_key(paragraph: str | None, lines: tuple[int, int] | None, last: str | None = None) -> str:
+    """'7.62.3', '7.62.3–4' (a passage over two lines), '8.40.3–8.48' (from a line of one
+    paragraph to the end of paragraph `last`) or, lines counted by page (no paragraph), '3', '3–4'."""
+    first, end = lines or (1, 1)
+    span = f"{first}\u2013{end}" if end != first else str(first)
+    if paragraph is None:
+        return span
+    if last is not None and last != paragraph:
+        return f"{paragraph}.{first}\u2013{last}"
+    return f"{paragraph}.{span}"
 
 
 def _entry_before(r: Renderer, entry: Note) -> Note | None:
@@ -85,8 +97,8 @@ def emendation(r: Renderer, choice: etree._Element) -> etree._Element:
     opening = unicodedata.category((lemma_text.strip() or " ")[0]) in ("Ps", "Pi")  # '[', '“': with the word after
     bare = not any(c.isalpha() for c in lemma_text)
     spaced = [text[:1].isspace() for text in (lemma_text, reading_text)], [text[-1:].isspace() for text in (lemma_text, reading_text)]
-    before = _beside(r, choice, after=False) if (bare and not opening) or any(spaced[0]) else ""
-    after = _beside(r, choice, after=True) if (bare and opening) or any(spaced[1]) else ""
+    before = _reach(r, choice, after=False) if (bare and not opening) or any(spaced[0]) else ""
+    after = _reach(r, choice, after=True) if (bare and opening) or any(spaced[1]) else ""
     html = etree.Element("span", {"class": "app-entry"})
     lemma = etree.SubElement(html, "span", {"class": "lemma"})
     lemma.text = _plain(before + lemma_text + after) if lemma_text.strip() else OMITTED  # as the reading text has it
@@ -98,6 +110,26 @@ def emendation(r: Renderer, choice: etree._Element) -> etree._Element:
     etree.SubElement(html, "span", {"class": "app-ed"}).text = (
         f"copy-text; {VERBS[local(shown)]} {'ed.' if who.lower().startswith('the editors') else who}")
     return html
+
+
+def _reach(r: Renderer, element: etree._Element, after: bool) -> str:
+    """The reading text next to an element on one side, as few words as hold a letter (three at
+    most): 'Stalin', 'third [' before '16', 'you …’' before '”'."""
+    for words in (1, 2, 3):
+        found = _beside(r, element, after, words)
+        if any(c.isalpha() for c in found):
+            break
+    return found
+
+
+def _unpunctuated(words: str) -> str:
+    """Words without the stops around them ('κυριακῆς·' -> 'κυριακῆς'): what an addition follows."""
+    trimmed = words.strip()
+    while trimmed and unicodedata.category(trimmed[-1]).startswith("P"):
+        trimmed = trimmed[:-1]
+    while trimmed and unicodedata.category(trimmed[0]).startswith("P"):
+        trimmed = trimmed[1:]
+    return trimmed.strip()
 
 
 def _beside(r: Renderer, element: etree._Element, after: bool, words: int = 1) -> str:
@@ -152,7 +184,7 @@ def variant(r: Renderer, app: etree._Element) -> etree._Element:
     lemma_element = next((c for c in app if local(c) == "lem"), None)
     lemma = etree.SubElement(html, "span", {"class": "lemma"})
     text = _plain(r.typography.itertext(lemma_element)) if lemma_element is not None else ""
-    lemma.text = text or _word_before(app) or OMITTED
+    lemma.text = text or _unpunctuated(_reach(r, app, after=False)) or OMITTED
     if text:  # a word borrowed for an empty lemma is no reading of its witnesses
         _witnesses(r, lemma_element, html)
     html[-1].tail = (html[-1].tail or "") + "] "
@@ -231,18 +263,25 @@ def witness_sigla(r: Renderer, reading: etree._Element | None) -> list[str]:
     return found
 
 
-def _word_before(app: etree._Element) -> str:
-    """The last word of the reading text before an element: what an empty lemma is keyed to."""
-    for text in reversed(app.xpath("preceding::text()[normalize-space()][position() <= 40]")):
-        holder = text.getparent()
-        inside = holder if not text.is_tail else holder.getparent()
-        if inside is None or any(not elements.reading(e) or local(e) in ("note", "teiHeader")
-                                 for e in (inside, *inside.iterancestors())):
-            continue
-        words = [w for w in text.split() if any(c.isalnum() for c in w)]  # a word, not a stop alone
-        if words:
-            return words[-1]
-    return ""
+def mark_start(html: etree._Element, key: str) -> None:
+    """Print: mark an HTML element as where the passage of the note `key` begins (its lemma), so
+    that the layout finds the line the passage begins on."""
+    html.set(FROM, " ".join(filter(None, (html.get(FROM), key))))
+
+
+def parallels_id(block: Block) -> str:
+    """The id of a paragraph's parallels in print."""
+    return f"{block.id}-parallels"
+
+
+def first_mention(r: Renderer, block: Block) -> etree._Element | None:
+    """Where a paragraph first tells an event its parallels are on (or is linked or referred to),
+    if it opens a run of paragraphs with the same parallels: where their key's line is counted."""
+    found = r.edition.parallels.get(block) if r.edition else None
+    if not found or _run(r, block) is None:
+        return None
+    at = {parallel.at for parallel in found}
+    return next((element for element in block.element.iter() if element in at), None)
 
 
 def parallels(r: Renderer, block: Block, tag: str) -> etree._Element | None:
@@ -262,7 +301,11 @@ def parallels(r: Renderer, block: Block, tag: str) -> etree._Element | None:
         if last is None:
             return None
         key = etree.SubElement(html, "span", {"class": "app-number"})
-        key.text = block.number if last is block else f"{block.number}\u2013{last.number.rsplit('.', 1)[-1]}"
+        lines = r.options.line(parallels_id(block)) if r.options.line else None
+        if r.options.line_by_page:  # a paragraph's line is not in the margin: the paragraph alone
+            key.text = block.number if last is block else f"{block.number}\u2013{last.number.rsplit('.', 1)[-1]}"
+        else:
+            key.text = line_key(block.number, lines and (lines[0], lines[0]), None if last is block else last.number)
         key.tail = " "
     label = etree.SubElement(html, "span", {"class": "parallels-label"})
     label.text = "cf."

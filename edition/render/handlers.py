@@ -277,7 +277,7 @@ def _choice(r: Renderer, element, out):
     span = r.wrap(shown, out, "span", local(shown))
     if element.get(XML_ID):
         span.set("id", element.get(XML_ID))
-    _call_entry(r, element, out, "emendation")
+    _call_entry(r, element, out, "emendation", span)
 
 
 @handles("app")
@@ -287,16 +287,18 @@ def _app(r: Renderer, element, out):
     span = r.wrap(lemma, out, "span", "lem") if lemma is not None else etree.SubElement(out, "span", {"class": "lem"})
     if element.get(XML_ID):
         span.set("id", element.get(XML_ID))
-    _call_entry(r, element, out, "variant")
+    _call_entry(r, element, out, "variant", span)
 
 
-def _call_entry(r: Renderer, element, out, what: str) -> None:
-    """The entry of the apparatus an emendation or a variant makes: print sets it at its lemma,
-    keyed to the lemma's line; where notes are collected, a call with its own mark."""
+def _call_entry(r: Renderer, element, out, what: str, lemma) -> None:
+    """The entry of the apparatus an emendation or a variant makes: print sets it after its lemma
+    (the HTML `lemma`, marked as where the entry's passage begins), keyed to the lemma's lines;
+    where notes are collected, a call with its own mark."""
     entry = r.edition.apparatus.get(element) if r.edition else None
     if entry is None or "apparatus" not in r.options.series:
         return
     if r.notes.inline:
+        apparatus.mark_start(lemma, entry.id)
         apparatus.at_lemma(r, entry, out)
         return
     holder = r.element("div")

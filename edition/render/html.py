@@ -58,7 +58,7 @@ class Options:
     spacing: Callable[[str], str] | None = None  # print: a paragraph's corrected word spacing (a class)
     image: Callable[[etree._Element], str | None] | None = None  # a graphic -> the href of its local image
     addresses: bool = False  # print: the address of a link outside the edition shown after its text
-    line: Callable[[str], int | None] | None = None  # print: the line a note is called on (last layout)
+    line: Callable[[str], tuple[int, int] | None] | None = None  # print: the first and last line of a note's passage (last layout)
     line_by_page: bool = False  # print: lines are counted on the page, not in the paragraph
 
 
@@ -72,6 +72,7 @@ class Renderer:
         self.typography = Typography(edition.settings if edition else None)  # quotes, dashes, ellipses
         self.parallel_runs: dict = {}  # chapter -> its paragraphs opening a run of the same parallels -> the run's last
         self.entries_before: dict = {}  # an entry of the apparatus -> the one before it in its paragraph
+        self.starts: dict = {}  # print: a TEI element -> the key of the passage that begins with it (parallels)
         self._page_systems: dict[etree._Element, str] = {}  # file root -> the @ed its margins give unnamed
 
     # --- entry points used by the writers -------------------------------------------------------
@@ -130,6 +131,10 @@ class Renderer:
         """A numbered block: its number in the margin; in print its parallels, floated to the
         foot of the page, after it (or at its start, where a correction says)."""
         holder = self.element("div")
+        if self.notes.inline and "parallels" in self.options.series:  # print: where its parallels' passage begins
+            begins = apparatus.first_mention(self, block)
+            if begins is not None:
+                self.starts[begins] = apparatus.parallels_id(block)
         self.node(block.element, holder)
         html = holder[0]
         if html.tag not in ("p", "div", "blockquote"):  # a list cannot hold the number: wrap it
@@ -141,10 +146,10 @@ class Renderer:
         if self.notes.inline and "parallels" in self.options.series:  # print: CSS floats them to the foot of the page
             found = apparatus.parallels(self, block, "span")
             if found is not None:
-                found.set("id", f"{block.id}-parallels")
-                self.notes.split(found)
+                found.set("id", apparatus.parallels_id(block))
+                self.notes.split(found, "parallels")
                 html.append(found)
-        for float_ in [e for e in html if e.get("id") == f"{block.id}-parallels"]:
+        for float_ in [e for e in html if e.get("id") == apparatus.parallels_id(block)]:
             if self.options.spacing and self.options.spacing(float_.get("id")) == CALL_FIRST:
                 html.remove(float_)  # called where the paragraph begins, not where it ends
                 float_.tail, html.text = html.text, None
@@ -271,6 +276,7 @@ class Renderer:
             return  # comments and processing instructions
         found = elements.trait(element)
         handler = HANDLERS.get(local(element)) if found else None
+        begins, before = self.starts.pop(element, None), len(out)
         if handler is not None:
             handler(self, element, out)
         elif found is not None and found.kind == "ignored":
@@ -285,6 +291,9 @@ class Renderer:
         if self.edition is not None and element in self.edition.attached:
             for note in self.edition.attached[element]:  # notes kept elsewhere, called here (@target)
                 HANDLERS["note"](self, note, out, attached=True)
+        if begins is not None and len(out) > before:
+            apparatus.mark_start(out[before], begins)
+
 
     def children(self, element: etree._Element, out: etree._Element) -> None:
         """An element's text and its children's HTML and tails, its runs of white space (line

@@ -20,6 +20,9 @@ OPS_NS = "http://www.idpf.org/2007/ops"
 OPS_TYPE = f"{{{OPS_NS}}}type"
 
 
+RUN_IN = "run-in"  # the class of a note whose series runs in (book.css sets it inline)
+
+
 class Footnotes:
     """Print: a note's body stands at its call.  A note that a typesetter's correction splits
     (write/corrections.py) keeps its first words there; the rest waits in `rests` for the block
@@ -28,8 +31,9 @@ class Footnotes:
     inline = True
 
     def __init__(self, split: Callable[[str], int | None] | None = None,
-                 continued: Callable[[str], list[tuple[int, str]]] | None = None):
+                 continued: Callable[[str], list[tuple[int, str]]] | None = None, run_in: tuple[str, ...] = ()):
         self.split_at = split  # a note's id -> the words that stay with its call, or None
+        self.run_in = run_in  # the series run in at the foot of the page (print.run-in)
         self.continued = continued  # a block's id -> (word, note id) of the rests going on in it
         self.rests: dict[str, etree._Element] = {}
 
@@ -44,11 +48,13 @@ class Footnotes:
         for child in list(body):
             span.append(child)
         as_phrases(span)
-        self.split(span)
+        self.split(span, note.series)
 
-    def split(self, html: etree._Element) -> None:
-        """Cut a note rendered at its call where a correction splits it; keep its rest, without
-        a call or a mark, for `go_on`."""
+    def split(self, html: etree._Element, series: str) -> None:
+        """A note of `series` rendered at its call: marked 'run-in' if its series runs in; cut
+        where a correction splits it, its rest kept, without a call or a mark, for `go_on`."""
+        if series in self.run_in:
+            html.set("class", html.get("class") + " " + RUN_IN)
         keep = self.split_at(html.get("id")) if self.split_at and html.get("id") else None
         rest = flow_words.split_after_words(html, keep) if keep is not None else None
         if rest is not None:
@@ -90,8 +96,8 @@ class Endnotes:
         if previous is not None and "noteref" in (previous.get("class") or "").split() and not previous.tail:
             previous.set("class", previous.get("class") + " call-before")  # two calls touch: space between
 
-    def split(self, html: etree._Element) -> None:
-        """Notes are never split on a screen."""
+    def split(self, html: etree._Element, series: str) -> None:
+        """Notes are never split (or run in) on a screen."""
 
     def go_on(self, block_id, html, skip) -> None:
         """Nothing goes on: notes are never split on a screen."""

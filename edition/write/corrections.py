@@ -39,6 +39,7 @@ from ..check.layout import (
     stretched,
 )
 from ..render.html import CALL_FIRST, DISPLAY_KEY, DISPLAY_TIGHT
+from ..render.notes import RUN_IN
 from . import layout_fixes, workers
 
 # Word spacings a typesetter may give a paragraph, in order of preference ("" is the book's own).
@@ -57,7 +58,6 @@ NOTE_AREA_LINES = 0.6  # the rule and space above the notes, in lines, when the 
 SERIES_LINES = 0.4  # the space above a series of notes the page has none of yet, in lines (note_stack.py)
 SERIES_NOTE_LINES = 0.5  # the same, in lines of the notes
 SERIES_CLASSES = ("note-source", "note-editorial", "apparatus", "parallels")  # a note's series, by its class
-RUN_IN = frozenset({"apparatus", "parallels"})  # series run in as one paragraph: not split
 MIN_NOTE_LINES = 2  # lines of a split note on each page, at least
 ORPHANS = 2  # lines of a paragraph that never part at a page break (book.css: orphans, widows)
 CANDIDATE_PAGES = 3  # a short page is mended by paragraphs ending on it or on the pages before
@@ -306,7 +306,7 @@ def _split(pages: list[PageMeasure], index: int) -> tuple[str, int, str, int] | 
             return None
         called = [element for row in main[:moved] for element in row.calls]
         # the longest of the notes called there first (notes stack by series: any may be the long one)
-        for note in sorted((n for n in line.calls if n.id and not n.classes & RUN_IN), key=lambda n: -len(following.note_lines.get(n, []))):
+        for note in sorted((n for n in line.calls if n.id and RUN_IN not in n.classes), key=lambda n: -len(following.note_lines.get(n, []))):
             found = _split_note(page, following, main, moved, called, note)
             if found is not None:
                 return found

@@ -2,16 +2,17 @@
 
 In: the laid-out pages of a part, how often a number is shown (every fifth line) and whether the
 count restarts with each paragraph or each page.  Out: the pages with a number in the margin
-beside every fifth line of the numbered paragraphs; and, from the measured pages, the line on
-which each apparatus entry's lemma stands (`lemma_lines`), which the apparatus prints.
+beside every fifth line of the numbered paragraphs; and, from the measured pages, the lines on
+which each apparatus entry's lemma and each paragraph's parallels stand (`lemma_lines`), which
+the apparatus prints.
 
 A paragraph's number is moved onto the baseline of its first line.  A line number is a copy of
-its paragraph's number box (`.pn`, absolutely positioned in the margin), the
-figures replaced and the copy moved down to the line's baseline: it takes the paragraph number's
-style and the side of the page `page_numbers.sides` gives it, and moves no line.  The copies are
-put in a margin box of their page, as running heads are, so that the tagged PDF leaves them out of
-the text they stand beside.  A paragraph's lines depend only on its measure, not on its page, so
-the lines counted by paragraph are the same in every layout of it.
+its paragraph's number box (`.pn`, absolutely positioned in the margin), the figures replaced and
+the copy moved down to the line's baseline: it takes the paragraph number's style and the side of
+the page `page_numbers.sides` gives it, and moves no line.  The copies are held in a margin box of
+their own, drawn after the text and before the running heads and folios, and left out of the
+tagged PDF's structure, as running heads are.  A paragraph's lines depend only on its measure, not
+on its page, so the lines counted by paragraph are the same in every layout of it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ def number(pages_laid_out, every: int, restart: str = PARAGRAPH) -> int:
     """Put the number of every `every`th line of the numbered blocks in the margin of the
     laid-out pages, before `page_numbers.sides` puts margin notes on their side (pages a layout
     kept from an earlier writing are numbered already: left as they are); return how many were put."""
-    from weasyprint.formatting_structure.boxes import MarginBox
     from weasyprint.layout.absolute import AbsolutePlaceholder
 
     counts: dict = {}  # a block's element -> its lines so far
@@ -36,7 +36,7 @@ def number(pages_laid_out, every: int, restart: str = PARAGRAPH) -> int:
         return 0
     for page in pages_laid_out:
         page._page_box.lines_numbered = True
-        holder = next((box for box in page._page_box.children if not isinstance(box, MarginBox)), None)  # the root's box
+        holder = None
         on_page = 0
         for line, block in text_lines(page._page_box):
             if block.element not in numbers:
@@ -47,8 +47,9 @@ def number(pages_laid_out, every: int, restart: str = PARAGRAPH) -> int:
             on_page += 1
             count = on_page if restart == PAGE else counts[block.element]
             box, x = numbers[block.element]
-            if count % every or box is None or holder is None:
+            if count % every or box is None:
                 continue
+            holder = holder or _holder(page._page_box)
             copy = _copy(box, str(count), line)
             copy.translate(dx=block.content_box_x() - x)  # a page of the other side has its text block elsewhere
             placeholder = AbsolutePlaceholder(copy)
@@ -56,6 +57,23 @@ def number(pages_laid_out, every: int, restart: str = PARAGRAPH) -> int:
             holder.children = [*holder.children, placeholder]
             put += 1
     return put
+
+
+def _holder(page_box):
+    """A margin box of the page for its line numbers, empty, among the page's children after the
+    root's box and before the margin boxes: drawn after the text and before the running heads and
+    folios (a PDF's text still ends with them), and, as WeasyPrint tags margin boxes, outside the
+    tagged PDF's structure, as a running head is, so that a screen reader does not read the
+    numbers into the text.  A page with no margin box of its own holds them in the root's box."""
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    children = page_box.children
+    at = next((k for k, box in enumerate(children) if isinstance(box, MarginBox)), None)
+    if at is None:
+        return children[0]
+    holder = children[at].copy_with_children([])
+    page_box.children = [*children[:at], holder, *children[at:]]
+    return holder
 
 
 def text_lines(root):
@@ -116,14 +134,18 @@ def _align(box, line) -> None:
 
 
 LEMMA = "*line:"  # the prefix of a note's line among the anchors' pages a layout found (makeup.py)
+LEMMA_FROM = "*from:"  # ... and of the line its passage begins on, where that is another
 
 
 def lemma_lines(pages, numbered: set[str], restart: str = PARAGRAPH) -> dict[str, int]:
     """From the measured pages of a layout: LEMMA + a note's id -> the line its call stands on,
     counted as `number` counts them (main-flow lines of the numbered blocks, whose ids are
-    `numbered`); an apparatus entry is called at the end of its lemma."""
+    `numbered`); LEMMA_FROM + a key -> the line where the passage of that key (an element's
+    `data-from`) begins, if not the same line.  An apparatus entry is called at the end of its
+    lemma, and its key marks the lemma's start."""
     counts: dict[str, int] = {}
     found: dict[str, int] = {}
+    begins: dict[str, int] = {}
     for page in pages:
         on_page = 0
         for line in page.lines:
@@ -132,7 +154,18 @@ def lemma_lines(pages, numbered: set[str], restart: str = PARAGRAPH) -> dict[str
                 continue
             counts[block] = counts.get(block, 0) + 1
             on_page += 1
+            count = on_page if restart == PAGE else counts[block]
             for call in line.calls:
                 if call.id:
-                    found.setdefault(LEMMA + call.id, on_page if restart == PAGE else counts[block])
+                    found.setdefault(LEMMA + call.id, count)
+            for key in line.starts:
+                begins.setdefault(key, count)
+    found.update({LEMMA_FROM + key: line for key, line in begins.items() if found.get(LEMMA + key) != line})
     return found
+
+
+def lines(pages: dict[str, int] | None, key: str) -> tuple[int, int] | None:
+    """The first and last line of a note's passage (its lemma) from a layout's pages, if found."""
+    last = (pages or {}).get(LEMMA + key)
+    first = (pages or {}).get(LEMMA_FROM + key, last)
+    return None if first is None else (first, last if last is not None else first)

@@ -82,7 +82,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                 # The HTML with the numbers of this layout: the same but for them if this layout holds.
                 html_path = print_html.write(edition, html_dir, found, corrections)
                 holds = page_numbers.masked(html_path.read_text(encoding="utf-8")) == laid_out_html
-            cited |= {key for key in found if key.startswith((SOURCE_PAGE, line_numbers.LEMMA))} | set(book.ids)  # margin notes' sides; parts' folios
+            cited |= {key for key in found if key.startswith((SOURCE_PAGE, line_numbers.LEMMA, line_numbers.LEMMA_FROM))} | set(book.ids)  # margin notes' sides; parts' folios
             changed = False
             if attempt <= MAX_LAYOUTS - CONFIRMING:  # the last layouts only confirm
                 with progress.stage(f"mend loose lines{suffix}"):

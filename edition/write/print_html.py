@@ -129,11 +129,12 @@ def render(edition: Edition, pages: dict[str, int] | None = None, corrections=No
                                          addresses=True,
                                          side=page_sides(pages), date_display=settings.date_display,
                                          series=settings.printing.series,
-                                         line=lambda key: (pages or {}).get(line_numbers.LEMMA + key),
+                                         line=lambda key: line_numbers.lines(pages, key),
                                          line_by_page=settings.printing.line_numbering == line_numbers.PAGE,
                                          spacing=corrections.css if corrections else None),
                         Footnotes(split=corrections.split if corrections else None,
-                                  continued=corrections.continued if corrections else None))
+                                  continued=corrections.continued if corrections else None,
+                                  run_in=settings.printing.run_in))
     # `only` a source: its parts alone are wanted, so neither the back matter nor the introduction
     # (which grow with the book, and would make each round of mending a part grow with it)
     back = backmatter.appendices(edition, pages or {}) if only is None else backmatter.none(edition)
