@@ -99,10 +99,12 @@ def test_a_passage_over_lines_is_cited_by_the_lines_it_spans():
     words = " ".join(WORDS * 2)
     html = document([60, 3]).replace(
         '<span class="fn" id="n1">', f' <span data-from="n1 other">Begins {words}</span><span class="fn" id="n1">').replace(
-        '<p class="numbered" id="p2"', '<p class="numbered" id="p2" data-from="whole"')
+        '<p class="numbered" id="p2"', '<p class="numbered" id="p2" data-from="whole"').replace(
+        "</section>", '<div class="numbered" id="p3" data-from="quote"><span class="pn verso"><span>1.3</span></span>'
+        f"<p>{words}</p></div></section>")  # a quotation: its number is a block of its own, out of the flow
     doc = weasyprint.HTML(string=html).render()
     pages = measure(doc, [""] * len(doc.pages))
-    found = line_numbers.lemma_lines(pages, {"p1", "p2"})
+    found = line_numbers.lemma_lines(pages, {"p1", "p2", "p3"})
     first = [line for page in pages for line in page.lines if "p1" in line.ids and not line.out_of_flow and line.text.strip()]
     begins, ends = line_numbers.lines(found, "n1")
     assert begins < ends
@@ -110,6 +112,7 @@ def test_a_passage_over_lines_is_cited_by_the_lines_it_spans():
     assert any(call.id == "n1" for call in first[ends - 1].calls)
     assert line_numbers.lines(found, "other") == (begins, begins)  # a key with no call: where it begins
     assert line_numbers.lines(found, "whole") == (1, 1) and line_numbers.lines(found, "nothing") is None
+    assert line_numbers.lines(found, "quote") == (1, 1)
 
 
 def test_a_number_stands_as_far_from_the_text_on_a_page_whose_text_block_is_elsewhere():

@@ -132,7 +132,7 @@ def measure(document, labels: list[str]) -> list[PageMeasure]:
     for index, page in enumerate(document.pages):
         measured = PageMeasure(index, labels[index], [], [], page._page_box.content_box_y() + page._page_box.height)
 
-        pending: list[str] = []  # the starts of a block, given to its first line
+        pending: list[str] = []  # the starts of a block, given to its first line of text in the flow
 
         def walk(box, area, block, ids, section, classes, absolute, note=None, context=frozenset()):
             if isinstance(box, boxes.MarginBox):
@@ -166,8 +166,9 @@ def measure(document, labels: list[str]) -> list[PageMeasure]:
                 block = box
             if isinstance(box, boxes.LineBox):
                 measured.lines.append(_line(box, index, area, block, ids, section, classes, absolute, space, context))
-                measured.lines[-1].starts[:0] = pending
-                pending.clear()
+                if not absolute and measured.lines[-1].text.strip():  # not a margin number's line
+                    measured.lines[-1].starts[:0] = pending
+                    pending.clear()
                 run_in = [NoteMark.of(child.element) for child in box.children if isinstance(child, boxes.InlineBox)
                           and area == "notes" and _classes(child) & NOTE_CLASSES]
                 for inline_note in run_in:  # notes run in (note_stack.py): each has its share of the line
