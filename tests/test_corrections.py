@@ -82,3 +82,72 @@ def test_a_rebuild_gives_unchanged_paragraphs_the_spacing_the_last_build_gave_th
     again = Corrections.load(path)
     apply_known(again, html, Limits())
     assert again.spacing == {"p1": "spacing-tight-1"}
+
+
+def lazily(table: dict[str, dict[str, list]], decide, monkeypatch) -> tuple:
+    """What `decide(corrections)` gives with every trial made beforehand, and with the trials made
+    as the decisions reach them (corrections._settled), with how many paragraph layouts those took."""
+    from edition.check.layout import Limits
+    from edition.write import corrections as module
+
+    full = Corrections({key: dict(trial) for key, trial in table.items()})
+    full.digests = {key: key for key in table}
+    expected = decide(full)
+    assert not full.wanted
+    made = []
+
+    def fake_try(corrections, trees, html_path, limits):
+        for key, spacings in corrections.wanted.items():
+            for spacing in spacings:
+                corrections.trials.setdefault(key, {})[spacing] = table[key][spacing]
+                made.append((key, spacing))
+
+    monkeypatch.setattr(module, "_try", fake_try)
+    lazy = Corrections()
+    lazy.digests = {key: key for key in table}
+    assert module._settled(lazy, [], None, Limits(), lambda: decide(lazy)) == expected
+    assert len(made) == len(set(made))  # nothing tried twice
+    return expected, len(made)
+
+
+def trial(lines: dict[str, int], stretched: tuple[str, ...] = ()) -> dict[str, list]:
+    """A paragraph's trials: its lines in each spacing (else 10), a word space of 0.6 em where
+    `stretched`, else 0.25."""
+    return {s: [lines.get(s, 10), 0.6 if s in stretched else 0.25, 0, 0] for s in SPACINGS}
+
+
+def test_a_loose_paragraph_is_tried_only_as_far_as_its_first_good_spacing(monkeypatch):
+    """The spacing `intrinsic` gives is the first good one in SPACINGS' order (else the least
+    bad); tried lazily, it is the same, and the later spacings are not tried."""
+    from edition.check.layout import Limits
+    from edition.write.corrections import _best
+
+    table = {"first": trial({}, stretched=("",)),  # the second spacing mends it
+             "late": trial({}, stretched=SPACINGS[:7]),  # the eighth
+             "never": trial({}, stretched=SPACINGS)}  # none: the least bad of all
+
+    def decide(corrections):
+        return {key: _best(corrections, key, 0.25, Limits()) for key in sorted(table)}
+
+    chosen, made = lazily(table, decide, monkeypatch)
+    assert chosen == {"first": SPACINGS[1], "late": SPACINGS[7], "never": ""}
+    assert made == 5 + 12 + 12 < 3 * len(SPACINGS)
+
+
+def test_a_short_pages_plan_tries_only_the_paragraphs_it_reaches(monkeypatch):
+    """Lines pulled back onto a short page by setting paragraphs tighter, in order: decided
+    lazily, the plan is the one all trials give, and the paragraphs after those it needed are not
+    tried at all."""
+    from edition.check.layout import Limits
+    from edition.write.corrections import SPACINGS as ALL, TIGHTER, _plan
+
+    table = {"a": trial({}), "b": trial({"spacing-tight-1": 9}), "c": trial({"spacing-track-tight-1": 9}),
+             "d": trial({"spacing-tight-1": 9}), "e": trial({"spacing-tight-1": 9}), "f": trial({"spacing-tight-1": 9})}
+
+    def decide(corrections):
+        return _plan(corrections, list(table), 2, TIGHTER, 0.25, Limits())
+
+    plan, made = lazily(table, decide, monkeypatch)
+    assert plan == {"b": "spacing-tight-1", "c": "spacing-track-tight-1"}
+    assert made < len(table) * len(ALL)
+    assert made <= 4 * (1 + len(TIGHTER))  # a, b, c and at most one more, in the book's and the tighter spacings

@@ -91,6 +91,42 @@ def test_printed_page_numbers_are_the_pages_of_their_anchors(built):
     assert checked > 100
 
 
+def text_boxes(document) -> list[tuple[int, float, float, float, str]]:
+    """Every text box: its page, where it stands, its width and its text."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    return [(index, round(box.position_x, 3), round(box.position_y, 3), round(box.width, 3), box.text)
+            for index, page in enumerate(document.pages) for box in page._page_box.descendants()
+            if isinstance(box, TextBox)]
+
+
+@pytest.mark.slow
+def test_line_keys_laid_out_with_figures_0_and_written_in_stand_as_the_keys_laid_out(built):
+    """The apparatus's line keys ('7.62.3') are laid out with every figure 0, and their figures
+    written in afterwards: a chapter so made has every text box (lines, notes, keys) where the same
+    chapter laid out with its keys has it, at the same width, with the same text."""
+    head, bodies = parts.split(built.html)
+    body = min((b for b, _ in bodies if len(re.findall(r'class="app-number"[^>]*>[0-9.\u2013]*[1-9]', b)) >= 5), key=len)
+    laid_out = page_numbers.masked(parts.document(head, body, 1))
+    texts = page_numbers.keys(body)
+    keyed = page_numbers._KEY.sub(lambda m: m[1] + texts[m[2]] + m[4], laid_out)
+    assert keyed != laid_out
+    with layout_fixes.applied():
+        expected = weasyprint.HTML(string=keyed, base_url=str(built.html)).render()
+        filled = weasyprint.HTML(string=laid_out, base_url=str(built.html)).render()
+    assert page_numbers.fill_keys(filled.pages, texts) >= 5
+    assert text_boxes(filled) == text_boxes(expected)
+    assert page_numbers.fill_keys(filled.pages, texts) == 0  # once written in, they stay
+
+
+def test_masked_html_takes_a_line_keys_figures_as_0():
+    one = '<span class="app-number" data-key-of="a">7.62.3</span> Dyemyan]'
+    two = '<span class="app-number" data-key-of="a">7.62.8</span> Dyemyan]'
+    longer = '<span class="app-number" data-key-of="a">7.62.13</span> Dyemyan]'
+    assert page_numbers.masked(one) == page_numbers.masked(two) != page_numbers.masked(longer)
+    assert page_numbers.keys(longer) == {"a": "7.62.13"}
+
+
 def margin_notes(document) -> list[tuple[int, str, float]]:
     """Every margin note: its page, its text, where it stands across the page."""
     from weasyprint.formatting_structure.boxes import TextBox

@@ -31,6 +31,8 @@ VERBS = {"corr": "corr.", "reg": "reg.", "expan": "exp."}
 OMITTED = "⟨om.⟩"
 CONTEXT_WORDS = 4  # words on each side of a lemma shown with an entry where notes are collected
 FROM = "data-from"  # print: the keys of the notes whose passage begins at an element (read back by check/layout.py)
+KEY = "app-number"  # print: the class of an entry's line key ('7.62.3'), whose figures a layout fills in
+KEY_OF = "data-key-of"  # ... and the attribute naming its entry (write/page_numbers.py)
 
 
 def at_lemma(r: Renderer, entry: Note, out: etree._Element) -> None:
@@ -40,7 +42,7 @@ def at_lemma(r: Renderer, entry: Note, out: etree._Element) -> None:
     page), or the lines it spans ('7.62.3–4'); an entry on the lines of the entry before it in its
     paragraph drops the key for '|'."""
     span = etree.SubElement(out, "span", {"class": "apparatus", "id": entry.id})
-    key = etree.SubElement(span, "span", {"class": "app-number"})
+    key = etree.SubElement(span, "span", {"class": KEY, KEY_OF: entry.id})
     lines = r.options.line(entry.id) if r.options.line else None
     before = _entry_before(r, entry)
     if entry.mark == HEADING_KEY:
@@ -300,7 +302,7 @@ def parallels(r: Renderer, block: Block, tag: str) -> etree._Element | None:
         last = _run(r, block)
         if last is None:
             return None
-        key = etree.SubElement(html, "span", {"class": "app-number"})
+        key = etree.SubElement(html, "span", {"class": KEY, KEY_OF: parallels_id(block)})
         lines = r.options.line(parallels_id(block)) if r.options.line else None
         if r.options.line_by_page:  # a paragraph's line is not in the margin: the paragraph alone
             key.text = block.number if last is block else f"{block.number}\u2013{last.number.rsplit('.', 1)[-1]}"

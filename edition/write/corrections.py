@@ -10,10 +10,12 @@ split across two pages.
 
 WeasyPrint breaks lines one at a time, as they come, and leaves some lines loose; a page ends
 short when a note must stay with its call, or what comes next is kept whole.  A typesetter mends
-both by running paragraphs tight or loose.  Each candidate paragraph is laid out alone in every
-spacing, all in one WeasyPrint render, in copies of its ancestors (same measure, same indent): its
+both by running paragraphs tight or loose.  A candidate paragraph is laid out alone in a spacing,
+many in one WeasyPrint render, in copies of its ancestors (same measure, same indent): its
 lines do not depend on where it falls on the page, so these trials are cached under a digest of the
-paragraph and the stylesheet.  A paragraph with a loose line takes the first spacing that mends it
+paragraph and the stylesheet.  A paragraph is tried only in the spacings a decision reaches: the
+decisions are made again, with the trials they reached made in one batch, until they reach none
+untried (`_settled`).  A paragraph with a loose line takes the first spacing that mends it
 (`intrinsic`: a function of the paragraph alone).  A short page is mended from a layout whose page
 numbers are confirmed (`fill`), and its corrections are remembered for each part of the book
 (`parts.py`) whose HTML and stylesheet are exactly the same.
@@ -40,7 +42,7 @@ from ..check.layout import (
 )
 from ..render.html import CALL_FIRST, DISPLAY_KEY, DISPLAY_TIGHT
 from ..render.notes import RUN_IN
-from . import layout_fixes, workers
+from . import layout_fixes, part_job, workers
 
 # Word spacings a typesetter may give a paragraph, in order of preference ("" is the book's own).
 SPACINGS = ("", "spacing-tight-1", "spacing-track-tight-1", "spacing-loose-1", "spacing-track-loose-1",
@@ -63,7 +65,9 @@ ORPHANS = 2  # lines of a paragraph that never part at a page break (book.css: o
 CANDIDATE_PAGES = 3  # a short page is mended by paragraphs ending on it or on the pages before
 FLOATED = {"footnote", "parallels", "apparatus", "pn", "srcpage"}  # not part of the paragraph's lines
 NOTES = FLOATED - {"pn", "srcpage"}  # floated to the foot of the page
-TRIALS_PER_RENDER = 25  # paragraphs laid out in every spacing in one trial document (300 pages)
+TRIALS_PER_RENDER = 300  # trial paragraphs laid out in one document, a page each
+CHUNKS = (SPACINGS[:5], SPACINGS[5:])  # tried together when the first of them is reached (the first mends most)
+SPECULATE = 1  # untried paragraphs a plan reaches for each line it lacks (twice as many after each batch of trials)
 VARIANT = "--spacing-"  # joins a paragraph's id and a spacing in the trial document
 TRIAL = ("lines", "worst word space (ems)", "hyphenated line ends in a row", "runts")  # what a trial records
 
@@ -72,7 +76,7 @@ TRIAL = ("lines", "worst word space (ems)", "hyphenated line ends in a row", "ru
 class Corrections:
     """What the trials found, and the spacings given to paragraphs."""
 
-    trials: dict[str, dict[str, list]] = dataclasses.field(default_factory=dict)  # digest -> spacing -> TRIAL
+    trials: dict[str, dict[str, list]] = dataclasses.field(default_factory=dict)  # digest -> spacing -> TRIAL (those tried)
     fills: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> spacing filling a short page
     splits: dict[str, list] = dataclasses.field(default_factory=dict)  # note id -> [words kept, block id, word]
     parts: dict[str, str] = dataclasses.field(default_factory=dict)  # part id -> digest its fills were decided for
@@ -80,6 +84,8 @@ class Corrections:
     spacing: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> spacing in this layout
     digests: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> digest in this layout
     chosen: dict[str, str] = dataclasses.field(default_factory=dict)  # digest -> spacing given by `intrinsic` last
+    wanted: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # paragraph id -> spacings reached untried
+    reach: int = SPECULATE  # untried paragraphs a plan may reach for each line it lacks, to decide again once tried
 
     @classmethod
     def load(cls, path: Path) -> "Corrections":
@@ -88,7 +94,7 @@ class Corrections:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             trials = {d: {s: list(r) for s, r in t.items()} for d, t in data["trials"].items()
-                      if set(t) == set(SPACINGS) and all(len(r) == len(TRIAL) for r in t.values())}
+                      if set(t) <= set(SPACINGS) and all(len(r) == len(TRIAL) for r in t.values())}
             fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (ROW, CALL_FIRST, DISPLAY_TIGHT)}
             splits = {k: list(v) for k, v in data.get("splits", {}).items()}
             chosen = {k: v for k, v in data.get("chosen", {}).items() if v in SPACINGS}
@@ -133,6 +139,23 @@ class Corrections:
         """(word, note id) of the notes that go on before a word of the block with this id."""
         return sorted((word, note) for note, (_, block, word) in self.splits.items() if block == key)
 
+    def tried(self, key: str, spacings) -> dict[str, list] | None:
+        """The trials of the paragraph with this id, if it has been tried in every one of
+        `spacings`; else None, and those it lacks are wanted (a paragraph that cannot be tried,
+        not numbered, has no trials and wants none)."""
+        if key not in self.digests:
+            return None
+        trial = self.trials.get(self.digests[key], {})
+        missing = {spacing for spacing in spacings if spacing not in trial}
+        if missing:
+            self.wanted.setdefault(key, set()).update(missing)
+            return None
+        return trial
+
+    def asked(self) -> int:
+        """How many trials are wanted so far."""
+        return sum(map(len, self.wanted.values()))
+
 
 def _owner(key: str, owners: dict[str, str]) -> str | None:
     """The part of a correction's key: an element's id, or one with a suffix ('T2.8.98-display')."""
@@ -144,8 +167,8 @@ def _owner(key: str, owners: dict[str, str]) -> str | None:
 def intrinsic(corrections: Corrections, pages: list[PageMeasure], html_path: Path, limits: Limits,
               trying: bool = True) -> bool:
     """Give each paragraph with a stretched line, a hyphen ladder or a runt the first spacing that
-    mends it (or the one that comes nearest), trying the spacings of those not tried yet unless
-    told not to; True if a paragraph's spacing changed."""
+    mends it (or the one that comes nearest), trying it in the spacings that choice reaches unless
+    told not to (then only those tried already are given one); True if a paragraph's spacing changed."""
     median = median_space(pages)
     faulty = {line.ids[0] for page in pages for line in page.lines
               if line.area == "main" and line.ids and stretched(line, median, limits)}
@@ -154,14 +177,21 @@ def intrinsic(corrections: Corrections, pages: list[PageMeasure], html_path: Pat
         main = [line for line in page.lines if line.area == "main" and not line.out_of_flow and line.ids]
         faulty |= {line.ids[0] for previous, line in zip(main, main[1:]) if runt(line, previous, limits)}
     tree = _read(html_path, corrections, limits)
-    if trying:
-        _try(corrections, tree, html_path, sorted(faulty), limits)
-    changed = False
-    for key in sorted(corrections.digests):
-        trial = corrections.trials.get(corrections.digests[key])
-        if trial and key not in corrections.fills:
-            changed |= _give(corrections, key, _best(trial, median, limits))
-    return changed
+    keys = sorted(key for key, digest in corrections.digests.items()
+                  if (key in faulty or digest in corrections.trials) and key not in corrections.fills)
+
+    def decide() -> bool:
+        changed = False
+        for key in keys:
+            best = _best(corrections, key, median, limits)
+            if best is not None:
+                changed |= _give(corrections, key, best)
+        return changed
+
+    if not trying:  # those tried in every spacing the choice reaches
+        corrections.wanted = {}
+        return decide()
+    return _settled(corrections, [tree], html_path, limits, decide)
 
 
 def _hyphen_runs(pages: list[PageMeasure]) -> dict[str, int]:
@@ -187,16 +217,26 @@ def short_pages_to_mend(pages: list[PageMeasure], limits: Limits, pitch: float) 
             for page, gap in short_pages(pages, limits, pitch)]
 
 
-def try_paragraphs(corrections: Corrections, html_path: Path, keys: list[str], limits: Limits) -> None:
-    """Read the print HTML (every numbered paragraph's digest, for the corrections to come) and lay
-    out the paragraphs of `keys` not tried yet in every spacing."""
-    _try(corrections, _read(html_path, corrections, limits), html_path, keys, limits)
+def fill_parts(corrections: Corrections, html_paths: list[Path], parts: dict[str, tuple[list[PageMeasure], list]],
+               limits: Limits, pitch: float) -> set[str]:
+    """Mend the short pages of each part (part key -> its measured pages and the short pages to
+    mend: `short_pages_to_mend`), laid out from one of `html_paths` (whose numbered paragraphs'
+    digests are read, for the corrections to come); trying the paragraphs the plans reach.  Out:
+    the keys of the parts that changed."""
+    trees, digests = [], {}
+    for path in html_paths:  # each read keeps its own paragraphs' digests: those of them all are wanted
+        trees.append(_read(path, corrections, limits))
+        digests |= corrections.digests
+    corrections.digests = digests
+    return _settled(corrections, trees, html_paths[0], limits, lambda: {
+        key for key, (pages, wanted) in parts.items() if fill(corrections, pages, wanted, limits, pitch)})
 
 
 def fill(corrections: Corrections, pages: list[PageMeasure], wanted: list[tuple[int, float, list[str]]],
          limits: Limits, pitch: float) -> bool:
-    """Mend each short page of `wanted` (`short_pages_to_mend`, its paragraphs tried:
-    `try_paragraphs`); True if anything changed.
+    """Mend each short page of `wanted` (`short_pages_to_mend`); True if anything changed.  A page
+    whose plan reaches paragraphs not tried in the spacings it needs is left, and they are wanted
+    (`Corrections.tried`).
 
     A page ends short when the next line, with the note it calls, does not fit, or the next table
     row, kept whole, does not: that row may break.  A paragraph's parallels, called at
@@ -226,7 +266,10 @@ def fill(corrections: Corrections, pages: list[PageMeasure], wanted: list[tuple[
                 changed |= _give(corrections, key, DISPLAY_TIGHT)
             continue
         opening = _opening(pages, page, corrections)
+        asked = corrections.asked()
         plan = _plan(corrections, keys, pull - bool(opening), TIGHTER, median, limits) if pull else None
+        if corrections.asked() > asked:
+            continue  # decided once the paragraphs it reached are tried
         if plan is not None and opening:
             plan[opening] = "opening-less"  # the chapter's title a line higher: a line more below it
         if plan is None:
@@ -400,12 +443,16 @@ def _plan(corrections: Corrections, keys: list[str], lines: int, spacings: tuple
     TIGHTER, more with LOOSER), none stretched beyond the limit, none with a new ladder or runt;
     None if they cannot."""
     plan: dict[str, str] = {}
+    untried = 0
     for key in keys:
-        trial = corrections.trials.get(corrections.digests.get(key, ""))
-        if lines <= 0:
+        if lines <= 0 or untried >= corrections.reach * lines:
             break
-        if not trial or (key in corrections.fills and not (spacings is TIGHTER and corrections.fills[key] in LOOSER)):
+        if key in corrections.fills and not (spacings is TIGHTER and corrections.fills[key] in LOOSER):
             continue  # a paragraph set looser to fill a page may be set tighter to pull lines back
+        trial = corrections.tried(key, (corrections.spacing.get(key, ""),) + spacings)
+        if trial is None:
+            untried += key in corrections.wanted  # decided again once it is tried
+            continue
         now, _, _, runts = trial[corrections.spacing.get(key, "")]
         changes = [(abs(trial[s][0] - now), s) for s in spacings
                    if 0 < abs(trial[s][0] - now) <= lines and (trial[s][0] > now) == (spacings is LOOSER)
@@ -415,19 +462,27 @@ def _plan(corrections: Corrections, keys: list[str], lines: int, spacings: tuple
             change, spacing = max(changes, key=lambda c: (c[0], -spacings.index(c[1])))
             plan[key] = spacing
             lines -= change
-    return plan if lines <= 0 or spacings is LOOSER else None
+    return plan if not untried and (lines <= 0 or spacings is LOOSER) else None
 
 
-def _best(trial: dict[str, list], median: float, limits: Limits) -> str:
-    """The first spacing with no line stretched beyond the limit, no hyphen ladder and no runt,
-    else the one whose faults are least (a runt is the least of them)."""
+def _best(corrections: Corrections, key: str, median: float, limits: Limits) -> str | None:
+    """The first spacing of the paragraph with no line stretched beyond the limit, no hyphen
+    ladder and no runt, else the one whose faults are least (a runt is the least of them); None
+    if it must be tried further first (the rest of the `CHUNKS` the first untried spacing is in
+    are wanted)."""
+    trial = corrections.trials.get(corrections.digests[key], {})
+
     def faults(spacing: str) -> tuple[bool, bool]:
         _, worst, run, _ = trial[spacing]
         return worst > limits.stretch_factor * median, run > limits.ladder
 
-    good = [spacing for spacing in SPACINGS if not any(faults(spacing)) and not trial[spacing][3]]
-    return good[0] if good else min(SPACINGS, key=lambda s: (sum(faults(s)), trial[s][3], trial[s][1], trial[s][2],
-                                                               SPACINGS.index(s)))
+    for spacing in SPACINGS:
+        if spacing not in trial:
+            corrections.tried(key, next(chunk for chunk in CHUNKS if spacing in chunk))
+            return None
+        if not any(faults(spacing)) and not trial[spacing][3]:
+            return spacing
+    return min(SPACINGS, key=lambda s: (sum(faults(s)), trial[s][3], trial[s][1], trial[s][2], SPACINGS.index(s)))
 
 
 def _give(corrections: Corrections, key: str, spacing: str) -> bool:
@@ -490,34 +545,50 @@ def _digest(element, stylesheet: bytes) -> str:
     return hashlib.sha256(stylesheet + etree.tostring(clone, encoding="utf-8")).hexdigest()[:20]
 
 
-def _try(corrections: Corrections, tree, html_path: Path, keys: list[str], limits: Limits) -> None:
-    """Lay out every paragraph of `keys` not tried yet, alone, in every spacing (the trials shared
-    among the workers, in renders of `TRIALS_PER_RENDER` paragraphs at most: WeasyPrint's time grows
-    faster than a document's pages); record each spacing's line count and worst word space (in ems)."""
+def _settled(corrections: Corrections, trees: list, html_path: Path, limits: Limits, decide):
+    """What `decide()` returns once it reaches no untried trial: until then, the corrections are
+    put back as they were, the trials it wanted are made, all in one batch, and it decides again,
+    its plans reaching twice as far."""
+    before = (dict(corrections.fills), dict(corrections.splits), dict(corrections.spacing))
+    corrections.reach = SPECULATE
+    while True:
+        corrections.wanted = {}
+        decided = decide()
+        if not corrections.wanted:
+            return decided
+        corrections.fills, corrections.splits, corrections.spacing = (dict(d) for d in before)
+        _try(corrections, trees, html_path, limits)
+        corrections.reach *= 2
+
+
+def _try(corrections: Corrections, trees: list, html_path: Path, limits: Limits) -> None:
+    """Lay out each paragraph `corrections.wanted` (found in one of the print HTML `trees`) alone,
+    in each spacing wanted (the trials shared among the workers, in renders of `TRIALS_PER_RENDER`
+    at most: WeasyPrint's time grows faster than a document's pages); record each one's line count
+    and worst word space (in ems)."""
     from lxml import etree
 
-    root = tree.getroot()
-    todo = [key for key in keys if key in corrections.digests and corrections.digests[key] not in corrections.trials]
-    if not todo:
-        return
+    todo = [(key, spacing) for key in sorted(corrections.wanted) for spacing in SPACINGS
+            if spacing in corrections.wanted[key]]
     count = max(workers.jobs(), math.ceil(len(todo) / TRIALS_PER_RENDER))
     shares = [todo[k::count] for k in range(min(count, len(todo)))]
-    wanted = set(todo)  # found in one walk: lxml's get_element_by_id walks the whole tree each time
-    elements = {element.get("id"): element for element in root.iter() if element.get("id") in wanted}
+    wanted = set(corrections.wanted)  # found in one walk: lxml's get_element_by_id walks the whole tree each time
+    elements = {element.get("id"): element for tree in trees for element in tree.getroot().iter()
+                if element.get("id") in wanted}
+    root = trees[0].getroot()
     sources = []
     for share in shares:
         document = etree.Element("html", root.attrib)
         document.append(copy.deepcopy(root.find("head")))
         body = etree.SubElement(document, "body")
-        for key in share:
-            for spacing in SPACINGS:
-                body.append(_alone(elements[key], f"{key}{VARIANT}{spacing or 'none'}", spacing))
+        for key, spacing in share:
+            body.append(_alone(elements[key], f"{key}{VARIANT}{spacing or 'none'}", spacing))
         sources.append((etree.tostring(document, method="html", encoding="unicode"),))
     found = workers.run(_trial_lines, sources, (str(html_path), limits))
     results = {key: value for share in found for key, value in share.items()}
-    for key in todo:
-        corrections.trials[corrections.digests[key]] = {
-            spacing: results.get(f"{key}{VARIANT}{spacing or 'none'}", [0, math.inf, 0, 0]) for spacing in SPACINGS}
+    for key, spacing in todo:
+        corrections.trials.setdefault(corrections.digests[key], {})[spacing] = results.get(
+            f"{key}{VARIANT}{spacing or 'none'}", [0, math.inf, 0, 0])
 
 
 def _trial_lines(shared: tuple[str, Limits], source: str) -> dict[str, list]:
@@ -526,7 +597,7 @@ def _trial_lines(shared: tuple[str, Limits], source: str) -> dict[str, list]:
 
     base_url, limits = shared
     with layout_fixes.applied(limits.ladder):
-        laid = weasyprint.HTML(string=source, base_url=base_url).render()
+        laid = weasyprint.HTML(string=source, base_url=base_url).render(font_config=part_job.fonts())
     results: dict[str, list] = {}
     runs: dict[str, int] = {}
     previous = None

@@ -135,13 +135,9 @@ def _mend_parts(edition: Edition, pages: dict, corrections, measured, book: part
                      for only in dict.fromkeys(sources[key] for key in todo)}
             laid = {key: entry[1] for key, entry in
                     zip(todo, laid_out.lay_out_alone([(paths[sources[key]], key) for key in todo]))}
-            again = set()
-            for only, html_path in paths.items():
-                keys = [key for key in todo if sources[key] == only]
-                wanted = {key: typesetter.short_pages_to_mend(laid[key].measured, limits, pitch) for key in keys}
-                typesetter.try_paragraphs(corrections, html_path,
-                                          sorted({p for rows in wanted.values() for _, _, ps in rows for p in ps}), limits)
-                again |= {key for key in keys if typesetter.fill(corrections, laid[key].measured, wanted[key], limits, pitch)}
+            again = typesetter.fill_parts(corrections, list(paths.values()), {
+                key: (laid[key].measured, typesetter.short_pages_to_mend(laid[key].measured, limits, pitch))
+                for key in todo}, limits, pitch)
             todo = [key for key in todo if key in again]
     corrections.digests = digests
     return (corrections.fills, corrections.splits) != before

@@ -18,6 +18,11 @@ mirrored across the text block onto the right where their page wants it), in the
 laid out, without laying anything out again.  As this is done the same way in every build, the
 bytes of the book do not depend on what earlier layouts or builds found.
 
+The apparatus keys its entries to lines ('7.62.3'), which only a layout tells.  Their figures are
+tabular (book.css): a key's width depends on how many figures it has, not which.  So a layout
+takes every key's figures as 0 (`masked`), and `fill_keys` writes the real ones in: a line found
+one lower moves nothing, and the pages hold after one layout as they do for page numbers.
+
 The back matter's numbers (chronology, concordance, indices) are set at their own width: boxes
 would open gaps in their runs and ranges ('13– 14, 21– 22') that no typesetter would pass.  The back
 matter comes last, so that only its own parts are laid out again when its numbers change (as an
@@ -30,6 +35,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from ..render.apparatus import KEY, KEY_OF
 from . import pagination
 
 PLACEHOLDER = "000"  # the number of an anchor no layout has placed yet
@@ -42,6 +48,8 @@ MARGIN_NOTES = ("pn", "srcpage")  # paragraph numbers and the print source's pag
 SIDES = ("recto", "verso")
 _SIDE = re.compile(r'class="(pn|srcpage) (?:recto|verso)"')
 LEFT = {"pn": "verso", "srcpage": "recto"}  # the side whose margin note stands on the left
+_KEY = re.compile(rf'(<span class="{KEY}" {KEY_OF}="([^"]*)">)([^<]*)(</span>)')
+_FIGURE = re.compile(r"[0-9]")
 
 
 def printed(key: str, pages: dict[str, int] | None, label: bool = False) -> str:
@@ -79,7 +87,31 @@ def masked(html: str) -> str:
     layout never holds what a layout found: `fill`, `folios` and `sides` always write it in, the
     same way whatever was laid out before."""
     html = _BOX.sub(rf"\g<1>{PLACEHOLDER}\g<2>", _COUNTER.sub("", html))
+    html = _KEY.sub(lambda m: m[1] + _FIGURE.sub("0", m[3]) + m[4], html)
     return _SIDE.sub(lambda m: f'class="{m[1]} {LEFT[m[1]]}"', html)
+
+
+def keys(html: str) -> dict[str, str]:
+    """The line key of each apparatus entry (and paragraph's parallels) the HTML prints, by its id."""
+    return {m[2]: m[3] for m in _KEY.finditer(html)}
+
+
+def fill_keys(pages_laid_out, texts: dict[str, str]) -> int:
+    """Write into every line key of the laid-out pages (laid out with its figures 0) its text in
+    `texts`, which has as many figures; return how many changed."""
+    from weasyprint.formatting_structure.boxes import InlineBox, TextBox
+
+    changed = 0
+    for page in pages_laid_out:
+        for box in page._page_box.descendants():
+            if not isinstance(box, InlineBox) or box.element is None or box.element.get("class") != KEY:
+                continue
+            wanted = texts.get(box.element.get(KEY_OF))
+            found = [child for child in box.descendants() if isinstance(child, TextBox)]
+            if wanted is not None and len(found) == 1 and found[0].text != wanted:
+                retext(found[0], wanted, found[0].position_x, found[0].width)
+                changed += 1
+    return changed
 
 
 def fill(pages_laid_out, pages: dict[str, int]) -> int:

@@ -1,7 +1,7 @@
 """One part of the book laid out, in whatever process runs it: what the make-up needs of it, and its PDF.
 
 In: a `Job`: the part's HTML as `page_numbers.masked` gives it, where its assets are, its first
-page's folio, the page numbers its boxes print, the ids a page may begin at (the EPUB's page
+page's folio, the page numbers its boxes print and the apparatus's line keys, the ids a page may begin at (the EPUB's page
 list), and whether to write its PDF.  Out: a `LaidPart`: each page's anchors, bookmarks and
 height, its measured lines (`check.layout.measure`), where each page's text begins, WeasyPrint's
 warnings; and, when asked, its PDF, tagged, with the numbers, folios and margin sides written into
@@ -46,6 +46,7 @@ class Job:
     write: bool  # write its PDF (else only lay it out)
     line_every: int = 0  # every this many lines of a paragraph numbered in the margin (line_numbers.py)
     line_restart: str = line_numbers.PARAGRAPH  # the count starts again with each paragraph or page
+    keys: tuple[tuple[str, str], ...] = ()  # the line key of each apparatus entry it prints (page_numbers.keys)
     name: str = ""  # its layout's digest: a process that kept this layout does not lay it out again
 
 
@@ -64,26 +65,19 @@ class LaidPart:
 def run(job: Job) -> LaidPart:
     """Lay the part out, or take its layout if this process kept it (and write it, if asked)."""
     import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
 
-    global _fonts, _fonts_pid
-    if _fonts is not None and _fonts_pid != os.getpid():  # a forked process: the parent's fonts are not its own
-        _fonts._folder = None  # their files stay for the parent (WeasyPrint removes its folder when let go)
-        _fonts = None
-        _kept.clear()
-    if _fonts is None:
-        _fonts, _fonts_pid = FontConfiguration(), os.getpid()
-        atexit.register(_forget_fonts)  # while WeasyPrint's libraries are still there to free it
+    font_config = fonts()
     with _warnings() as warnings, layout_fixes.applied(job.ladder):
         document, laid_warnings = _kept.pop(job.name, (None, []))
         if document is None:
-            document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(font_config=_fonts)
+            document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(font_config=font_config)
             laid_warnings = list(warnings)
         pages = document.pages
         if job.write:
             if job.number is not None:
                 page_numbers.folios(pages, job.number)
             page_numbers.fill(pages, dict(job.numbers))
+            page_numbers.fill_keys(pages, dict(job.keys))
             line_numbers.number(pages, job.line_every, job.line_restart)
             page_numbers.sides(pages)
         laid = LaidPart(
@@ -102,6 +96,23 @@ def run(job: Job) -> LaidPart:
                 del pages[0].anchors[name]
     _keep(job.name, document, laid_warnings)
     return laid
+
+
+def fonts():
+    """This process's WeasyPrint FontConfiguration, made once: the book's faces are loaded once per
+    process.  A forked process makes its own (they would share its font files), and lets go of
+    the layouts the process it was forked from kept."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    global _fonts, _fonts_pid
+    if _fonts is not None and _fonts_pid != os.getpid():
+        _fonts._folder = None  # their files stay for the parent (WeasyPrint removes its folder when let go)
+        _fonts = None
+        _kept.clear()
+    if _fonts is None:
+        _fonts, _fonts_pid = FontConfiguration(), os.getpid()
+        atexit.register(_forget_fonts)  # while WeasyPrint's libraries are still there to free it
+    return _fonts
 
 
 def forget() -> None:

@@ -54,6 +54,7 @@ class Part:
     html: str  # its document, masked (page_numbers.masked)
     begins_text: bool  # the first source's title page: page 1
     prints: frozenset[str]  # the anchors whose pages its boxes print
+    keyed: tuple[str, ...]  # the apparatus entries whose line keys it prints (page_numbers.keys)
     page_anchors: frozenset[str]  # its ids where a page may begin (the EPUB's page list)
 
 
@@ -65,7 +66,7 @@ class Placed:
     first: int  # its first page's index in the book
     number: int | None  # its first page's folio (None: before the text, or blank)
     laid: part_job.LaidPart
-    written: tuple | None  # the folio and numbers its PDF was written with; None: not written
+    written: tuple | None  # the folio, numbers and keys its PDF was written with; None: not written
     key: str  # its result's key in the cache
 
 
@@ -166,13 +167,15 @@ class Parts:
         them all."""
         head, bodies = split(html_path)
         parts, assets = self._parts(head, bodies), _assets(html_path.parent)
+        texts = page_numbers.keys(html_path.read_text(encoding="utf-8"))
         jobs, before_text = [], True
         for part in parts:
             before_text &= not part.begins_text
             number = None if before_text else 1 if part.begins_text else (pages or {}).get(part.key)
             known = write and pages is not None and (before_text or number is not None)
-            jobs.append(self._job(part, html_path, number, _numbers(part, pages) if known else None, assets))
-        jobs.append(self._job(self._blank(head), html_path, None, (), assets))
+            jobs.append(self._job(part, html_path, number, _numbers(part, pages) if known else None,
+                                  _keys(part, texts), assets))
+        jobs.append(self._job(self._blank(head), html_path, None, (), (), assets))
         done = self._run(jobs, [self._key(job, assets) for job in jobs], reuse=True)
         self.memory = {_layout_key(entry[2]): entry for entry in done}  # a build goes forward: its last parts
         return self._place(parts, done)
@@ -188,20 +191,23 @@ class Parts:
                 head, bodies = split(html_path)
                 found[html_path] = ({part.key: part for part in self._parts(head, bodies)}, _assets(html_path.parent))
             held, assets = found[html_path]
-            jobs.append(self._job(held[key], html_path, None, None, assets))
+            jobs.append(self._job(held[key], html_path, None, None, (), assets))
             keys.append(self._key(jobs[-1], assets))
         done = self._run(jobs, keys, reuse=True)
         self.memory.update((_layout_key(entry[2]), entry) for entry in done)
         return done
 
     def written(self, book: Book, found: dict[str, int], html_path: Path) -> Book:
-        """The book with every part's PDF written with the numbers `found` gives (its layout's)."""
+        """The book with every part's PDF written with the numbers `found` gives (its layout's), and
+        the line keys `html_path` (written with them) prints."""
         placed, assets = list(book.placed), _assets(html_path.parent)
-        todo = [(k, self._job(p.part, html_path, p.number, _numbers(p.part, found), assets))
-                for k, p in enumerate(placed) if p.part is not None and p.written != (p.number, _numbers(p.part, found))]
+        texts = page_numbers.keys(html_path.read_text(encoding="utf-8"))
+        todo = [(k, self._job(p.part, html_path, p.number, _numbers(p.part, found), _keys(p.part, texts), assets))
+                for k, p in enumerate(placed)
+                if p.part is not None and p.written != (p.number, _numbers(p.part, found), _keys(p.part, texts))]
         keys = [self._key(job, assets) for _, job in todo]
         for (k, _), (job, laid, key) in zip(todo, self._run([job for _, job in todo], keys)):
-            placed[k] = dataclasses.replace(placed[k], laid=laid, written=(job.number, job.numbers), key=key)
+            placed[k] = dataclasses.replace(placed[k], laid=laid, written=(job.number, job.numbers, job.keys), key=key)
         self.used = {p.key for p in placed}
         held = {anchor for p in placed for anchors in p.laid.anchors for anchor in anchors}
         missing = sorted({name for p in placed for name in p.laid.phantoms} - held)  # as WeasyPrint reports them
@@ -221,27 +227,29 @@ class Parts:
         for body, begins_text in bodies:
             ids = _ID.findall(body)
             parts.append(Part(next(iter(ids), ""), page_numbers.masked(document(head, body, None)), begins_text,
-                              frozenset(_PRINTS.findall(body)), frozenset(self.page_anchors(set(ids)))))
+                              frozenset(_PRINTS.findall(body)), tuple(sorted(page_numbers.keys(body))),
+                              frozenset(self.page_anchors(set(ids)))))
         return parts
 
     def _blank(self, head: str) -> Part:
-        return Part("", document(head, f"<style>{BLANK}</style><div></div>", None), False, frozenset(), frozenset())
+        return Part("", document(head, f"<style>{BLANK}</style><div></div>", None), False, frozenset(), (), frozenset())
 
-    def _job(self, part: Part, html_path: Path, number: int | None, numbers: tuple | None,
+    def _job(self, part: Part, html_path: Path, number: int | None, numbers: tuple | None, keys: tuple,
              assets: str) -> part_job.Job:
-        """The job of laying out `part`; writing it too if its `numbers` are known."""
+        """The job of laying out `part`; writing it too, with its line `keys`, if its `numbers` are known."""
         printing = self.settings.printing
         job = part_job.Job(part.html, str(html_path), number if numbers is not None else None, numbers or (),
                            part.page_anchors, printing.hyphen_ladder, printing.press_variant,
-                           self.epoch, numbers is not None, printing.line_numbers, printing.line_numbering)
+                           self.epoch, numbers is not None, printing.line_numbers, printing.line_numbering,
+                           keys if numbers is not None else ())
         return dataclasses.replace(job, name=_layout_key(self._key(job, assets)))
 
     def _key(self, job: part_job.Job, assets: str) -> str:
         """The digest of all a job's result depends on: its layout's (a prefix), then its numbers'."""
         fields = dataclasses.replace(job, base_url="", page_anchors=tuple(sorted(job.page_anchors)),
-                                     number=None, numbers=(), write=False, name="")
+                                     number=None, numbers=(), keys=(), write=False, name="")
         layout_digest = hashlib.sha256(f"{self.program}\0{assets}\0{fields!r}".encode()).hexdigest()[:32]
-        numbers = f"{job.number}\0{job.numbers!r}" if job.write else "-"
+        numbers = f"{job.number}\0{job.numbers!r}\0{job.keys!r}" if job.write else "-"
         return f"{layout_digest}-{hashlib.sha256(numbers.encode()).hexdigest()[:16]}"
 
     def _run(self, jobs: list[part_job.Job], keys: list[str], reuse: bool = False) -> list[tuple]:
@@ -291,7 +299,7 @@ class Parts:
             if part.begins_text:
                 first_text = page
             number = page - first_text + 1 if first_text is not None else None
-            placed.append(Placed(part, page, number, laid, (job.number, job.numbers) if job.write else None, key))
+            placed.append(Placed(part, page, number, laid, (job.number, job.numbers, job.keys) if job.write else None, key))
             page += len(laid.heights)
             warnings += laid.warnings
         return Book(placed, first_text or 0, warnings)
@@ -306,6 +314,11 @@ def _numbers(part: Part, pages: dict[str, int]) -> tuple[tuple[str, int], ...]:
     the front matter's labels count from it)."""
     keys = part.prints | {"half-title"} if part.prints else frozenset()
     return tuple(sorted((key, pages[key]) for key in keys if key in pages))
+
+
+def _keys(part: Part, texts: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The line keys the part prints, as `texts` (page_numbers.keys of the book) gives them."""
+    return tuple((key, texts[key]) for key in part.keyed if key in texts)
 
 
 def _assets(directory: Path) -> str:

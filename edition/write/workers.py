@@ -1,8 +1,9 @@
 """Work shared among the machine's cores (or a Dask cluster's workers).
 
-`run`: a function, what every call shares (passed by the fork, never pickled), and each call's
-own arguments; out: the results, in the order of the calls, computed in forked workers that have
-the edition loaded already.  `executors`: `concurrent.futures` executors for jobs that need
+`run`: a function, what every call shares, and each call's own arguments; out: the results, in
+the order of the calls, computed in the workers of `executors` while it is open (the function and
+what is shared sent to them), else in workers forked for them, which have the edition loaded
+already (what is shared passed by the fork, never pickled).  `executors`: `concurrent.futures` executors for jobs that need
 nothing of this process (the parts' layouts: part_job.py): one per forked local worker, or, given
 a Dask scheduler's address (`build.py --dask ADDRESS`), the cluster's.  `build.py --jobs N` bounds the
 local workers (default: the machine's cores); with one job everything runs in this process.  No
@@ -17,6 +18,7 @@ import os
 _jobs: int | None = None  # None: as many as the machine has cores
 _dask: str | None = None  # a Dask scheduler's address: `executor` sends its jobs there
 _shared = None  # (function, shared) while `run` runs: what the forked workers inherit
+_open: list | None = None  # the executors of `executors()` while it is open: `run` sends its calls there
 
 
 @contextlib.contextmanager
@@ -49,17 +51,22 @@ def executors():
     import concurrent.futures
     import multiprocessing
 
-    if _dask is not None:
-        from distributed import Client  # the `dask` extra
+    global _open
+    with contextlib.ExitStack() as stack:
+        if _dask is not None:
+            from distributed import Client  # the `dask` extra
 
-        with Client(_dask, set_as_default=False) as client:
-            yield [client.get_executor(pure=False)]
-    elif jobs() <= 1:
-        yield [_Here()]
-    else:
-        with contextlib.ExitStack() as stack:
-            yield [stack.enter_context(concurrent.futures.ProcessPoolExecutor(
+            client = stack.enter_context(Client(_dask, set_as_default=False))
+            _open = [client.get_executor(pure=False)]
+        elif jobs() <= 1:
+            _open = [_Here()]
+        else:
+            _open = [stack.enter_context(concurrent.futures.ProcessPoolExecutor(
                 1, mp_context=multiprocessing.get_context("fork"))) for _ in range(jobs())]
+        try:
+            yield _open
+        finally:
+            _open = None
 
 
 class _Here:
@@ -81,7 +88,9 @@ def jobs() -> int:
 
 
 def run(function, calls: list[tuple], shared=None) -> list:
-    """[function(shared, *call) for call in calls], the calls shared among forked workers."""
+    """[function(shared, *call) for call in calls], the calls shared among the workers of
+    `executors()` while it is open (warm: WeasyPrint's fonts loaded; `function` and `shared` are
+    then sent to them), else among workers forked for them."""
     import concurrent.futures
     import multiprocessing
 
@@ -89,6 +98,9 @@ def run(function, calls: list[tuple], shared=None) -> list:
     count = min(jobs(), len(calls))
     if count <= 1:
         return [function(shared, *call) for call in calls]
+    if _open is not None:
+        futures = [_open[k % len(_open)].submit(function, shared, *call) for k, call in enumerate(calls)]
+        return [future.result() for future in futures]
     _shared = (function, shared)
     try:
         with concurrent.futures.ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
