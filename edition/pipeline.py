@@ -120,7 +120,7 @@ def _write(edition: Edition, staging: Path, out_dir: Path, wanted: list[str], re
                    "layout-unsettled" if message == makeup.UNSETTLED else "weasyprint-warning", message)
     made = [html, staging / print_html.ASSETS] if "html" in wanted else []
     with progress.stage("check the page make-up"):
-        found = layout.run(measured, Locator(edition), report, limits)
+        found = layout.run(measured, Locator(edition), report, limits, book.median)
         replace_atomically(out_dir / LAYOUT_REPORT, lambda tmp: tmp.write_text(
             json.dumps(found, indent=1, ensure_ascii=False), encoding="utf-8"))
     if "pdf" in wanted:

@@ -151,3 +151,38 @@ def test_a_short_pages_plan_tries_only_the_paragraphs_it_reaches(monkeypatch):
     assert plan == {"b": "spacing-tight-1", "c": "spacing-track-tight-1"}
     assert made < len(table) * len(ALL)
     assert made <= 4 * (1 + len(TIGHTER))  # a, b, c and at most one more, in the book's and the tighter spacings
+
+
+def spaced(*spaces: float) -> list:
+    """A page of full justified lines, one paragraph each, with these word spaces (ems)."""
+    from edition.check.layout import Line, PageMeasure
+
+    lines = [Line(0, "main", 12 * k, 12 * k + 10, 0, 300, 0, 300, "one two three", [f"p{k}"], "p", {"numbered"},
+                  frozenset({"numbered"}), "s1", True, False, False, space, set(), "one", "three", "", False, [], [])
+             for k, space in enumerate(spaces)]
+    return [PageMeasure(0, "1", lines, [], 1000.0, 12.0 * len(spaces))]
+
+
+def test_the_median_word_space_of_a_builds_first_layout_holds_for_the_builds_of_the_same_sources(tmp_path):
+    """The stretch limit multiplies the median word space of the build's first layout: the
+    corrections, which move the spaces, do not move it (a moving median called for another
+    layout of the book), nor does a rebuild of the same sources; other sources are measured anew."""
+    corrections = Corrections()
+    corrections.measure_median("sources-1", spaced(0.2, 0.3, 0.4))
+    corrections.measure_median("sources-1", spaced(0.5, 0.5, 0.5))  # a later layout, corrected
+    assert corrections.median == 0.3
+    path = tmp_path / ".corrections.json"
+    corrections.save(path, {})
+    again = Corrections.load(path)
+    again.measure_median("sources-1", spaced(0.5))
+    assert again.median == 0.3
+    again.measure_median("sources-2", spaced(0.5))
+    assert again.median == 0.5
+
+
+def test_the_layout_check_measures_stretched_lines_against_the_median_it_is_given():
+    from edition.check.layout import check
+
+    pages = spaced(0.3, 0.3, 0.3, 0.5)  # 0.5: within twice its pages' median, beyond twice 0.2
+    assert not [f for f in check(pages) if f.code == "layout-stretched-line"]
+    assert [f.ids for f in check(pages, median=0.2) if f.code == "layout-stretched-line"] == [["p3"]]

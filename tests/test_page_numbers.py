@@ -211,3 +211,28 @@ def test_a_page_that_begins_with_a_section_break_begins_with_the_text_after_it()
             "<section id='s'><p id='a'>one two</p><hr><p id='b'>three four</p></section>")
     document = weasyprint.HTML(string=html).render()
     assert pagination.page_starts(document, {"s", "a", "b"}) == {0: ("a", 0), 1: ("b", 0)}
+
+
+def test_a_worker_keeps_the_last_layout_of_each_part_and_lets_the_least_lately_used_go(monkeypatch):
+    """A part laid out anew (its corrections changed) supersedes the layout kept of it: the pages a
+    worker keeps, to write the parts with the book's numbers, are the parts' last layouts."""
+    import types
+
+    from edition.write import part_job
+
+    monkeypatch.setattr(part_job, "_kept", {})
+    monkeypatch.setattr(part_job, "KEEP_PAGES", 12)
+
+    def keep(part: str, name: str, pages: int) -> None:
+        job = part_job.Job("", "", None, (), frozenset(), 2, "", 0, False, name=name, part=part)
+        part_job._kept.pop(name, None)  # as `run` takes a kept layout, and keeps it again
+        part_job._keep(job, types.SimpleNamespace(pages=[None] * pages), [])
+
+    keep("T1", "T1-first", 4)
+    keep("K", "K-first", 4)
+    keep("T1", "T1-mended", 4)  # T1's first layout goes, though all three would fit
+    assert list(part_job._kept) == ["K-first", "T1-mended"]
+    keep("M", "M-first", 4)
+    keep("K", "K-first", 4)  # used again: the last to go
+    keep("A", "A-first", 4)  # beyond 12 pages: the least lately used goes
+    assert list(part_job._kept) == ["M-first", "K-first", "A-first"]

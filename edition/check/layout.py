@@ -322,10 +322,11 @@ def _full(line: Line) -> bool:
     return line.justified and not line.last and not line.forced
 
 
-def check(pages: list[PageMeasure], limits: Limits = Limits()) -> list[Finding]:
-    """Every finding of every page, in page order."""
+def check(pages: list[PageMeasure], limits: Limits = Limits(), median: float = 0.0) -> list[Finding]:
+    """Every finding of every page, in page order; a line is stretched beyond the `median` word
+    space the make-up measured (`parts.Book.median`; 0: the pages' own)."""
     found: list[Finding] = []
-    median = median_space(pages)
+    median = median or median_space(pages)
 
     def add(code, line_or_page, message, line=None):
         line = line if line is not None else (line_or_page if isinstance(line_or_page, Line) else None)
@@ -413,11 +414,11 @@ def _clip(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def run(pages: list[PageMeasure], locator, report, limits: Limits = Limits()) -> list[dict]:
-    """Check the measured pages; report each finding as a warning located in the sources (by
-    `locate.Locator`); return them as plain records (for `.layout.json`)."""
+def run(pages: list[PageMeasure], locator, report, limits: Limits = Limits(), median: float = 0.0) -> list[dict]:
+    """Check the measured pages (`median`: as `check` takes it); report each finding as a warning
+    located in the sources (by `locate.Locator`); return them as plain records (for `.layout.json`)."""
     records = []
-    for finding in check(pages, limits):
+    for finding in check(pages, limits, median):
         location = locator.locate(finding.ids, finding.words)
         report.add(location, finding.code, finding.message)
         records.append({"code": finding.code, "page": finding.label, "location": str(location),

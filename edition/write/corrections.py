@@ -86,6 +86,8 @@ class Corrections:
     chosen: dict[str, str] = dataclasses.field(default_factory=dict)  # digest -> spacing given by `intrinsic` last
     wanted: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # paragraph id -> spacings reached untried
     reach: int = SPECULATE  # untried paragraphs a plan may reach for each line it lacks, to decide again once tried
+    median: float = 0.0  # the book's median word space (ems) the stretch limit multiplies (`measure_median`)
+    median_of: str = ""  # the digest of the sources and stylesheet it was measured for
 
     @classmethod
     def load(cls, path: Path) -> "Corrections":
@@ -98,8 +100,9 @@ class Corrections:
             fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (ROW, CALL_FIRST, DISPLAY_TIGHT)}
             splits = {k: list(v) for k, v in data.get("splits", {}).items()}
             chosen = {k: v for k, v in data.get("chosen", {}).items() if v in SPACINGS}
+            median = data.get("median", [0.0, ""])
             return cls(trials, fills, splits, {str(k): str(v) for k, v in data.get("parts", {}).items()},
-                       chosen=chosen)
+                       chosen=chosen, median=float(median[0]), median_of=str(median[1]))
         except (OSError, ValueError, KeyError, AttributeError, TypeError):
             return cls()
 
@@ -123,9 +126,18 @@ class Corrections:
                   if key not in self.fills and (digest in self.trials or self.spacing.get(key))}
         data = {"parts": dict(sorted((parts if parts is not None else self.parts).items())),
                 "fills": dict(sorted(self.fills.items())), "splits": dict(sorted(self.splits.items())),
-                "chosen": dict(sorted(chosen.items())),
+                "chosen": dict(sorted(chosen.items())), "median": [self.median, self.median_of],
                 "trials": {d: t for d, t in sorted(self.trials.items()) if d in used}}
         path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+
+    def measure_median(self, book: str, pages: list[PageMeasure]) -> None:
+        """Take the median word space of `pages` (the book's first layout in this build: on a
+        build from scratch, before any correction) as the book's, unless it was measured for
+        this very `book` (a digest of its sources and stylesheet) already: one measure for every
+        decision of a build, and of the next ones while the sources are the same, however the
+        corrections move the spaces."""
+        if self.median_of != book or not self.median:
+            self.median, self.median_of = median_space(pages), book
 
     def css(self, key: str | None) -> str:
         """The class the paragraph with this id is set with ('' for the book's own spacing)."""
@@ -169,7 +181,7 @@ def intrinsic(corrections: Corrections, pages: list[PageMeasure], html_path: Pat
     """Give each paragraph with a stretched line, a hyphen ladder or a runt the first spacing that
     mends it (or the one that comes nearest), trying it in the spacings that choice reaches unless
     told not to (then only those tried already are given one); True if a paragraph's spacing changed."""
-    median = median_space(pages)
+    median = corrections.median or median_space(pages)
     faulty = {line.ids[0] for page in pages for line in page.lines
               if line.area == "main" and line.ids and stretched(line, median, limits)}
     faulty |= {key for key, run in _hyphen_runs(pages).items() if run > limits.ladder}
@@ -245,7 +257,7 @@ def fill(corrections: Corrections, pages: list[PageMeasure], wanted: list[tuple[
     back onto the page; else, if the note is long, it is split: it begins on the page, with its
     call, and goes on at the foot of the next; else paragraphs are set looser, each gaining a
     line, until the page is full."""
-    median = median_space(pages)
+    median = corrections.median or median_space(pages)
     changed = False
     for page, gap, keys in wanted:
         row = _row_pushed(pages, page)

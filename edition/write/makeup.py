@@ -18,6 +18,8 @@ lays out and mends only the parts it changed.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -64,6 +66,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
             with progress.stage(f"write print HTML{suffix}"):
                 html_path = print_html.write(edition, html_dir, pages, corrections)
                 if corrections is None:  # the last build's, for the parts that have not changed since
+                    book_key = _book_key(edition, html_path)
                     corrections = typesetter.Corrections.load(out_dir / CORRECTIONS_CACHE)
                     corrections.recall(*_parts(html_path), draft)
                     html_path = print_html.write(edition, html_dir, pages, corrections)  # its fills and splits
@@ -75,6 +78,8 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                 # or those of a layout that held.
                 book = laid_out.lay_out(html_path, pages, write=pages is not None and (attempt == 1 or holds))
             measured = book.measured()
+            if attempt == 1:
+                corrections.measure_median(book_key, measured)
             with progress.stage(f"find the page numbers{suffix}"):
                 found = book.anchor_pages()
                 found[LAST_PAGE] = book.pages - book.first_text  # its figures: the boxes' width
@@ -99,6 +104,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
         with progress.stage("write the parts' PDFs"):
             book = laid_out.written(book, found, html_path)  # numbers, folios and sides written in
         laid_out.prune()
+    book = dataclasses.replace(book, median=corrections.median)
     part_job.forget()  # what this process kept (one job: the parts were laid out here)
     found = {k: v for k, v in sorted(found.items()) if k in cited}
     (out_dir / PAGES_CACHE).write_text(json.dumps(found), encoding="utf-8")
@@ -150,6 +156,13 @@ def _source_of(edition: Edition, key: str) -> str | None:
         if key == f"part-{source.siglum}" or any(key in (d.id, d.part and d.part.id) for d in source.chapters):
             return source.siglum
     return None
+
+
+def _book_key(edition: Edition, html_path: Path) -> str:
+    """The digest of the sources and the stylesheet: the book's median word space is measured
+    again when it changes."""
+    css = (html_path.parent / print_html.ASSETS / "book.css").read_text(encoding="utf-8")
+    return hashlib.sha256(f"{print_html.build_id(edition)}\0{css}".encode()).hexdigest()[:20]
 
 
 def _parts(html_path: Path) -> tuple[dict[str, str], dict[str, str]]:

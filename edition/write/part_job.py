@@ -30,7 +30,7 @@ HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notic
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
 _fonts_pid = None  # the process that made it: a forked one makes its own (they would share its font files)
 KEEP_PAGES = 300  # pages of laid-out parts a process keeps, to write them with other numbers
-_kept: dict[str, tuple] = {}  # a layout's name -> (WeasyPrint's document, its warnings), oldest first
+_kept: dict[str, tuple] = {}  # a layout's name -> (WeasyPrint's document, its warnings, its part), least lately used first
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +48,7 @@ class Job:
     line_restart: str = line_numbers.PARAGRAPH  # the count starts again with each paragraph or page
     keys: tuple[tuple[str, str], ...] = ()  # the line key of each apparatus entry it prints (page_numbers.keys)
     name: str = ""  # its layout's digest: a process that kept this layout does not lay it out again
+    part: str = ""  # the part's key (its first element's id): a new layout of it supersedes the one kept
 
 
 @dataclasses.dataclass
@@ -68,7 +69,7 @@ def run(job: Job) -> LaidPart:
 
     font_config = fonts()
     with _warnings() as warnings, layout_fixes.applied(job.ladder):
-        document, laid_warnings = _kept.pop(job.name, (None, []))
+        document, laid_warnings, _ = _kept.pop(job.name, (None, [], ""))
         if document is None:
             document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(font_config=font_config)
             laid_warnings = list(warnings)
@@ -94,7 +95,7 @@ def run(job: Job) -> LaidPart:
                 laid.pdf = document.write_pdf(pdf_variant=job.variant, pdf_tags=True)
             for name in laid.phantoms:
                 del pages[0].anchors[name]
-    _keep(job.name, document, laid_warnings)
+    _keep(job, document, laid_warnings)
     return laid
 
 
@@ -120,11 +121,14 @@ def forget() -> None:
     _kept.clear()
 
 
-def _keep(name: str, document, warnings: list[str]) -> None:
-    """Keep the layout for another job of the same part (its numbers written again), the oldest
-    let go beyond KEEP_PAGES."""
-    _kept[name] = (document, warnings)
-    while len(_kept) > 1 and sum(len(kept.pages) for kept, _ in _kept.values()) > KEEP_PAGES:
+def _keep(job: Job, document, warnings: list[str]) -> None:
+    """Keep the layout for another job of the same part (its numbers written again), instead of
+    any other layout of the part (a part laid out anew, its corrections changed, is not laid out
+    as before again); the least lately used let go beyond KEEP_PAGES."""
+    for name in [name for name, kept in _kept.items() if job.part and kept[2] == job.part]:
+        del _kept[name]
+    _kept[job.name] = (document, warnings, job.part)
+    while len(_kept) > 1 and sum(len(kept[0].pages) for kept in _kept.values()) > KEEP_PAGES:
         del _kept[next(iter(_kept))]
 
 

@@ -77,6 +77,7 @@ class Book:
     placed: list[Placed]
     first_text: int  # the index of page 1 (the first source's title page)
     warnings: list[str]
+    median: float = 0.0  # the book's median word space, in ems, as the make-up measured it (0: not measured)
 
     @property
     def pages(self) -> int:
@@ -242,12 +243,12 @@ class Parts:
                            part.page_anchors, printing.hyphen_ladder, printing.press_variant,
                            self.epoch, numbers is not None, printing.line_numbers, printing.line_numbering,
                            keys if numbers is not None else ())
-        return dataclasses.replace(job, name=_layout_key(self._key(job, assets)))
+        return dataclasses.replace(job, name=_layout_key(self._key(job, assets)), part=part.key)
 
     def _key(self, job: part_job.Job, assets: str) -> str:
         """The digest of all a job's result depends on: its layout's (a prefix), then its numbers'."""
         fields = dataclasses.replace(job, base_url="", page_anchors=tuple(sorted(job.page_anchors)),
-                                     number=None, numbers=(), keys=(), write=False, name="")
+                                     number=None, numbers=(), keys=(), write=False, name="", part="")
         layout_digest = hashlib.sha256(f"{self.program}\0{assets}\0{fields!r}".encode()).hexdigest()[:32]
         numbers = f"{job.number}\0{job.numbers!r}\0{job.keys!r}" if job.write else "-"
         return f"{layout_digest}-{hashlib.sha256(numbers.encode()).hexdigest()[:16]}"
