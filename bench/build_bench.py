@@ -3,8 +3,9 @@
 The machines are shared and noisy, so seconds mean little alone: every time is divided by the
 time of a plain WeasyPrint pass (`weasyprint <slug>.html out.pdf`: parse, lay out, write) over the
 very print HTML the build wrote, run in the same session.  For each scale it measures, each build
-in a process of its own (its peak memory is that process's largest resident set, its workers'
-included):
+in a process of its own, with its memory sampled every 0.2 s: the peak resident set of the
+largest of its processes (`peak`), and the most all of them held at once (`total`: the sum of
+their proportional set sizes, the pages they share counted once):
 
 - a cold build of every format (press PDF, screen PDF, EPUB, HTML) into an empty directory, and the
   time of each of its stages;
@@ -33,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -84,20 +86,76 @@ def edit_one_source(sources: Path) -> str:
 
 
 def measured(command: list[str], timings: Path | None = None) -> dict:
-    """Run a command; its wall time, peak memory (MiB, the largest of its processes) and, for a
-    build, the seconds of each stage."""
+    """Run a command; its wall time, peak memory (MiB: `peak_mib`, the largest of its processes'
+    own; `total_mib`, the most all its processes held at once) and, for a build, the seconds of
+    each stage."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
+    sampler = _Sampler(process.pid)
+    sampler.start()
+    _, status, _ = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
+    sampler.stop.set()
+    sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     errors = process.stderr.read()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{errors}")
-    result = {"seconds": round(seconds, 2), "peak_mib": round(usage.ru_maxrss / 1024)}
+    result = {"seconds": round(seconds, 2), "peak_mib": round(sampler.largest / 1024),
+              "total_mib": round(sampler.total / 1024)}
     if timings is not None:
         result["stages"] = json.loads(timings.read_text(encoding="utf-8"))
     return result
+
+
+class _Sampler(threading.Thread):
+    """Every SAMPLE seconds, the memory of a process and of all its descendants (Linux's /proc):
+    `largest`, the highest peak resident set of any one of them (KiB, its VmHWM: `ru_maxrss`
+    would count the peak of the process a worker was spawned from as the worker's, as Linux
+    keeps it across exec); `total`, the highest sum of their proportional set sizes (the pages
+    they share counted once: what the machine gave them all at once)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.largest, self.total = pid, 0, 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(SAMPLE):
+            total = 0
+            for pid in _tree(self.pid):
+                resident, proportional = _memory(pid)
+                self.largest = max(self.largest, resident)
+                total += proportional
+            self.total = max(self.total, total)
+
+
+SAMPLE = 0.2  # seconds between two samples of a command's memory
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants, as /proc lists them now."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            todo += [int(child) for child in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """A process's peak resident set and its proportional set size now (KiB); 0 once it has ended."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0, 0
+    resident = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    proportional = next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return resident, proportional
 
 
 def build(sources: Path, out: Path) -> dict:
@@ -130,13 +188,13 @@ def bench(sources: Path, k: int, work: Path) -> dict:
 def table(results: list[dict]) -> str:
     first = results[0]
     rows = [("scale", "pages", "plain s", "cold s", "cold x", "no-op x", "one-source x", "peak MiB",
-             "plain MiB", f"time growth from {first['scale']}x", "memory growth")]
+             "total MiB", "plain MiB", f"time growth from {first['scale']}x", "memory growth")]
     for r in results:
         base = r["plain"]["seconds"]
         rows.append((f"{r['scale']}x", str(r["pages"]), f"{base:.1f}", f"{r['cold']['seconds']:.1f}",
                      f"{r['cold']['seconds'] / base:.2f}", f"{r['no_op']['seconds'] / base:.2f}",
                      f"{r['one_source']['seconds'] / base:.2f}", str(r["cold"]["peak_mib"]),
-                     str(r["plain"]["peak_mib"]),
+                     str(r["cold"]["total_mib"]), str(r["plain"]["peak_mib"]),
                      f"{r['cold']['seconds'] / first['cold']['seconds']:.2f}",
                      f"{r['cold']['peak_mib'] / first['cold']['peak_mib']:.2f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

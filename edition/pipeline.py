@@ -131,7 +131,8 @@ def _write(edition: Edition, staging: Path, out_dir: Path, wanted: list[str], re
         with progress.stage("preflight the press PDF"):
             from .check import preflight  # imported here: `build.py check` never pays for pikepdf
 
-            findings = preflight.check(press, press=True, bleed=points(settings.page.bleed))
+            with workers.isolated() as pool:  # pikepdf's memory apart from the make-up's
+                findings = pool.submit(preflight.check, press, True, points(settings.page.bleed)).result()
         for code, message in preflight.summary(findings):
             report.add(Location(display_path(out_dir / press.name)), code, message)
     if "epub" in wanted:

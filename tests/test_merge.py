@@ -295,3 +295,19 @@ def test_what_other_writers_add(tmp_path):
     assert [str(heading.ID) for heading in headings] == ["x", "x.1"]
     assert [str(name) for name in root.IDTree.Names[::2]] == ["x", "x.1"]
     assert [element.objgen for element in root.IDTree.Names[1::2]] == [heading.objgen for heading in headings]
+
+
+def test_the_pdf_steps_run_in_fresh_processes_that_hold_none_of_the_make_ups_memory(monkeypatch):
+    """pikepdf holds every object of the book's PDF while it is put together, derived and
+    preflighted: those steps run in spawned processes (`workers.isolated`), so that their memory
+    is not added to the make-up's (a forked process counts all the pages it shares with it)."""
+    from edition.write import workers
+
+    monkeypatch.setattr(workers, "_jobs", 2)
+    ballast = bytearray(os.urandom(1024)) * (200 * 1024)  # 200 MiB of this process's memory, resident
+    with workers.isolated() as pool:
+        pid = pool.submit(os.getpid).result()
+        status = pool.submit(Path("/proc/self/status").read_text).result()  # the worker's own
+    resident = int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) * 1024
+    assert pid != os.getpid()
+    assert resident < len(ballast) / 2

@@ -25,20 +25,22 @@ def save(book: parts.Book, screen_path: Path, press_path: Path, settings: Settin
     black in DeviceGray, declared PDF/UA-1 instead of PDF/X.  Both get page labels: roman for the
     front matter, arabic from the first page of the text."""
     raw = press_path.with_name(press_path.name + ".raw")
-    with tempfile.TemporaryDirectory(prefix=".parts-", dir=press_path.parent) as tmp:
-        paths = []
-        for k, (data, _) in enumerate(book.pdfs()):
-            paths.append(Path(tmp, f"{k:04d}.pdf"))
-            paths[-1].write_bytes(data)
-        merge.merge(paths, raw, book.outline(), [phantoms for _, phantoms in book.pdfs()])
-    try:  # the two at once, in workers
-        workers.run(_derived, [(press_path, False), (screen_path, True)], (raw, book.first_text, settings))
-    finally:
-        raw.unlink()
+    with workers.isolated() as pool:  # pikepdf's memory apart from the make-up's
+        with tempfile.TemporaryDirectory(prefix=".parts-", dir=press_path.parent) as tmp:
+            paths = []
+            for k, (data, _) in enumerate(book.pdfs()):
+                paths.append(Path(tmp, f"{k:04d}.pdf"))
+                paths[-1].write_bytes(data)
+            pool.submit(merge.merge, paths, raw, book.outline(), [phantoms for _, phantoms in book.pdfs()]).result()
+        try:  # the two at once
+            for future in [pool.submit(_derived, raw, path, book.first_text, screen, settings)
+                           for path, screen in ((press_path, False), (screen_path, True))]:
+                future.result()
+        finally:
+            raw.unlink()
 
 
-def _derived(shared: tuple, path: Path, screen: bool) -> None:
-    raw, first_text, settings = shared
+def _derived(raw: Path, path: Path, first_text: int, screen: bool, settings: Settings) -> None:
     replace_atomically(path, lambda tmp: _derive(raw, tmp, first_text, screen, settings))
 
 

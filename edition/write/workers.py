@@ -3,7 +3,8 @@
 `run`: a function, what every call shares, and each call's own arguments; out: the results, in
 the order of the calls, computed in the workers of `executors` while it is open (the function and
 what is shared sent to them), else in workers forked for them, which have the edition loaded
-already (what is shared passed by the fork, never pickled).  `executors`: `concurrent.futures` executors for jobs that need
+already (what is shared passed by the fork, never pickled).  `isolated`: an executor of fresh
+(spawned) processes, for steps whose memory grows with the book.  `executors`: `concurrent.futures` executors for jobs that need
 nothing of this process (the parts' layouts: part_job.py): one per forked local worker, or, given
 a Dask scheduler's address (`build.py --dask ADDRESS`), the cluster's.  `build.py --jobs N` bounds the
 local workers (default: the machine's cores); with one job everything runs in this process.  No
@@ -81,6 +82,22 @@ class _Here:
         except Exception as exc:  # as a pool would: raised by result()
             future.set_exception(exc)
         return future
+
+
+@contextlib.contextmanager
+def isolated():
+    """An executor whose workers (as many as the jobs) are fresh processes, spawned: they hold
+    nothing of this process's memory, so that a step whose memory grows with the book (the PDF
+    put together, derived and preflighted: pikepdf holds every object of it) does not add to the
+    make-up's; with one job, this process.  What they run and are given must be picklable."""
+    import concurrent.futures
+    import multiprocessing
+
+    if jobs() <= 1:
+        yield _Here()
+        return
+    with concurrent.futures.ProcessPoolExecutor(jobs(), mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
 
 
 def jobs() -> int:
