@@ -24,7 +24,7 @@ import logging
 import os
 
 from ..check import layout
-from . import layout_fixes, line_numbers, page_numbers, pagination
+from . import deflate, layout_fixes, line_numbers, page_numbers, pagination
 
 HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notice about subsetting
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
@@ -91,7 +91,7 @@ def run(job: Job) -> LaidPart:
         if job.write:
             laid.phantoms = _stand_ins(pages)
             document.fonts = {}  # WeasyPrint's fonts of a last writing hold the glyphs it drew, in its order
-            with epoch(job.epoch):
+            with epoch(job.epoch), deflate.once():
                 laid.pdf = document.write_pdf(pdf_variant=job.variant, pdf_tags=True)
             for name in laid.phantoms:
                 del pages[0].anchors[name]
