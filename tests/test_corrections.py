@@ -163,20 +163,21 @@ def spaced(*spaces: float) -> list:
     return [PageMeasure(0, "1", lines, [], 1000.0, 12.0 * len(spaces))]
 
 
-def test_the_median_word_space_of_a_builds_first_layout_holds_for_the_builds_of_the_same_sources(tmp_path):
+def test_the_median_word_space_of_a_builds_first_layout_holds_while_the_stylesheet_is_the_same(tmp_path):
     """The stretch limit multiplies the median word space of the build's first layout: the
     corrections, which move the spaces, do not move it (a moving median called for another
-    layout of the book), nor does a rebuild of the same sources; other sources are measured anew."""
+    layout of the book), nor do the rebuilds that follow (a word changed in one source would set
+    paragraphs on the edge of the limit again all over the book); another stylesheet is measured anew."""
     corrections = Corrections()
-    corrections.measure_median("sources-1", spaced(0.2, 0.3, 0.4))
-    corrections.measure_median("sources-1", spaced(0.5, 0.5, 0.5))  # a later layout, corrected
+    corrections.measure_median("stylesheet-1", spaced(0.2, 0.3, 0.4))
+    corrections.measure_median("stylesheet-1", spaced(0.5, 0.5, 0.5))  # a later layout, corrected
     assert corrections.median == 0.3
     path = tmp_path / ".corrections.json"
     corrections.save(path, {})
     again = Corrections.load(path)
-    again.measure_median("sources-1", spaced(0.5))
+    again.measure_median("stylesheet-1", spaced(0.5))  # a rebuild, its sources changed
     assert again.median == 0.3
-    again.measure_median("sources-2", spaced(0.5))
+    again.measure_median("stylesheet-2", spaced(0.5))
     assert again.median == 0.5
 
 

@@ -87,7 +87,7 @@ class Corrections:
     wanted: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # paragraph id -> spacings reached untried
     reach: int = SPECULATE  # untried paragraphs a plan may reach for each line it lacks, to decide again once tried
     median: float = 0.0  # the book's median word space (ems) the stretch limit multiplies (`measure_median`)
-    median_of: str = ""  # the digest of the sources and stylesheet it was measured for
+    median_of: str = ""  # the digest of the stylesheet it was measured with
 
     @classmethod
     def load(cls, path: Path) -> "Corrections":
@@ -130,14 +130,15 @@ class Corrections:
                 "trials": {d: t for d, t in sorted(self.trials.items()) if d in used}}
         path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
-    def measure_median(self, book: str, pages: list[PageMeasure]) -> None:
+    def measure_median(self, stylesheet: str, pages: list[PageMeasure]) -> None:
         """Take the median word space of `pages` (the book's first layout in this build: on a
-        build from scratch, before any correction) as the book's, unless it was measured for
-        this very `book` (a digest of its sources and stylesheet) already: one measure for every
-        decision of a build, and of the next ones while the sources are the same, however the
-        corrections move the spaces."""
-        if self.median_of != book or not self.median:
-            self.median, self.median_of = median_space(pages), book
+        build from scratch, before any correction) as the book's, unless it was measured with
+        this very `stylesheet` (its digest) already: one measure for every decision of a build,
+        however the corrections move the spaces, and of the rebuilds that follow, however the
+        sources change (a paragraph on the edge of the limit is not set again elsewhere in the
+        book because a word changed in another)."""
+        if self.median_of != stylesheet or not self.median:
+            self.median, self.median_of = median_space(pages), stylesheet
 
     def css(self, key: str | None) -> str:
         """The class the paragraph with this id is set with ('' for the book's own spacing)."""

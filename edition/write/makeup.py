@@ -66,7 +66,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
             with progress.stage(f"write print HTML{suffix}"):
                 html_path = print_html.write(edition, html_dir, pages, corrections)
                 if corrections is None:  # the last build's, for the parts that have not changed since
-                    book_key = _book_key(edition, html_path)
+                    stylesheet = _stylesheet(html_path)
                     corrections = typesetter.Corrections.load(out_dir / CORRECTIONS_CACHE)
                     corrections.recall(*_parts(html_path), draft)
                     html_path = print_html.write(edition, html_dir, pages, corrections)  # its fills and splits
@@ -79,7 +79,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                 book = laid_out.lay_out(html_path, pages, write=pages is not None and (attempt == 1 or holds))
             measured = book.measured()
             if attempt == 1:
-                corrections.measure_median(book_key, measured)
+                corrections.measure_median(stylesheet, measured)
             with progress.stage(f"find the page numbers{suffix}"):
                 found = book.anchor_pages()
                 found[LAST_PAGE] = book.pages - book.first_text  # its figures: the boxes' width
@@ -158,11 +158,11 @@ def _source_of(edition: Edition, key: str) -> str | None:
     return None
 
 
-def _book_key(edition: Edition, html_path: Path) -> str:
-    """The digest of the sources and the stylesheet: the book's median word space is measured
-    again when it changes."""
+def _stylesheet(html_path: Path) -> str:
+    """The digest of the print HTML's stylesheet: the book's median word space is measured again
+    when it changes."""
     css = (html_path.parent / print_html.ASSETS / "book.css").read_text(encoding="utf-8")
-    return hashlib.sha256(f"{print_html.build_id(edition)}\0{css}".encode()).hexdigest()[:20]
+    return hashlib.sha256(css.encode()).hexdigest()[:20]
 
 
 def _parts(html_path: Path) -> tuple[dict[str, str], dict[str, str]]:
