@@ -29,11 +29,18 @@ def test_the_same_sources_take_the_last_builds_fills(tmp_path):
     assert set(loaded.trials) == {"d1"}
 
 
-def test_a_changed_part_loses_its_fills_and_the_others_keep_theirs(tmp_path):
+def test_a_changed_part_is_mended_again_from_its_fills_without_its_splits_and_the_others_keep_theirs(tmp_path):
+    """A typesetter sets again only the pages a correction upsets: the changed part keeps its fills
+    as a start (it is not remembered: it is mended again), but not its notes' splits."""
+    loaded = Corrections.load(saved(tmp_path))
+    loaded.recall({"part-A": "changed", "part-B": "b"}, OWNERS)
+    assert loaded.remembered == {"part-B"}
+    assert loaded.fills == {"c1": "opening-less", "p1": "spacing-loose-1", "p1-display": "display-tight"}
+    assert loaded.spacing == loaded.fills
+    assert loaded.splits == {"n1": [12, "p2", 30]}  # part-B's, unchanged
     loaded = Corrections.load(saved(tmp_path))
     loaded.recall({"part-A": "a", "part-B": "changed"}, OWNERS)
-    assert loaded.remembered == {"part-A"}
-    assert loaded.fills == {"p1": "spacing-loose-1", "p1-display": "display-tight"} and loaded.splits == {}
+    assert loaded.remembered == {"part-A"} and loaded.splits == {}
     assert set(loaded.trials) == {"d1"}  # a paragraph's trials depend on the paragraph alone
 
 
@@ -48,7 +55,7 @@ def test_a_draft_uses_the_last_fills_but_leaves_them_to_be_decided_again(tmp_pat
     assert json.loads(path.read_text())["parts"] == {"part-A": "a", "part-B": "b"}  # the next full build mends again
     again = Corrections.load(path)
     again.recall({"part-A": "changed", "part-B": "b"}, OWNERS)
-    assert again.remembered == {"part-B"} and again.fills == {"c1": "opening-less"}
+    assert again.remembered == {"part-B"} and again.splits == {"n1": [12, "p2", 30]}
 
 
 def test_no_cache_no_fills(tmp_path):

@@ -107,14 +107,16 @@ class Corrections:
             return cls()
 
     def recall(self, parts: dict[str, str], owners: dict[str, str], draft: bool = False) -> None:
-        """Keep the fills and splits of the parts whose digest (`parts.digests`: what their layout
-        depends on, before any correction) is the one they were decided for: a part is laid out
-        alone, so an unchanged part keeps its corrections whatever changed elsewhere.  A `draft`
-        keeps them all (most still hold) and the digests they were decided for, so that the next
-        full build decides those of the changed parts again.  The fills kept are given."""
+        """Remember the parts whose digest (`parts.digests`: what their layout depends on, before
+        any correction) is the one their corrections were decided for: a part is laid out alone,
+        so an unchanged part keeps its corrections whatever changed elsewhere, and is not mended
+        again.  A changed part is mended again from its last fills, as a typesetter sets again
+        only the pages a correction upsets (most of them still hold; a part mended from none laid
+        out again to find them), but without its notes' splits (its notes may have changed); a
+        `draft` keeps the splits too, and the digests they were decided for, so that the next
+        full build mends the changed parts.  The fills kept are given."""
         self.remembered = {part for part, digest in parts.items() if self.parts.get(part) == digest}
         if not draft:
-            self.fills = {k: v for k, v in self.fills.items() if _owner(k, owners) in self.remembered}
             self.splits = {k: v for k, v in self.splits.items() if _owner(k, owners) in self.remembered}
         self.spacing.update(self.fills)
 
