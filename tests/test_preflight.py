@@ -26,6 +26,7 @@ def test_findings_are_summarised_by_problem_with_their_pages():
 def test_the_build_reports_each_preflight_problem_as_a_warning(tiny, tmp_path, capsys, monkeypatch):
     found = [preflight.Finding("preflight-colour", page, "fill colour (rg) in DeviceRGB") for page in (3, 4)]
     monkeypatch.setattr(preflight, "check", lambda path, press, bleed: found if press and bleed == 9 else [])
-    assert build(tiny, tmp_path / "out", "--format", "pdf") == 0  # a warning: the build goes on
+    # one job: the preflight runs in this process (in a spawned worker, it would not see the stand-in)
+    assert build(tiny, tmp_path / "out", "--format", "pdf", "--jobs", "1") == 0  # a warning: the build goes on
     err = capsys.readouterr().err
     assert "tiny-press.pdf: warning: pages 3-4: fill colour (rg) in DeviceRGB [preflight-colour]" in err

@@ -521,7 +521,7 @@ def _ending_on(pages: list[PageMeasure], index: int) -> list[str]:
 def apply_known(corrections: Corrections, html_path: Path, limits: Limits) -> None:
     """Before the first layout, the HTML written with the fills and splits `recall` kept: the
     paragraphs unchanged since the last build take the spacing `intrinsic` gave them then (it
-    chose it from the book's median word space, which only a layout tells)."""
+    chose it for the lines a layout found stretched, which only a layout tells)."""
     _read(html_path, corrections, limits)
     for key, digest in corrections.digests.items():
         if key not in corrections.fills and digest in corrections.chosen:

@@ -8,6 +8,8 @@ give the same bytes whatever was built before in the process.
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import tempfile
 import uuid
 from pathlib import Path
@@ -16,8 +18,12 @@ from ..read.settings import Settings
 from . import device_gray, merge, parts, press, replace_atomically, workers
 
 
-def save(book: parts.Book, screen_path: Path, press_path: Path, settings: Settings) -> None:
-    """Write both PDFs from the parts' PDFs, put together once (merge.py).
+@contextlib.contextmanager
+def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Settings):
+    """Write both PDFs from the parts' PDFs, put together once (merge.py), in spawned workers
+    (`workers.isolated`: pikepdf holds every object of the book, and its memory stays apart from
+    the make-up's).  Inside, the press PDF is written and the screen PDF is being written: the
+    workers are given for what needs the press PDF (its preflight); both are written on exit.
 
     WeasyPrint writes each part as the press needs it: the PDF/X variant of edition.yaml, tagged,
     with bleed, TrimBox and BleedBox; press.py adds the slug with the crop marks, names the output
@@ -25,18 +31,21 @@ def save(book: parts.Book, screen_path: Path, press_path: Path, settings: Settin
     black in DeviceGray, declared PDF/UA-1 instead of PDF/X.  Both get page labels: roman for the
     front matter, arabic from the first page of the text."""
     raw = press_path.with_name(press_path.name + ".raw")
-    with workers.isolated() as pool:  # pikepdf's memory apart from the make-up's
+    with workers.isolated() as pool:
         with tempfile.TemporaryDirectory(prefix=".parts-", dir=press_path.parent) as tmp:
             paths = []
             for k, (data, _) in enumerate(book.pdfs()):
                 paths.append(Path(tmp, f"{k:04d}.pdf"))
                 paths[-1].write_bytes(data)
             pool.submit(merge.merge, paths, raw, book.outline(), [phantoms for _, phantoms in book.pdfs()]).result()
-        try:  # the two at once
-            for future in [pool.submit(_derived, raw, path, book.first_text, screen, settings)
-                           for path, screen in ((press_path, False), (screen_path, True))]:
-                future.result()
+        derived = [pool.submit(_derived, raw, path, book.first_text, screen, settings)
+                   for path, screen in ((press_path, False), (screen_path, True))]
+        try:
+            derived[0].result()
+            yield pool
+            derived[1].result()
         finally:
+            concurrent.futures.wait(derived)  # neither reads the raw PDF any more
             raw.unlink()
 
 
