@@ -18,13 +18,16 @@ them of its object numbers, so two parts can give the same).
 
 qpdf copies a foreign object once per source PDF: the pages are copied first, so the later copy of
 the part's structure tree points (/Pg, /Obj) at the copied pages and annotations.  Nothing is
-left pointing at a part's own structure tree, which qpdf would then write too.  The output is
-deterministic: objects numbered in qpdf's traversal order, the file id derived from the content.
+left pointing at a part's own structure tree, which qpdf would then write too.  A part is open
+only while it is copied: pikepdf has qpdf copy a foreign stream's data at once (immediate copy),
+so the book needs nothing of a closed part, and beside the book's objects qpdf holds those of one
+part (it parses the whole object stream of a WeasyPrint PDF at once), not of all of them.  The
+output is deterministic: objects numbered in qpdf's traversal order, the file id derived from the
+content.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 from collections.abc import Collection
@@ -39,9 +42,7 @@ Bookmark = tuple[str, tuple[int, float, float], list, str]  # WeasyPrint's: titl
 def merge(parts: list[Path], target: Path, outline: list[Bookmark], phantoms: list[Collection[str]]) -> None:
     """Write into `target` one PDF of the parts' pages in order, with one structure tree, the
     parts' real named destinations and the book's outline."""
-    with contextlib.ExitStack() as stack:
-        pdfs = [stack.enter_context(pikepdf.open(path)) for path in parts]
-        book = pdfs[0]
+    with pikepdf.open(parts[0]) as book:
         root = book.Root.StructTreeRoot
         ids = _Ids(root)
         destinations: dict[str, Array] = {}
@@ -50,11 +51,12 @@ def merge(parts: list[Path], target: Path, outline: list[Bookmark], phantoms: li
         profiles = _Profiles()
         profiles.share(pages)
         offset = _next_key(root)
-        for part, phantom in zip(pdfs[1:], phantoms[1:]):
-            pages = _append_pages(book, part)
-            _collect_destinations(part, pages, phantom, destinations)
-            profiles.share(pages)
-            part_root = book.copy_foreign(part.Root.StructTreeRoot)
+        for path, phantom in zip(parts[1:], phantoms[1:]):
+            with pikepdf.open(path) as part:
+                pages = _append_pages(book, part)
+                _collect_destinations(part, pages, phantom, destinations)
+                profiles.share(pages)
+                part_root = book.copy_foreign(part.Root.StructTreeRoot)
             _renumber(pages, offset)
             _adopt(root, part_root, offset, ids)
             offset += _next_key(part_root)
