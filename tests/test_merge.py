@@ -313,36 +313,6 @@ def test_the_pdf_steps_run_in_fresh_processes_that_hold_none_of_the_make_ups_mem
     assert resident < len(ballast) / 2
 
 
-def test_a_large_stream_is_deflated_once_per_process_and_the_pdf_is_the_same(monkeypatch):
-    """Every part embeds the output intent's ICC profile twice: `deflate.once` deflates it once
-    per process (it took 0.85 s of every part's writing), and every stream of the PDF has the
-    bytes pydyf writes alone (but the XMP metadata and the object streams, where WeasyPrint
-    writes what differs from one writing to the next)."""
-    import io
-    import zlib
-
-    from edition.write import deflate, part_job
-
-    html = f"<html lang='en'><head>{STYLE}</head><body><p>One page.</p></body></html>"
-
-    def written() -> list[bytes]:
-        with part_job.epoch(1700000000):
-            data = weasyprint.HTML(string=html).render().write_pdf(pdf_variant="pdf/x-4", pdf_tags=True)
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            return [obj.read_raw_bytes() for obj in pdf.objects  # as deflated
-                    if isinstance(obj, pikepdf.Stream) and obj.get("/Type") not in (Name.Metadata, Name.ObjStm)]
-
-    plain = written()
-    monkeypatch.setattr(deflate, "_kept", {})
-    deflated, compress = [], zlib.compress
-    monkeypatch.setattr(zlib, "compress", lambda data, level=-1: deflated.append(len(data)) or compress(data, level))
-    with deflate.once():
-        once, again = written(), written()
-    assert once == plain and again == plain
-    large = [size for size in deflated if size >= deflate.LARGE]
-    assert len(large) == 1, deflated  # the profile: twice in each of two PDFs, deflated once
-
-
 def test_a_part_is_open_only_while_it_is_copied(tmp_path):
     """qpdf parses a WeasyPrint PDF's whole object stream at once: merging holds the book's objects
     and one part's, not every part's beside them.  The growth of a fresh process's peak memory

@@ -236,3 +236,35 @@ def test_a_worker_keeps_the_last_layout_of_each_part_and_lets_the_least_lately_u
     keep("K", "K-first", 4)  # used again: the last to go
     keep("A", "A-first", 4)  # beyond 12 pages: the least lately used goes
     assert list(part_job._kept) == ["M-first", "K-first", "A-first"]
+
+
+def test_a_worker_sets_aside_what_it_holds_between_jobs_and_frees_the_layouts_it_let_go(monkeypatch):
+    """Between jobs a worker sets aside (gc.freeze) all it holds, so that the collector's passes
+    during a layout look at that layout's objects only; once LET_GO_PAGES pages of kept layouts
+    have been let go, it looks at everything again and frees what they left in reference cycles;
+    and nothing stays set aside after the build (`keeping`)."""
+    import gc
+    import weakref
+
+    from edition.write import part_job
+
+    monkeypatch.setattr(part_job, "_kept", {})
+    head = "<html lang='en'><head><style>@page { size: A6 }</style></head>"
+    body = "".join(f"<p>Paragraph {k} of the part, in words enough to fill a line or two.</p>" for k in range(40))
+    job = part_job.Job(page_numbers.masked(parts.document(head, body, 1)), "", 1, (), frozenset(), 3, None, 0,
+                       False, part="T1")
+
+    def held_after_a_second_layout(let_go_pages: int) -> tuple[int, int]:
+        """Objects set aside after the part's first layout, and after its second (the first let go)."""
+        monkeypatch.setattr(part_job, "LET_GO_PAGES", let_go_pages)
+        with part_job.keeping():
+            part_job.run(dataclasses.replace(job, name="first"))
+            first = gc.get_freeze_count()
+            part_job.run(dataclasses.replace(job, name="mended"))  # supersedes the first layout
+            assert list(part_job._kept) == ["mended"]
+            return first, gc.get_freeze_count()
+
+    first, freed = held_after_a_second_layout(1)
+    _, held = held_after_a_second_layout(1000)  # let go, but set aside: freed once 1000 pages are let go
+    assert first > 0 and freed < held
+    assert gc.get_freeze_count() == 0

@@ -58,7 +58,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     corrections = None
     mended = 0  # rounds of mending short pages, each from a layout whose page numbers hold
     holds = False
-    with workers.executors() as executors:
+    with workers.executors() as executors, part_job.keeping():  # what this process kept let go after
         laid_out = parts.Parts(edition.settings, lambda ids: pagination.anchors(edition, ids), out_dir / PARTS_CACHE,
                                executors)
         for attempt in range(1, MAX_LAYOUTS + 1):
@@ -105,7 +105,6 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
             book = laid_out.written(book, found, html_path)  # numbers, folios and sides written in
         laid_out.prune()
     book = dataclasses.replace(book, median=corrections.median)
-    part_job.forget()  # what this process kept (one job: the parts were laid out here)
     found = {k: v for k, v in sorted(found.items()) if k in cited}
     (out_dir / PAGES_CACHE).write_text(json.dumps(found), encoding="utf-8")
     if draft:

@@ -10,7 +10,10 @@ the laid-out boxes (`page_numbers`), and the names it links to in other parts.
 Both are plain data, so a job runs in any process (a forked worker, a Dask worker on another
 machine) and its result can be kept on disk (`parts.Parts`).  A process keeps the parts it laid
 out last (up to KEEP_PAGES pages): a job of the same layout with other numbers only writes them
-in.  WeasyPrint drops a link whose
+in.  A layout is millions of objects, and a kept one is garbage once let go: between jobs the
+process sets aside (`gc.freeze`) all it holds, so that the collector's passes during a layout
+look at that layout's objects only (before, they took a quarter of a worker's time), and looks
+at everything again once LET_GO_PAGES pages of kept layouts have been let go.  WeasyPrint drops a link whose
 anchor is not in the document: a name this part links to in another one is given a stand-in
 anchor on its first page, which `merge.py` replaces with the real one.
 """
@@ -18,19 +21,23 @@ anchor on its first page, which `merge.py` replaces with the real one.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import logging
 import os
 
 from ..check import layout
-from . import deflate, layout_fixes, line_numbers, page_numbers, pagination
+from . import layout_fixes, line_numbers, page_numbers, pagination, pdf_writing
 
 HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notice about subsetting
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
 _fonts_pid = None  # the process that made it: a forked one makes its own (they would share its font files)
 KEEP_PAGES = 300  # pages of laid-out parts a process keeps, to write them with other numbers
 _kept: dict[str, tuple] = {}  # a layout's name -> (WeasyPrint's document, its warnings, its part), least lately used first
+LET_GO_PAGES = 100  # pages of kept layouts let go before the collector looks at all the process holds
+_let_go = 0  # pages of kept layouts let go since it last did
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,11 +98,12 @@ def run(job: Job) -> LaidPart:
         if job.write:
             laid.phantoms = _stand_ins(pages)
             document.fonts = {}  # WeasyPrint's fonts of a last writing hold the glyphs it drew, in its order
-            with epoch(job.epoch), deflate.once():
+            with epoch(job.epoch), pdf_writing.quicker():
                 laid.pdf = document.write_pdf(pdf_variant=job.variant, pdf_tags=True)
             for name in laid.phantoms:
                 del pages[0].anchors[name]
     _keep(job, document, laid_warnings)
+    _set_aside()
     return laid
 
 
@@ -116,20 +124,46 @@ def fonts():
     return _fonts
 
 
+@contextlib.contextmanager
+def keeping():
+    """The layouts this process makes inside kept (one job: the parts are laid out here), and let
+    go of on the way out, whatever happened inside."""
+    try:
+        yield
+    finally:
+        forget()
+
+
 def forget() -> None:
-    """Let go of the layouts this process kept (at the end of a build)."""
+    """Let go of the layouts this process kept, and of all it set aside."""
+    global _let_go
     _kept.clear()
+    gc.unfreeze()
+    _let_go = 0
 
 
 def _keep(job: Job, document, warnings: list[str]) -> None:
     """Keep the layout for another job of the same part (its numbers written again), instead of
     any other layout of the part (a part laid out anew, its corrections changed, is not laid out
     as before again); the least lately used let go beyond KEEP_PAGES."""
+    global _let_go
     for name in [name for name, kept in _kept.items() if job.part and kept[2] == job.part]:
-        del _kept[name]
+        _let_go += len(_kept.pop(name)[0].pages)
     _kept[job.name] = (document, warnings, job.part)
     while len(_kept) > 1 and sum(len(kept[0].pages) for kept in _kept.values()) > KEEP_PAGES:
-        del _kept[next(iter(_kept))]
+        _let_go += len(_kept.pop(next(iter(_kept)))[0].pages)
+
+
+def _set_aside() -> None:
+    """After a job: free what it left in reference cycles (and, once LET_GO_PAGES pages of kept
+    layouts have been let go, what they leave), then set aside all the process holds, which the
+    collector's passes during the next job do not look at."""
+    global _let_go
+    if _let_go >= LET_GO_PAGES:
+        gc.unfreeze()
+        _let_go = 0
+    gc.collect()
+    gc.freeze()
 
 
 def _forget_fonts() -> None:
