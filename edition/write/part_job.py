@@ -10,8 +10,8 @@ the laid-out boxes (`page_numbers`), and the names it links to in other parts.
 Both are plain data, so a job runs in any process (a forked worker, a Dask worker on another
 machine) and its result can be kept on disk (`parts.Parts`).  A process keeps the parts it laid
 out last (up to KEEP_PAGES pages): a job of the same layout with other numbers only writes them
-in.  A layout is millions of objects, and a kept one is garbage once let go: between jobs the
-process sets aside (`gc.freeze`) all it holds, so that the collector's passes during a layout
+in.  A layout is millions of objects, and a kept one is garbage once let go: before and after a
+job the process sets aside (`gc.freeze`) all it holds, so that the collector's passes during a layout
 look at that layout's objects only (before, they took a quarter of a worker's time), and looks
 at everything again once LET_GO_PAGES pages of kept layouts have been let go.  WeasyPrint drops a link whose
 anchor is not in the document: a name this part links to in another one is given a stand-in
@@ -75,6 +75,7 @@ def run(job: Job) -> LaidPart:
     import weasyprint
 
     font_config = fonts()
+    gc.freeze()  # what the process holds (a forked worker's, all it has of its parent's), set aside
     with _warnings() as warnings, layout_fixes.applied(job.ladder):
         document, laid_warnings, _ = _kept.pop(job.name, (None, [], ""))
         if document is None:
