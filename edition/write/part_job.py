@@ -11,11 +11,12 @@ Both are plain data, so a job runs in any process (a forked worker, a Dask worke
 machine) and its result can be kept on disk (`parts.Parts`).  A process keeps the parts it laid
 out last (up to KEEP_PAGES pages): a job of the same layout with other numbers only writes them
 in.  A layout is millions of objects, and a kept one is garbage once let go: before and after a
-job the process sets aside (`gc.freeze`) all it holds, so that the collector's passes during a layout
-look at that layout's objects only (before, they took a quarter of a worker's time), and looks
-at everything again once LET_GO_PAGES pages of kept layouts have been let go.  WeasyPrint drops a link whose
-anchor is not in the document: a name this part links to in another one is given a stand-in
-anchor on its first page, which `merge.py` replaces with the real one.
+job the process sets aside (`gc.freeze`) all it holds, so that the collector's passes during a
+layout look at that layout's objects only (before, they took a quarter of a worker's time), and
+it looks at everything again once LET_GO_PAGES pages of kept layouts have been let go.
+
+WeasyPrint drops a link whose anchor is not in the document: a name this part links to in another
+one is given a stand-in anchor on its first page, which `merge.py` replaces with the real one.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def fonts():
     if _fonts is not None and _fonts_pid != os.getpid():
         _fonts._folder = None  # their files stay for the parent (WeasyPrint removes its folder when let go)
         _fonts = None
-        _kept.clear()
+        forget()
     if _fonts is None:
         _fonts, _fonts_pid = FontConfiguration(), os.getpid()
         atexit.register(_forget_fonts)  # while WeasyPrint's libraries are still there to free it
