@@ -34,7 +34,7 @@ READINGS = {"sic", "orig", "abbr"}  # of a choice: shown only in the apparatus, 
 BREAKS = {"p", "ab", "head", "l", "item", "lb", "speaker", "stage", "dateline", "salute", "signed",
           "trailer", "byline", "docAuthor", "docDate", "titlePart"}
 
-URL = re.compile(r"(?:https?://|www\.)[^\s\"'<>]+")
+URL = re.compile(r"(?:https?://|www\.)[^\s\"'‘’“”<>]+")  # a quote, straight or curly, ends it
 MARKS = re.compile(rf"(?P<url>{URL.pattern})|(?P<range>(?<=\d)--(?=\d))|(?P<dash>\s*(?<!-)-{{2,3}}(?!-)\s*)"
                    r"|(?P<dots>\.(?:[ \u00a0]?\.)+)")
 MARKED = re.compile(r"--|\.[ \u00a0]?\.")  # a text worth running MARKS over
