@@ -226,7 +226,7 @@ def test_a_worker_keeps_the_last_layout_of_each_part_and_lets_the_least_lately_u
     def keep(part: str, name: str, pages: int) -> None:
         job = part_job.Job("", "", None, (), frozenset(), 2, "", 0, False, name=name, part=part)
         part_job._kept.pop(name, None)  # as `run` takes a kept layout, and keeps it again
-        part_job._keep(job, types.SimpleNamespace(pages=[None] * pages), [])
+        part_job._keep(job, part_job._Kept(types.SimpleNamespace(pages=[None] * pages), [], part, "", None))
 
     keep("T1", "T1-first", 4)
     keep("K", "K-first", 4)
@@ -260,7 +260,7 @@ def test_a_worker_sets_aside_what_it_holds_between_jobs_and_frees_the_layouts_it
         with part_job.keeping():
             part_job.run(dataclasses.replace(job, name="first"))
             first = gc.get_freeze_count()
-            part_job.run(dataclasses.replace(job, name="mended"))  # supersedes the first layout
+            part_job.run(dataclasses.replace(job, name="mended", style="other"))  # supersedes the first layout, not laid out from it
             assert list(part_job._kept) == ["mended"]
             return first, gc.get_freeze_count()
 

@@ -121,12 +121,13 @@ def _limit_lines(get_next_linebox, limit: int):
         finally:
             context.no_hyphens = False
         if line is not None and resume_at is not None:
-            runs[(id(linebox), _key(resume_at))] = run + 1 if _ends_hyphenated(line) else 0
+            runs[(id(linebox), _key(resume_at))] = run + 1 if ends_hyphenated(line) else 0
         return line, resume_at
     return next_linebox
 
 
-def _ends_hyphenated(line) -> bool:
+def ends_hyphenated(line) -> bool:
+    """The line box ends with a hyphen after a letter (a word broken, not a hyphen of a range)."""
     from weasyprint.formatting_structure import boxes
 
     box = line

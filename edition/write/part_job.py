@@ -30,13 +30,13 @@ import logging
 import os
 
 from ..check import layout
-from . import layout_fixes, line_numbers, page_numbers, pagination, pdf_writing
+from . import incremental, layout_fixes, line_numbers, page_numbers, pagination, pdf_writing
 
 HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notice about subsetting
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
 _fonts_pid = None  # the process that made it: a forked one makes its own (they would share its font files)
 KEEP_PAGES = 300  # pages of laid-out parts a process keeps, to write them with other numbers
-_kept: dict[str, tuple] = {}  # a layout's name -> (WeasyPrint's document, its warnings, its part), least lately used first
+_kept: dict[str, "_Kept"] = {}  # a layout's name -> the layout, least lately used first
 LET_GO_PAGES = 100  # pages of kept layouts let go before the collector looks at all the process holds
 _let_go = 0  # pages of kept layouts let go since it last did
 
@@ -57,6 +57,8 @@ class Job:
     keys: tuple[tuple[str, str], ...] = ()  # the line key of each apparatus entry it prints (page_numbers.keys)
     name: str = ""  # its layout's digest: a process that kept this layout does not lay it out again
     part: str = ""  # the part's key (its first element's id): a new layout of it supersedes the one kept
+    style: str = ""  # the digest of all its layout depends on but its HTML: a kept layout of the part
+    # with the same is laid out again only from the first page its change reaches (incremental.py)
 
 
 @dataclasses.dataclass
@@ -78,12 +80,14 @@ def run(job: Job) -> LaidPart:
     font_config = fonts()
     gc.freeze()  # what the process holds (a forked worker's, all it has of its parent's), set aside
     with _warnings() as warnings, layout_fixes.applied(job.ladder):
-        document, laid_warnings, _ = _kept.pop(job.name, (None, [], ""))
-        if document is None:
-            document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(font_config=font_config)
-            laid_warnings = list(warnings)
+        kept = _kept.pop(job.name, None)
+        if kept is None:
+            document, made = incremental.render(job.html, job.base_url, font_config, warnings, _earlier(job))
+            kept = _Kept(document, list(warnings), job.part, job.style, made)
+        document = kept.document
         pages = document.pages
         if job.write:
+            kept.written = True
             if job.number is not None:
                 page_numbers.folios(pages, job.number)
             page_numbers.fill(pages, dict(job.numbers))
@@ -96,7 +100,7 @@ def run(job: Job) -> LaidPart:
             heights=[page.height for page in pages],
             measured=layout.measure(document, [""] * len(pages)),
             starts=pagination.page_starts(document, job.page_anchors),
-            warnings=laid_warnings)
+            warnings=kept.warnings)
         if job.write:
             laid.phantoms = _stand_ins(pages)
             document.fonts = {}  # WeasyPrint's fonts of a last writing hold the glyphs it drew, in its order
@@ -104,7 +108,7 @@ def run(job: Job) -> LaidPart:
                 laid.pdf = document.write_pdf(pdf_variant=job.variant, pdf_tags=True)
             for name in laid.phantoms:
                 del pages[0].anchors[name]
-    _keep(job, document, laid_warnings)
+    _keep(job, kept)
     _set_aside()
     return laid
 
@@ -144,16 +148,41 @@ def forget() -> None:
     _let_go = 0
 
 
-def _keep(job: Job, document, warnings: list[str]) -> None:
+@dataclasses.dataclass
+class _Kept:
+    document: object  # WeasyPrint's
+    warnings: list[str]  # WeasyPrint's warnings while it was laid out
+    part: str  # Job.part
+    style: str  # Job.style
+    made: incremental.Layout  # how it was made, for a layout of the part again
+    written: bool = False  # numbers, folios and sides written into its boxes: no layout begins from it
+
+
+def _earlier(job: Job) -> incremental.Layout | None:
+    """How a kept layout of the job's part with the same style was made, let go of (its pages
+    become the new layout's); None if there is none."""
+    name = next((name for name, kept in _kept.items() if job.part and (kept.part, kept.style) == (job.part, job.style)),
+                None)
+    kept = None if name is None else _let_go_of(name)
+    return None if kept is None or kept.written else kept.made
+
+
+def _keep(job: Job, kept: _Kept) -> None:
     """Keep the layout for another job of the same part (its numbers written again), instead of
     any other layout of the part (a part laid out anew, its corrections changed, is not laid out
     as before again); the least lately used let go beyond KEEP_PAGES."""
+    for name in [name for name, other in _kept.items() if job.part and other.part == job.part]:
+        _let_go_of(name)
+    _kept[job.name] = kept
+    while len(_kept) > 1 and sum(len(other.document.pages) for other in _kept.values()) > KEEP_PAGES:
+        _let_go_of(next(iter(_kept)))
+
+
+def _let_go_of(name: str) -> _Kept:
     global _let_go
-    for name in [name for name, kept in _kept.items() if job.part and kept[2] == job.part]:
-        _let_go += len(_kept.pop(name)[0].pages)
-    _kept[job.name] = (document, warnings, job.part)
-    while len(_kept) > 1 and sum(len(kept[0].pages) for kept in _kept.values()) > KEEP_PAGES:
-        _let_go += len(_kept.pop(next(iter(_kept)))[0].pages)
+    kept = _kept.pop(name)
+    _let_go += len(kept.document.pages)
+    return kept
 
 
 def _set_aside() -> None:

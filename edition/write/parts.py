@@ -156,7 +156,7 @@ class Parts:
         self.page_anchors = page_anchors  # ids of an output -> those where a page may begin
         self.cache_dir = cache_dir
         self.executors = executors  # a part goes back to the one that laid it out (part_job.KEEP_PAGES)
-        self.home: dict[str, int] = {}  # a layout's name -> the executor that laid it out
+        self.home: dict[str, int] = {}  # a layout's name, or a part's key -> the executor that last laid it out
         self.memory: dict[str, part_job.LaidPart] = {}
         self.used: set[str] = set()  # the keys of the last book's parts
         self.program = stamp.program()
@@ -243,12 +243,13 @@ class Parts:
                            part.page_anchors, printing.hyphen_ladder, printing.press_variant,
                            self.epoch, numbers is not None, printing.line_numbers, printing.line_numbering,
                            keys if numbers is not None else ())
-        return dataclasses.replace(job, name=_layout_key(self._key(job, assets)), part=part.key)
+        style = hashlib.sha256(f"{self.program}\0{assets}\0{job.ladder}".encode()).hexdigest()[:32]
+        return dataclasses.replace(job, name=_layout_key(self._key(job, assets)), part=part.key, style=style)
 
     def _key(self, job: part_job.Job, assets: str) -> str:
         """The digest of all a job's result depends on: its layout's (a prefix), then its numbers'."""
         fields = dataclasses.replace(job, base_url="", page_anchors=tuple(sorted(job.page_anchors)),
-                                     number=None, numbers=(), keys=(), write=False, name="", part="")
+                                     number=None, numbers=(), keys=(), write=False, name="", part="", style="")
         layout_digest = hashlib.sha256(f"{self.program}\0{assets}\0{fields!r}".encode()).hexdigest()[:32]
         numbers = f"{job.number}\0{job.numbers!r}\0{job.keys!r}" if job.write else "-"
         return f"{layout_digest}-{hashlib.sha256(numbers.encode()).hexdigest()[:16]}"
@@ -267,14 +268,28 @@ class Parts:
                 done[k] = (job, laid, key)
         todo = sorted((k for k in range(len(jobs)) if k not in done), key=lambda k: -len(jobs[k].html))
         futures, load = {}, [0] * len(self.executors)
-        for k in todo:  # each to the executor that laid it out, else to the least busy
-            home = self.home.setdefault(jobs[k].name, min(range(len(load)), key=load.__getitem__))
-            load[home] += len(jobs[k].html)
+        for k in todo:
+            home = self._home(jobs[k], load)
+            self.home[jobs[k].name] = home
+            if jobs[k].part:
+                self.home[jobs[k].part] = home
             futures[k] = self.executors[home].submit(part_job.run, jobs[k])
         for k, future in futures.items():
             done[k] = (jobs[k], future.result(), keys[k])
             self._keep(keys[k], done[k][1])
         return [done[k] for k in range(len(jobs))]
+
+    def _home(self, job: part_job.Job, load: list[int]) -> int:
+        """The executor for a job, its `load` (of the HTML it was given) counted: the one that laid
+        the same layout out; else the one that laid the part out last, which lays it out again
+        from its change (taken as half the work), if the jobs then end sooner than on the least
+        busy; else the least busy."""
+        size, least = len(job.html), min(range(len(load)), key=load.__getitem__)
+        held = self.home.get(job.name, self.home.get(job.part) if job.part else None)
+        home = held if held is not None and max(load[held] + size // 2, load[least]) <= max(
+            load[least] + size, load[held]) else least
+        load[home] += size // 2 if home == held else size
+        return home
 
     def _recall(self, key: str) -> part_job.LaidPart | None:
         path = self.cache_dir / f"{key}.pickle" if self.cache_dir else None

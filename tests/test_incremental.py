@@ -1,0 +1,172 @@
+"""write/incremental.py: a part laid out again from the first page its change reaches is the same,
+page for page and byte for byte, as the part laid out whole."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+
+import pikepdf
+import pytest
+import weasyprint
+from pikepdf import Name
+
+from edition.check import layout
+from edition.write import incremental, layout_fixes, parts, part_job
+
+STYLE = """<style>
+@page { size: A6; margin: 14mm 11mm 16mm;
+        @top-center { content: string(head); font-size: 7pt }
+        @bottom-center { content: counter(page); font-size: 7pt } }
+body { font-size: 9pt; line-height: 1.3; }
+h2 { string-set: head content(); break-before: page; bookmark-level: 1; font-size: 11pt }
+p { text-align: justify; hyphens: auto; widows: 2; orphans: 2; margin: 0; text-indent: 1em }
+.fn { float: footnote; font-size: 7pt; footnote-policy: auto }
+.tight { word-spacing: -0.04em }
+.loose { word-spacing: 0.08em; letter-spacing: 0.01em }
+</style>"""
+
+WORDS = ("the committee resolved against every faction whose delegates demanded immediate and"
+         " uncompromising revolutionary discipline while the provincial organisations hesitated").split()
+
+
+def book(chapters: int = 3, paragraphs: int = 9, classes: dict[int, str] | None = None) -> str:
+    """A small book of chapters, each opening a page, with justified hyphenated paragraphs and
+    footnotes (some long enough to be carried over to the next page); `classes` gives paragraph
+    k (counted through the book) a class."""
+    classes = classes or {}
+    body, k = [], 0
+    for chapter in range(chapters):
+        body.append(f"<h2 id='c{chapter}'>Chapter {chapter + 1}</h2>")
+        for _ in range(paragraphs):
+            words = " ".join(WORDS[(k * 7 + i) % len(WORDS)] for i in range(60 + 13 * (k % 5)))
+            note = "" if k % 3 else (f"<span class='fn' id='n{k}'>Note {k}: "
+                                     + " ".join(WORDS[(k + i) % len(WORDS)] for i in range(15 + 40 * (k % 2))) + ".</span>")
+            body.append(f"<p id='p{k}' class='{classes.get(k, '')}'>{words.capitalize()}{note} {words}.</p>")
+            k += 1
+    return f"<html lang='en'><head><title>T</title>{STYLE}</head><body>{''.join(body)}</body></html>"
+
+
+def laid(html: str, kept=None):
+    warnings: list[str] = []
+    with layout_fixes.applied():
+        return incremental.render(html, "", None, warnings, kept)
+
+
+def streams(document) -> list[bytes]:
+    """The PDF's streams (but the XMP, whose id is random, and the object and cross-reference
+    streams that follow its length)."""
+    with part_job.epoch(1700000000):
+        data = document.write_pdf(pdf_variant="pdf/x-4", pdf_tags=True)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return [obj.read_raw_bytes() for obj in pdf.objects
+                if isinstance(obj, pikepdf.Stream) and obj.get("/Type") not in (Name.Metadata, Name.ObjStm, Name.XRef)]
+
+
+def outline(document) -> list:
+    return [[(level, label) for level, label, _, _ in page.bookmarks] for page in document.pages]
+
+
+@pytest.mark.parametrize("changed", [9, 22])
+def test_a_part_laid_out_again_from_its_change_is_the_part_laid_out_whole(changed):
+    """A paragraph given other spacing: the layout that keeps the pages before the change and
+    makes the rest has the same pages (the kept ones the very boxes of the layout before), the
+    same measured lines, outline and warnings, and writes the same PDF as a layout of it whole."""
+    before, after = book(), book(classes={changed: "tight"})
+    old, kept = laid(before)
+    kept_boxes = [page._page_box for page in old.pages]
+    whole, _ = laid(after)
+    resumed, made = laid(after, kept)
+    start = incremental.resumed_at(kept, made.elements)
+    assert 0 < start < len(whole.pages) - 1  # pages were kept, and made again
+    assert [page._page_box for page in resumed.pages[:start]] == kept_boxes[:start]
+    assert len(resumed.pages) == len(whole.pages)
+    assert layout.measure(resumed, [""] * len(resumed.pages)) == layout.measure(whole, [""] * len(whole.pages))
+    assert outline(resumed) == outline(whole)
+    assert [page.anchors for page in resumed.pages] == [page.anchors for page in whole.pages]
+    assert streams(resumed) == streams(whole)
+
+
+def test_a_layout_begins_before_a_page_that_takes_anything_over_from_the_page_before(monkeypatch):
+    """The page maker does not hold the notes carried over to a page, nor a run of hyphenated
+    lines: a change just after a page that took a note over is laid out from a page before it, and
+    gives what a layout of the whole gives."""
+    from weasyprint.layout import page as pages
+
+    reported, remake = [], pages.remake_page  # the pages a note was carried over to
+    monkeypatch.setattr(pages, "remake_page", lambda index, context, *rest: (
+        context.reported_footnotes and reported.append(index)) or remake(index, context, *rest))
+    before = book()
+    old, kept = laid(before)
+    taken_over = [k for k in reported if k + 1 < len(old.pages)]
+    assert taken_over and not any(kept.clean[k] for k in taken_over)
+    def begun(k):  # the paragraphs that begin on page k
+        return [a for a in old.pages[k].anchors if re.fullmatch(r"p\d+", a) and a not in old.pages[k - 1].anchors]
+
+    page = next(k for k in taken_over if begun(k + 1))
+    first = begun(page + 1)[0]
+    after = book(classes={int(first[1:]): "loose"})
+    start = incremental.resumed_at(kept, list(weasyprint.HTML(string=after).etree_element.iter()))
+    assert 0 < start < page and kept.clean[start]
+    resumed, _ = laid(after, kept)
+    whole, _ = laid(after)
+    assert streams(resumed) == streams(whole)
+
+
+def test_the_first_difference_is_in_document_order():
+    old = weasyprint.HTML(string=book()).etree_element
+    new = weasyprint.HTML(string=book(classes={4: "loose"})).etree_element
+    index = incremental.first_difference(list(old.iter()), list(new.iter()))
+    assert list(new.iter())[index].get("id") == "p4"
+    assert incremental.first_difference(list(old.iter()), list(old.iter())) == len(list(old.iter()))
+
+
+def job(html: str, write: bool = False) -> part_job.Job:
+    return part_job.Job(html=html, base_url="", number=1, numbers=(), page_anchors=frozenset(), ladder=2,
+                        variant="pdf/x-4", epoch=1700000000, write=write, name=str(hash((html, write))),
+                        part="p", style="s")
+
+
+def test_a_worker_lays_a_part_out_again_from_its_last_layout_unless_it_was_written(monkeypatch):
+    """The layout a worker kept of a part is where its next layout begins, if numbers were not
+    written into it (they are, in its boxes); the result is what a fresh worker gives."""
+    part_job.forget()
+    monkeypatch.setattr(part_job, "_kept", {})
+    begun = []
+    render = incremental.render
+    monkeypatch.setattr(incremental, "render", lambda *a: begun.append(a[4]) or render(*a))
+    before, after = book(), book(classes={22: "tight"})
+    part_job.run(job(before))
+    resumed = part_job.run(job(after))
+    assert begun[-1] is not None
+    part_job.run(dataclasses.replace(job(before), name="written", write=True))
+    part_job.run(job(book(classes={22: "loose"})))
+    assert begun[-1] is None
+    part_job.forget()
+    fresh = part_job.run(job(after))
+    assert resumed == fresh
+    part_job.forget()
+
+
+@pytest.mark.slow
+def test_a_part_of_the_real_book_laid_out_again_is_the_part_laid_out_whole(built):
+    """Part K of the real edition (its notes, apparatus, margin numbers and running heads), a
+    paragraph past its middle tightened: the same PDF as laid out whole, from fewer pages."""
+    html_path = built.html
+    head, bodies = parts.split(html_path)
+    from edition.write import page_numbers
+
+    body = next(body for body, _ in bodies if "id=\"part-K\"" in body or "id='part-K'" in body)
+    before = page_numbers.masked(parts.document(head, body, None))
+    ids = re.findall(r'<p id="(K\.[0-9.]+)"', before)
+    target = ids[len(ids) * 2 // 3]
+    after = before.replace(f'<p id="{target}"', f'<p id="{target}" style="word-spacing: -0.03em"', 1)
+    assert after != before
+    fonts = part_job.fonts()
+    with layout_fixes.applied():
+        old, kept = incremental.render(before, str(html_path), fonts, [])
+        whole, _ = incremental.render(after, str(html_path), fonts, [])
+        resumed, made = incremental.render(after, str(html_path), fonts, [], kept)
+    assert incremental.resumed_at(kept, made.elements) > len(whole.pages) // 3
+    assert streams(resumed) == streams(whole)
