@@ -123,23 +123,25 @@ def _write(edition: Edition, staging: Path, out_dir: Path, wanted: list[str], re
         found = layout.run(measured, Locator(edition), report, limits, book.median)
         replace_atomically(out_dir / LAYOUT_REPORT, lambda tmp: tmp.write_text(
             json.dumps(found, indent=1, ensure_ascii=False), encoding="utf-8"))
-    with contextlib.ExitStack() as writing:  # the screen PDF is written while the rest goes on
+    with contextlib.ExitStack() as writing:  # the PDFs are written while the rest goes on
         if "pdf" in wanted:
             screen, press = staging / f"{settings.slug}.pdf", staging / f"{settings.slug}-press.pdf"
-            with progress.stage("write the press and screen PDFs"):
-                pool = writing.enter_context(pdf.written(book, screen, press, settings))
+            with progress.stage("hand the parts to the PDF workers"):
+                press_written = writing.enter_context(pdf.written(book, screen, press, settings))
             made += [screen, press]
+        if "epub" in wanted:
+            page_list = pagination.page_list(book.page_starts(), book.pages, book.first_text)
+            with progress.stage("write the EPUB"):  # while the parts are put together
+                made.append(epub.write(edition, staging, page_list))
+        if "pdf" in wanted:
+            with progress.stage("write the press and screen PDFs"):
+                pool = press_written()
             with progress.stage("preflight the press PDF"):
                 from .check import preflight  # imported here: `build.py check` never pays for pikepdf
 
                 findings = pool.submit(preflight.check, press, True, points(settings.page.bleed)).result()
             for code, message in preflight.summary(findings):
                 report.add(Location(display_path(out_dir / press.name)), code, message)
-        if "epub" in wanted:
-            page_list = pagination.page_list(book.page_starts(), book.pages, book.first_text)
-            with progress.stage("write the EPUB"):
-                made.append(epub.write(edition, staging, page_list))
-        if "pdf" in wanted:
             with progress.stage("finish the screen PDF"):
                 writing.close()
     return made

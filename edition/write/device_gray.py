@@ -9,6 +9,9 @@ the resources.
 
 from __future__ import annotations
 
+import decimal
+import re
+
 import pikepdf
 
 FILL, STROKE = 0, 1
@@ -41,19 +44,18 @@ def _convert(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources: pikepdf.Object
     kinds = {"/DeviceCMYK": 4}  # colour space -> its channels when convertible (4: CMYK, 1: grey)
     current = [None, None]  # the convertible space in force for fill and stroke, and how it was set
     stack = []
-    out: list = []
-    for instruction in pikepdf.parse_content_stream(holder):
-        op = str(instruction.operator)
+    out: list = []  # (operator, instruction): as read, or (operands, operator) made here
+    lines = _lines(holder)
+    for op, operands, instruction in (_read_lines(lines) if lines is not None else _parsed(holder)):
         if op not in WATCHED:
-            out.append(instruction)
+            out.append((op, instruction))
             continue
-        operands = list(instruction.operands)
         if op in SET_SPACE:
             name = str(operands[0])
             channels = kinds.setdefault(name, _icc_channels(spaces.get(name)))
             if channels:
                 current[SET_SPACE[op]] = (channels, instruction)
-                instruction = pikepdf.ContentStreamInstruction([0], pikepdf.Operator(GRAY[SET_SPACE[op]]))
+                instruction = ([0], GRAY[SET_SPACE[op]])
             else:
                 current[SET_SPACE[op]] = None
                 used.add(name)
@@ -61,20 +63,19 @@ def _convert(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources: pikepdf.Object
             channels, set_space = current[SET_COLOUR[op]]
             gray = _gray(operands) if channels == 4 else operands[0]
             if gray is None:  # not K alone: keep the press's colour
-                out.append(set_space)
-                used.add(str(set_space.operands[0]))
+                out.append((CS[SET_COLOUR[op]], set_space))
+                used.add(_space_name(set_space))
                 current[SET_COLOUR[op]] = None
             else:
-                operator = pikepdf.Operator(GRAY[SET_COLOUR[op]])
-                if out and out[-1].operator == operator:  # the black that stood in for the colour space
+                operator = GRAY[SET_COLOUR[op]]
+                if out and out[-1][0] == operator:  # the black that stood in for the colour space
                     out.pop()
-                instruction = pikepdf.ContentStreamInstruction([gray], operator)
+                instruction = ([gray], operator)
         elif op in SET_DEVICE:
             current[SET_DEVICE[op]] = None
             if op in ("k", "K") and _gray(operands) is not None:  # K alone: DeviceGray, until a colour needs CMYK
-                set_space = pikepdf.ContentStreamInstruction([pikepdf.Name.DeviceCMYK], pikepdf.Operator(CS[SET_DEVICE[op]]))
-                current[SET_DEVICE[op]] = (4, set_space)
-                instruction = pikepdf.ContentStreamInstruction([_gray(operands)], pikepdf.Operator(GRAY[SET_DEVICE[op]]))
+                current[SET_DEVICE[op]] = (4, ([pikepdf.Name.DeviceCMYK], CS[SET_DEVICE[op]]))
+                instruction = ([_gray(operands)], GRAY[SET_DEVICE[op]])
         elif op == "q":
             stack.append(list(current))
         elif op == "Q" and stack:
@@ -83,12 +84,95 @@ def _convert(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources: pikepdf.Object
             form = resources.get("/XObject", {}).get(str(operands[0]))
             if form is not None and form.get("/Subtype") == pikepdf.Name.Form:
                 _convert(pdf, form, form.get("/Resources", resources), used, done)
-        out.append(instruction)
-    content = pikepdf.unparse_content_stream(out)
+        if isinstance(instruction, tuple):
+            op = instruction[1]
+        out.append((op, instruction))
+    if lines is not None:
+        content = b"\n".join(_written(instruction) for _, instruction in out)
+    else:
+        content = pikepdf.unparse_content_stream([_instruction(instruction) for _, instruction in out])
     if isinstance(holder, pikepdf.Stream):
         holder.write(content)
     else:
         holder.Contents = pdf.make_stream(content)
+
+
+# The quick way through a content stream as pydyf writes it: one instruction a line, no strings in
+# parentheses, no comments, no inline images.  Any other stream is parsed by pikepdf (qpdf).
+_OPERATOR = re.compile(rb"(?<![^\s\]>)])(?:" + b"|".join(re.escape(op.encode()) for op in sorted(WATCHED, key=len, reverse=True))
+                       + rb")(?![^\s\[<(/%])")
+_OPERAND = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)|/[^\s/\[\]<>(){}%]*")
+
+
+def _lines(holder: pikepdf.Object) -> list[bytes] | None:
+    """The lines of the content, if each watched operator ends a line of its own operands alone
+    (numbers and names) after a line that ends with an operator; else None."""
+    contents = holder if isinstance(holder, pikepdf.Stream) else holder.get("/Contents")
+    if contents is None:
+        return None
+    data = (b"\n".join(part.read_bytes() for part in contents) if isinstance(contents, pikepdf.Array)
+            else contents.read_bytes())
+    if any(mark in data for mark in (b"(", b"%", b"BI")):
+        return None
+    lines = data.split(b"\n")
+    watched = 0
+    for k, line in enumerate(lines):
+        tokens = line.split()
+        if tokens and tokens[-1].decode("latin-1") in WATCHED:
+            if not all(_OPERAND.fullmatch(token) for token in tokens[:-1]):
+                return None
+            before = lines[k - 1].split() if k else []
+            if before and (_OPERAND.fullmatch(before[-1]) or before[-1].endswith((b"]", b">"))):
+                return None
+            watched += 1
+    return lines if watched == len(_OPERATOR.findall(data)) else None
+
+
+def _read_lines(lines: list[bytes]):
+    """(operator, operands, the line) for each line; the operands read for watched operators only."""
+    for line in lines:
+        tokens = line.split()
+        op = tokens[-1].decode("latin-1") if tokens else ""
+        yield op, [_value(token) for token in tokens[:-1]] if op in WATCHED else None, line
+
+
+def _parsed(holder: pikepdf.Object):
+    for instruction in pikepdf.parse_content_stream(holder):
+        yield str(instruction.operator), list(instruction.operands), instruction
+
+
+def _value(token: bytes):
+    return pikepdf.Name(token.decode("latin-1")) if token.startswith(b"/") else decimal.Decimal(token.decode())
+
+
+def _space_name(set_space) -> str:
+    """The colour space an instruction that sets one names."""
+    if isinstance(set_space, tuple):
+        return str(set_space[0][0])
+    if isinstance(set_space, bytes):
+        return set_space.split()[0].decode("latin-1")
+    return str(set_space.operands[0])
+
+
+def _written(instruction) -> bytes:
+    if isinstance(instruction, bytes):
+        return instruction
+    operands, operator = instruction
+    return b" ".join([*(_token(value) for value in operands), operator.encode()])
+
+
+def _token(value) -> bytes:
+    if isinstance(value, decimal.Decimal):
+        text = format(value.normalize(), "f")
+        return (text if text not in ("-0", "") else "0").encode()
+    return str(value).encode()
+
+
+def _instruction(instruction):
+    if isinstance(instruction, tuple):
+        operands, operator = instruction
+        return pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(operator))
+    return instruction
 
 
 def _gray(cmyk: list) -> object | None:

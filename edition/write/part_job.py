@@ -10,7 +10,9 @@ the laid-out boxes (`page_numbers`), and the names it links to in other parts.
 Both are plain data, so a job runs in any process (a forked worker, a Dask worker on another
 machine) and its result can be kept on disk (`parts.Parts`).  A process keeps the parts it laid
 out last (up to KEEP_PAGES pages): a job of the same layout with other numbers only writes them
-in.  A layout is millions of objects, and a kept one is garbage once let go: before and after a
+in, and a job of the same part with other HTML (its corrections changed) lays it out again only
+from the first page the change reaches (`incremental.py`), unless numbers were written into the
+kept layout's boxes.  A layout is millions of objects, and a kept one is garbage once let go: before and after a
 job the process sets aside (`gc.freeze`) all it holds, so that the collector's passes during a
 layout look at that layout's objects only (before, they took a quarter of a worker's time), and
 it looks at everything again once LET_GO_PAGES pages of kept layouts have been let go.

@@ -22,8 +22,9 @@ from . import device_gray, merge, parts, press, replace_atomically, workers
 def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Settings):
     """Write both PDFs from the parts' PDFs, put together once (merge.py), in spawned workers
     (`workers.isolated`: pikepdf holds every object of the book, and its memory stays apart from
-    the make-up's).  Inside, the press PDF is written and the screen PDF is being written: the
-    workers are given for what needs the press PDF (its preflight); both are written on exit.
+    the make-up's).  Inside, the parts are being put together while the caller goes on (with the
+    EPUB); the function it is given waits for the press PDF and returns the workers, for what needs
+    the press PDF (its preflight), while the screen PDF is being written.  Both are written on exit.
 
     WeasyPrint writes each part as the press needs it: the PDF/X variant of edition.yaml, tagged,
     with bleed, TrimBox and BleedBox; press.py adds the slug with the crop marks, names the output
@@ -31,22 +32,29 @@ def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Set
     black in DeviceGray, declared PDF/UA-1 instead of PDF/X.  Both get page labels: roman for the
     front matter, arabic from the first page of the text."""
     raw = press_path.with_name(press_path.name + ".raw")
-    with workers.isolated() as pool:
-        with tempfile.TemporaryDirectory(prefix=".parts-", dir=press_path.parent) as tmp:
-            paths = []
-            for k, (data, _) in enumerate(book.pdfs()):
-                paths.append(Path(tmp, f"{k:04d}.pdf"))
-                paths[-1].write_bytes(data)
-            pool.submit(merge.merge, paths, raw, book.outline(), [phantoms for _, phantoms in book.pdfs()]).result()
-        derived = [pool.submit(_derived, raw, path, book.first_text, screen, settings)
-                   for path, screen in ((press_path, False), (screen_path, True))]
-        try:
+    with workers.isolated() as pool, tempfile.TemporaryDirectory(prefix=".parts-", dir=press_path.parent) as tmp:
+        paths = []
+        for k, (data, _) in enumerate(book.pdfs()):
+            paths.append(Path(tmp, f"{k:04d}.pdf"))
+            paths[-1].write_bytes(data)
+        merged = pool.submit(merge.merge, paths, raw, book.outline(), [phantoms for _, phantoms in book.pdfs()])
+        derived: list[concurrent.futures.Future] = []
+
+        def press() -> concurrent.futures.Executor:
+            if not derived:
+                merged.result()
+                derived.extend(pool.submit(_derived, raw, path, book.first_text, screen, settings)
+                               for path, screen in ((press_path, False), (screen_path, True)))
             derived[0].result()
-            yield pool
+            return pool
+
+        try:
+            yield press
+            press()
             derived[1].result()
         finally:
-            concurrent.futures.wait(derived)  # neither reads the raw PDF any more
-            raw.unlink()
+            concurrent.futures.wait([merged, *derived])  # none reads the parts or the raw PDF any more
+            raw.unlink(missing_ok=True)
 
 
 def _derived(raw: Path, path: Path, first_text: int, screen: bool, settings: Settings) -> None:
