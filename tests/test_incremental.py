@@ -170,3 +170,23 @@ def test_a_part_of_the_real_book_laid_out_again_is_the_part_laid_out_whole(built
         resumed, made = incremental.render(after, str(html_path), fonts, [], kept)
     assert incremental.resumed_at(kept, made.elements) > len(whole.pages) // 3
     assert streams(resumed) == streams(whole)
+
+
+def test_a_part_goes_back_to_its_worker_when_what_it_lays_out_again_there_ends_sooner():
+    """The make-up sends a part to the worker that laid it out last when the pages it must lay
+    out again there (from the page before the first id ahead of the change) keep both workers
+    busy less long; else to the least busy."""
+    html = "<body>" + "".join(f'<p id="p{k}">Words of paragraph {k}.</p>' for k in range(40)) + "</body>"
+    before = job(html)
+    laid = part_job.LaidPart(anchors=[[f"p{k}" for k in range(4 * page, 4 * page + 4)] for page in range(10)],
+                             bookmarks=[], heights=[], measured=[], starts={}, warnings=[])
+    late = job(html.replace('id="p33">Words', 'id="p33" class="tight">Words'))
+    early = job(html.replace('id="p1">Words', 'id="p1" class="tight">Words'))
+    assert parts._remaining(before, laid, late) == pytest.approx(1 - 7 / 10)  # p33 on page 8: from page 7
+    assert parts._remaining(before, laid, early) == 1.0
+    assert parts._remaining(dataclasses.replace(before, write=True), laid, late) == 1.0  # numbers written in
+    laying = parts.Parts.__new__(parts.Parts)
+    for changed, worker in ((late, 0), (early, 1)):
+        laying.home, laying.last = {"p": 0}, {"p": (before, laid)}
+        load = [len(html) // 2, 0]  # the part's worker is busier
+        assert laying._home(dataclasses.replace(changed, name="new"), load) == worker

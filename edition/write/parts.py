@@ -157,6 +157,7 @@ class Parts:
         self.cache_dir = cache_dir
         self.executors = executors  # a part goes back to the one that laid it out (part_job.KEEP_PAGES)
         self.home: dict[str, int] = {}  # a layout's name, or a part's key -> the executor that last laid it out
+        self.last: dict[str, tuple[part_job.Job, part_job.LaidPart]] = {}  # a part's key -> its last job, laid out
         self.memory: dict[str, part_job.LaidPart] = {}
         self.used: set[str] = set()  # the keys of the last book's parts
         self.program = stamp.program()
@@ -277,19 +278,23 @@ class Parts:
         for k, future in futures.items():
             done[k] = (jobs[k], future.result(), keys[k])
             self._keep(keys[k], done[k][1])
+            self.last[jobs[k].part] = done[k][:2]
         return [done[k] for k in range(len(jobs))]
 
     def _home(self, job: part_job.Job, load: list[int]) -> int:
-        """The executor for a job, its `load` (of the HTML it was given) counted: the one that laid
-        the same layout out; else the one that laid the part out last, which lays it out again
-        from its change (taken as half the work), if the jobs then end sooner than on the least
-        busy; else the least busy."""
+        """The executor for a job, its `load` (the HTML it is to lay out) counted: the one that
+        laid the same layout out (it only writes the numbers in: taken as half the work); else the
+        one that laid the part out last, which lays it out again from the first page the change
+        reaches (incremental.py; the share of the pages after it, as the last layout placed them),
+        if the jobs then end sooner than on the least busy; else the least busy."""
         size, least = len(job.html), min(range(len(load)), key=load.__getitem__)
-        held = self.home.get(job.name, self.home.get(job.part) if job.part else None)
-        home = held if held is not None and max(load[held] + size // 2, load[least]) <= max(
-            load[least] + size, load[held]) else least
-        load[home] += size // 2 if home == held else size
-        return home
+        held, cost = self.home.get(job.name), size // 2
+        if held is None and job.part in self.home:
+            held, cost = self.home[job.part], int(size * _remaining(*self.last[job.part], job))
+        if held is None or max(load[held] + cost, load[least]) > max(load[least] + size, load[held]):
+            held, cost = least, size
+        load[held] += cost
+        return held
 
     def _recall(self, key: str) -> part_job.LaidPart | None:
         path = self.cache_dir / f"{key}.pickle" if self.cache_dir else None
@@ -319,6 +324,34 @@ class Parts:
             page += len(laid.heights)
             warnings += laid.warnings
         return Book(placed, first_text or 0, warnings)
+
+
+def _remaining(before: part_job.Job, laid: part_job.LaidPart, after: part_job.Job) -> float:
+    """The share of a part's pages a worker lays out again for `after`, holding the layout of
+    `before` (`laid`): those from the page before the one holding the last id ahead of the first
+    difference between their HTML (all of them if it wrote numbers into that layout)."""
+    if before.write or before.style != after.style:
+        return 1.0
+    common = _common_prefix(before.html, after.html)
+    last = None
+    for last in _ID.finditer(after.html, 0, common):
+        pass
+    if last is None or not laid.anchors:
+        return 1.0
+    page = next((k for k, anchors in enumerate(laid.anchors) if last[1] in anchors), 0)
+    return 1 - max(page - 1, 0) / len(laid.anchors)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix of `a` and `b`."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:  # a[:low] == b[:low]
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _layout_key(key: str) -> str:
