@@ -46,7 +46,7 @@ def _convert(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources: pikepdf.Object
     stack = []
     out: list = []  # (operator, instruction): as read, or (operands, operator) made here
     lines = _lines(holder)
-    for op, operands, instruction in (_read_lines(lines) if lines is not None else _parsed(holder)):
+    for op, operands, instruction in (_read(lines) if lines is not None else _parsed(holder)):
         if op not in WATCHED:
             out.append((op, instruction))
             continue
@@ -104,9 +104,9 @@ _OPERATOR = re.compile(rb"(?<![^\s\]>)])(?:" + b"|".join(re.escape(op.encode()) 
 _OPERAND = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)|/[^\s/\[\]<>(){}%]*")
 
 
-def _lines(holder: pikepdf.Object) -> list[bytes] | None:
-    """The lines of the content, if each watched operator ends a line of its own operands alone
-    (numbers and names) after a line that ends with an operator; else None."""
+def _lines(holder: pikepdf.Object) -> list[tuple[bytes, list[bytes]]] | None:
+    """Each line of the content with its tokens, if each watched operator ends a line of its own
+    operands alone (numbers and names) after a line that ends with an operator; else None."""
     contents = holder if isinstance(holder, pikepdf.Stream) else holder.get("/Contents")
     if contents is None:
         return None
@@ -114,24 +114,22 @@ def _lines(holder: pikepdf.Object) -> list[bytes] | None:
             else contents.read_bytes())
     if any(mark in data for mark in (b"(", b"%", b"BI")):
         return None
-    lines = data.split(b"\n")
+    lines = [(line, line.split()) for line in data.split(b"\n")]
     watched = 0
-    for k, line in enumerate(lines):
-        tokens = line.split()
+    for k, (_, tokens) in enumerate(lines):
         if tokens and tokens[-1].decode("latin-1") in WATCHED:
             if not all(_OPERAND.fullmatch(token) for token in tokens[:-1]):
                 return None
-            before = lines[k - 1].split() if k else []
+            before = lines[k - 1][1] if k else []
             if before and (_OPERAND.fullmatch(before[-1]) or before[-1].endswith((b"]", b">"))):
                 return None
             watched += 1
     return lines if watched == len(_OPERATOR.findall(data)) else None
 
 
-def _read_lines(lines: list[bytes]):
+def _read(lines: list[tuple[bytes, list[bytes]]]):
     """(operator, operands, the line) for each line; the operands read for watched operators only."""
-    for line in lines:
-        tokens = line.split()
+    for line, tokens in lines:
         op = tokens[-1].decode("latin-1") if tokens else ""
         yield op, [_value(token) for token in tokens[:-1]] if op in WATCHED else None, line
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import functools
 
 from . import layout_fixes
 
@@ -36,6 +37,11 @@ class Layout:
     clean: list[bool]  # nothing was taken over into the page from the page before
     warned: list[int]  # how many of the warnings had been given when each page was begun
     warnings: list[str]  # the layout's warnings (those of building the boxes first)
+
+    @functools.cached_property
+    def order(self) -> dict[int, int]:
+        """Each element's place in document order, by its id()."""
+        return {id(element): k for k, element in enumerate(self.elements)}
 
 
 def render(html: str, base_url: str, font_config, warnings: list[str], kept: Layout | None = None):
@@ -56,9 +62,8 @@ def render(html: str, base_url: str, font_config, warnings: list[str], kept: Lay
 def resumed_at(kept: Layout, elements: list) -> int:
     """The index of the first page of `kept` to lay out again for the document of `elements`."""
     changed = first_difference(kept.elements, elements)
-    index = {id(element): k for k, element in enumerate(kept.elements)}
     page = 0
-    while page < len(kept.bare) and _last_element(kept.bare[page], index) < changed:
+    while page < len(kept.bare) and _last_element(kept.bare[page], kept.order) < changed:
         page += 1
     page = max(page - 1, 0)
     while page > 0 and not kept.clean[page]:
@@ -143,8 +148,7 @@ class _Maker:
         made them given again."""
         from weasyprint.layout.page import set_page_type_computed_styles
 
-        kept = self.kept
-        index = {id(element): k for k, element in enumerate(kept.elements)}
+        kept, index = self.kept, self.kept.order
         pages = []
         for page, children, root_children in kept.bare[:self.start]:
             page.children = children
