@@ -32,9 +32,8 @@ import logging
 import os
 
 from ..check import layout
-from . import incremental, layout_fixes, line_numbers, page_numbers, pagination, pdf_writing
+from . import font_subset, incremental, layout_fixes, line_numbers, page_numbers, pagination, pdf_writing
 
-HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)  # WeasyPrint's notice about subsetting
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
 _fonts_pid = None  # the process that made it: a forked one makes its own (they would share its font files)
 KEEP_PAGES = 300  # pages of laid-out parts a process keeps, to write them with other numbers
@@ -106,7 +105,7 @@ def run(job: Job) -> LaidPart:
         if job.write:
             laid.phantoms = _stand_ins(pages)
             document.fonts = {}  # WeasyPrint's fonts of a last writing hold the glyphs it drew, in its order
-            with epoch(job.epoch), pdf_writing.quicker():
+            with epoch(job.epoch), pdf_writing.quicker(), font_subset.harfbuzz():
                 laid.pdf = document.write_pdf(pdf_variant=job.variant, pdf_tags=True)
             for name in laid.phantoms:
                 del pages[0].anchors[name]
@@ -245,9 +244,7 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record):
-        message = record.getMessage()
-        if not message.startswith(HARMLESS):
-            self.messages.append(message)
+        self.messages.append(record.getMessage())
 
 
 class _warnings:

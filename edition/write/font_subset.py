@@ -1,0 +1,59 @@
+"""The book's fonts subset by HarfBuzz while WeasyPrint writes a part's PDF, on every machine.
+
+In: nothing (a context manager around `Document.write_pdf`).  Out: each embedded font cut down
+to the glyphs the part draws, as WeasyPrint's own HarfBuzz subsetting cuts it.
+
+WeasyPrint subsets with the system's libharfbuzz-subset when it finds one (not a Python package,
+and not on a fresh Debian machine), else with fontTools, which it warns it will drop.  fontTools
+parses the face's layout tables (GPOS, GSUB: 64,000 value records for EB Garamond) in Python to
+drop them: 0.3 s a face on its own, 1-2 s in a worker holding the layouts it keeps, three faces a
+part, a third of writing a part's PDF.  uharfbuzz (pinned, HarfBuzz built in) does the same in a
+few milliseconds, with the same steps and flags as WeasyPrint's HarfBuzz path, so that every
+machine embeds the same bytes.  docs/weasyprint.md §13 gives the measures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+# Tables WeasyPrint drops from an embedded face (its HarfBuzz path): PDF text needs none of them.
+DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+
+
+@contextlib.contextmanager
+def harfbuzz():
+    """WeasyPrint's fonts subset by `subset` inside; as it was afterwards."""
+    from weasyprint.pdf.fonts import Font
+
+    before = Font.subset
+    Font.subset = subset
+    try:
+        yield
+    finally:
+        Font.subset = before
+
+
+def subset(font, to_unicode: dict, hinting: bool) -> None:
+    """Cut WeasyPrint's `font` (its `file_content`) down to the glyph ids `to_unicode` holds: the
+    glyphs kept at their ids, the tables of DROPPED dropped, then the unused ids after the last
+    glyph kept dropped, and the hinting unless `hinting`.  A face HarfBuzz cannot subset is
+    embedded whole, with WeasyPrint's warning."""
+    import uharfbuzz as hb
+    from weasyprint.logger import LOGGER
+
+    if not to_unicode:
+        return
+    flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
+    if font.missing:  # characters the face lacks: its .notdef is drawn
+        flags |= hb.SubsetFlags.NOTDEF_OUTLINE
+    wanted = hb.SubsetInput()
+    wanted.glyph_set.update(sorted(to_unicode))
+    wanted.drop_table_tag_set.update(int.from_bytes(tag, "big") for tag in DROPPED)
+    wanted.flags = flags | hb.SubsetFlags.RETAIN_GIDS
+    try:
+        face = hb.subset(hb.Face(hb.Blob(font.file_content), font.index), wanted)
+        wanted.glyph_set.update(range(max(to_unicode) + 1))  # the ids up to the last kept: the same ids
+        wanted.flags = flags if hinting else flags | hb.SubsetFlags.NO_HINTING
+        font.file_content = hb.subset(face, wanted).blob.data
+    except RuntimeError:
+        LOGGER.warning('Unable to subset "%s" with HarfBuzz', font.family)
