@@ -1,5 +1,5 @@
-"""write/incremental.py: a part laid out again from the first page its change reaches is the same,
-page for page and byte for byte, as the part laid out whole."""
+"""write/incremental.py: a part laid out again only where its changes reach is the same, page for
+page and byte for byte, as the part laid out whole."""
 
 from __future__ import annotations
 
@@ -85,6 +85,41 @@ def test_a_part_laid_out_again_from_its_change_is_the_part_laid_out_whole(change
     assert layout.measure(resumed, [""] * len(resumed.pages)) == layout.measure(whole, [""] * len(whole.pages))
     assert outline(resumed) == outline(whole)
     assert [page.anchors for page in resumed.pages] == [page.anchors for page in whole.pages]
+    assert streams(resumed) == streams(whole)
+
+
+@pytest.mark.parametrize("classes", [{9: "tight", 20: "loose"}, {3: "loose", 14: "tight", 22: "tight"}])
+def test_pages_after_a_change_are_given_back_where_they_begin_as_they_began_before(classes):
+    """Paragraphs far apart given other spacing: the pages from the first change on are made again
+    until one begins where it began before, the old pages are given back from there to the next
+    change, and the part is the same as laid out whole."""
+    before, after = book(), book(classes=classes)
+    old, kept = laid(before)
+    kept_boxes = [page._page_box for page in old.pages]
+    whole, _ = laid(after)
+    resumed, made = laid(after, kept)
+    start = incremental.resumed_at(kept, made.elements)
+    given = [k for k, page in enumerate(resumed.pages) if k > start and page._page_box in kept_boxes]
+    assert given and len(given) < len(resumed.pages) - start - 1  # some given back after the change, not all
+    assert layout.measure(resumed, [""] * len(resumed.pages)) == layout.measure(whole, [""] * len(whole.pages))
+    assert outline(resumed) == outline(whole)
+    assert [page.anchors for page in resumed.pages] == [page.anchors for page in whole.pages]
+    assert streams(resumed) == streams(whole)
+
+
+def test_no_page_after_a_change_is_given_back_when_the_boxes_are_built_otherwise():
+    """A note made part of its paragraph's text: the box tree is built otherwise (and the notes
+    after it are numbered one less), so no page after the change is given back, and the part is
+    the same as laid out whole."""
+    before = book()
+    after = before.replace("<span class='fn' id='n6'>", "<span class='' id='n6'>")
+    assert after != before
+    old, kept = laid(before)
+    kept_boxes = [page._page_box for page in old.pages]
+    whole, _ = laid(after)
+    resumed, made = laid(after, kept)
+    start = incremental.resumed_at(kept, made.elements)
+    assert 0 < start and not [k for k, page in enumerate(resumed.pages) if k > start and page._page_box in kept_boxes]
     assert streams(resumed) == streams(whole)
 
 
