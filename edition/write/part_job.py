@@ -11,8 +11,8 @@ Both are plain data, so a job runs in any process (a forked worker, a Dask worke
 machine) and its result can be kept on disk (`parts.Parts`).  A process keeps the parts it laid
 out last (up to KEEP_PAGES pages): a job of the same layout with other numbers only writes them
 in, and a job of the same part with other HTML (its corrections changed) lays it out again only
-from the first page the change reaches (`incremental.py`), unless numbers were written into the
-kept layout's boxes.  A layout is millions of objects, and a kept one is garbage once let go: before and after a
+where the changes reach (`incremental.py`), unless numbers were written into the kept layout's
+boxes.  A layout is millions of objects, and a kept one is garbage once let go: before and after a
 job the process sets aside (`gc.freeze`) all it holds, so that the collector's passes during a
 layout look at that layout's objects only (before, they took a quarter of a worker's time), and
 it looks at everything again once LET_GO_PAGES pages of kept layouts have been let go.
@@ -59,7 +59,7 @@ class Job:
     name: str = ""  # its layout's digest: a process that kept this layout does not lay it out again
     part: str = ""  # the part's key (its first element's id): a new layout of it supersedes the one kept
     style: str = ""  # the digest of all its layout depends on but its HTML: a kept layout of the part
-    # with the same is laid out again only from the first page its change reaches (incremental.py)
+    # with the same is laid out again only where its changes reach (incremental.py)
 
 
 @dataclasses.dataclass
