@@ -97,9 +97,14 @@ def again(kept: Layout, elements: list, shape: str) -> tuple[int, set[int] | Non
 def first_difference(old: list, new: list) -> int:
     """The index of the first element (in document order) whose tag, attributes, text or tail differ."""
     for k, (a, b) in enumerate(zip(old, new)):
-        if a.tag != b.tag or a.text != b.text or a.tail != b.tail or a.attrib != b.attrib:
+        if _differs(a, b) or a.tail != b.tail:
             return k
     return min(len(old), len(new))
+
+
+def _differs(a, b) -> bool:
+    """The elements differ in tag, attributes or text (their tails aside)."""
+    return a.tag != b.tag or a.text != b.text or a.attrib != b.attrib
 
 
 def _changed(old: list, new: list) -> frozenset[int]:
@@ -108,7 +113,7 @@ def _changed(old: list, new: list) -> frozenset[int]:
     parents = {id(child): k for k, element in enumerate(old) for child in element}
     changed = set()
     for k, (a, b) in enumerate(zip(old, new)):
-        if a.tag != b.tag or a.text != b.text or a.attrib != b.attrib:
+        if _differs(a, b):
             changed.add(k)
         if a.tail != b.tail and id(a) in parents:
             changed.add(parents[id(a)])
@@ -170,7 +175,7 @@ class _Maker:
                 self.start, self.remade = again(self.kept, self.elements, self.shape)
             if self.start or self.remade is not None:  # the states up to the first page made again, or all
                 states = self.kept.page_maker[:self.start + 1] if self.remade is None else self.kept.page_maker
-                context.page_maker = [(*copy.deepcopy(state[:4]), _remake(k == self.start or k in (self.remade or ())))
+                context.page_maker = [(*copy.deepcopy(state[:4]), _remake(k in (self.remade or {self.start})))
                                       for k, state in enumerate(states)]
             else:
                 self.kept = None
