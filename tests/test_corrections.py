@@ -194,3 +194,25 @@ def test_the_layout_check_measures_stretched_lines_against_the_median_it_is_give
     pages = spaced(0.3, 0.3, 0.3, 0.5)  # 0.5: within twice its pages' median, beyond twice 0.2
     assert not [f for f in check(pages) if f.code == "layout-stretched-line"]
     assert [f.ids for f in check(pages, median=0.2) if f.code == "layout-stretched-line"] == [["p3"]]
+
+
+def test_the_printer_renders_the_html_of_the_same_numbers_and_corrections_once(tiny, monkeypatch):
+    """makeup.py writes the print HTML again and again; `Printer` renders it again only when the
+    numbers or what the corrections give (spacings, splits) differ, and then as `render` does."""
+    from edition import pipeline
+    from edition.diagnostics import Report
+    from edition.write import print_html
+
+    edition = pipeline.check(tiny, Report(), pipeline.Progress(quiet=True))
+    real, calls = print_html.render, []
+    monkeypatch.setattr(print_html, "render", lambda *args: calls.append(args) or real(*args))
+    printer, corrections = print_html.Printer(edition), Corrections()
+    first = printer.render({"A.1.1": 3}, corrections)
+    assert printer.render({"A.1.1": 3}, corrections) is first and len(calls) == 1
+    variants = [({"A.1.1": 4}, {}, {}), ({"A.1.1": 3}, {"A.1.2": "spacing-tight-1"}, {}),
+                ({"A.1.1": 3}, {}, {"A.1.s1": [1, "A.1.2", 1]})]
+    for pages, spacing, splits in variants:
+        other = Corrections(spacing=spacing, splits=splits)
+        html = printer.render(pages, other)
+        assert html == real(edition, pages, other) and html != first
+    assert printer.render({"A.1.1": 3}, Corrections()) is first  # kept while it is among the last RENDERS

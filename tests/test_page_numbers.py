@@ -268,3 +268,22 @@ def test_a_worker_sets_aside_what_it_holds_between_jobs_and_frees_the_layouts_it
     _, held = held_after_a_second_layout(1000)  # let go, but set aside: freed once 1000 pages are let go
     assert first > 0 and freed < held
     assert gc.get_freeze_count() == 0
+
+
+def test_a_trial_of_paragraphs_runs_with_what_its_worker_holds_set_aside(monkeypatch):
+    """The trials of paragraphs run in the workers that keep layouts: like a job, a trial runs
+    with all the worker held set aside, and leaves it set aside."""
+    import gc
+
+    from edition.check.layout import Limits
+    from edition.write import corrections, part_job
+
+    during, real = [], corrections.measure
+    monkeypatch.setattr(corrections, "measure", lambda *args: during.append(gc.get_freeze_count()) or real(*args))
+    source = ("<html lang='en'><head><style>@page { size: A6 }</style></head><body>"
+              f"<p id='p{corrections.VARIANT}none'>A paragraph tried alone, in words enough for a line or two.</p></body></html>")
+    with part_job.keeping():
+        found = corrections._trial_lines(("", Limits()), source)
+        after = gc.get_freeze_count()
+    assert found[f"p{corrections.VARIANT}none"][0] >= 1
+    assert during[0] > 0 and after > 0 and gc.get_freeze_count() == 0

@@ -611,7 +611,7 @@ def _trial_lines(shared: tuple[str, Limits], source: str) -> dict[str, list]:
     import weasyprint
 
     base_url, limits = shared
-    with layout_fixes.applied(limits.ladder):
+    with part_job.set_aside(), layout_fixes.applied(limits.ladder):
         laid = weasyprint.HTML(string=source, base_url=base_url).render(font_config=part_job.fonts())
     results: dict[str, list] = {}
     runs: dict[str, int] = {}

@@ -55,6 +55,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     cited = set(edition.targets) | {m.id for m in edition.mentions} | contents_entries(edition) | {LAST_PAGE}
     numbered = {block.id for block in edition.blocks.values() if block.id}  # whose lines the apparatus cites
     pages = _read(out_dir / PAGES_CACHE)  # the last build's pages: usually right, so one layout confirms them
+    printer = print_html.Printer(edition)
     corrections = None
     mended = 0  # rounds of mending short pages, each from a layout whose page numbers hold
     holds = False
@@ -64,14 +65,14 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
         for attempt in range(1, MAX_LAYOUTS + 1):
             suffix = f" (pass {attempt})" if attempt > 1 else ""
             with progress.stage(f"write print HTML{suffix}"):
-                html_path = print_html.write(edition, html_dir, pages, corrections)
+                html_path = printer.write(html_dir, pages, corrections)
                 if corrections is None:  # the last build's, for the parts that have not changed since
                     stylesheet = _stylesheet(html_path)
                     corrections = typesetter.Corrections.load(out_dir / CORRECTIONS_CACHE)
                     corrections.recall(*_parts(html_path), draft)
-                    html_path = print_html.write(edition, html_dir, pages, corrections)  # its fills and splits
+                    html_path = printer.write(html_dir, pages, corrections)  # its fills and splits
                     typesetter.apply_known(corrections, html_path, limits)
-                    html_path = print_html.write(edition, html_dir, pages, corrections)
+                    html_path = printer.write(html_dir, pages, corrections)
                 laid_out_html = page_numbers.masked(html_path.read_text(encoding="utf-8"))
             with progress.stage(f"lay out the book (pass {attempt})"):
                 # The parts written too when `pages` are likely to be the book's: the last build's,
@@ -85,7 +86,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                 found[LAST_PAGE] = book.pages - book.first_text  # its figures: the boxes' width
                 found.update(line_numbers.lemma_lines(measured, numbered, edition.settings.printing.line_numbering))
                 # The HTML with the numbers of this layout: the same but for them if this layout holds.
-                html_path = print_html.write(edition, html_dir, found, corrections)
+                html_path = printer.write(html_dir, found, corrections)
                 holds = page_numbers.masked(html_path.read_text(encoding="utf-8")) == laid_out_html
             cited |= {key for key in found if key.startswith((SOURCE_PAGE, line_numbers.LEMMA, line_numbers.LEMMA_FROM))} | set(book.ids)  # margin notes' sides; parts' folios
             changed = False
@@ -94,7 +95,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                     changed = typesetter.intrinsic(corrections, measured, html_path, limits, trying=not draft)
                 if holds and not changed and mended < MENDING_ROUNDS and not draft:
                     with progress.stage("mend short pages by part"):
-                        changed = _mend_parts(edition, found, corrections, measured, book, laid_out, limits)
+                        changed = _mend_parts(edition, printer, found, corrections, measured, book, laid_out, limits)
                     mended += 1
             if holds and not changed:
                 break
@@ -110,15 +111,15 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     if draft:
         corrections.save(out_dir / CORRECTIONS_CACHE)
     else:  # what each part's corrections were decided for: its HTML before any
-        corrections.save(out_dir / CORRECTIONS_CACHE, parts.digests(*print_html.render(edition, found))[0])
+        corrections.save(out_dir / CORRECTIONS_CACHE, parts.digests(*printer.render(found))[0])
     return book, book.measured()
 
 
 PART_ROUNDS = 5  # layouts of a part while its short pages are being mended
 
 
-def _mend_parts(edition: Edition, pages: dict, corrections, measured, book: parts.Book, laid_out: parts.Parts,
-                limits) -> bool:
+def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corrections, measured,
+                book: parts.Book, laid_out: parts.Parts, limits) -> bool:
     """Mend the short pages of each part that has any and has changed since the last build, each
     part laid out alone again after its corrections until none helps; True if any was made.
 
@@ -136,7 +137,7 @@ def _mend_parts(edition: Edition, pages: dict, corrections, measured, book: part
         for _ in range(PART_ROUNDS):
             if not todo:
                 break
-            paths = {only: print_html.write(edition, Path(tmp) / (only or "book"), pages, corrections, only)
+            paths = {only: printer.write(Path(tmp) / (only or "book"), pages, corrections, only)
                      for only in dict.fromkeys(sources[key] for key in todo)}
             laid = {key: entry[1] for key, entry in
                     zip(todo, laid_out.lay_out_alone([(paths[sources[key]], key) for key in todo]))}

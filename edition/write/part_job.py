@@ -79,8 +79,7 @@ def run(job: Job) -> LaidPart:
     import weasyprint
 
     font_config = fonts()
-    gc.freeze()  # what the process holds (a forked worker's, all it has of its parent's), set aside
-    with _warnings() as warnings, layout_fixes.applied(job.ladder):
+    with set_aside(), _warnings() as warnings, layout_fixes.applied(job.ladder):
         kept = _kept.pop(job.name, None)
         if kept is None:
             document, made = incremental.render(job.html, job.base_url, font_config, warnings, _earlier(job))
@@ -109,8 +108,7 @@ def run(job: Job) -> LaidPart:
                 laid.pdf = document.write_pdf(pdf_variant=job.variant, pdf_tags=True)
             for name in laid.phantoms:
                 del pages[0].anchors[name]
-    _keep(job, kept)
-    _set_aside()
+        _keep(job, kept)
     return laid
 
 
@@ -186,16 +184,23 @@ def _let_go_of(name: str) -> _Kept:
     return kept
 
 
-def _set_aside() -> None:
-    """After a job: free what it left in reference cycles (and, once LET_GO_PAGES pages of kept
-    layouts have been let go, what they leave), then set aside all the process holds, which the
-    collector's passes during the next job do not look at."""
+@contextlib.contextmanager
+def set_aside():
+    """What runs inside (a job, a trial of paragraphs) with all the process held before set aside
+    (`gc.freeze`: a forked worker's, all it has of its parent's, and the layouts it keeps), so
+    that the collector's passes inside look at its own objects only; after it, what it left in
+    reference cycles freed (and, once LET_GO_PAGES pages of kept layouts have been let go, what
+    they leave), and all the process holds set aside again."""
     global _let_go
-    if _let_go >= LET_GO_PAGES:
-        gc.unfreeze()
-        _let_go = 0
-    gc.collect()
     gc.freeze()
+    try:
+        yield
+    finally:
+        if _let_go >= LET_GO_PAGES:
+            gc.unfreeze()
+            _let_go = 0
+        gc.collect()
+        gc.freeze()
 
 
 def _forget_fonts() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -158,8 +159,39 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, 
     `pages` (anchor id -> page) comes from a first layout and fills the indices' page numbers;
     `corrections` (write/corrections.py) gives the spacing of paragraphs set tight or loose; `only`
     as `render` takes it."""
+    return _save(edition, out_dir, *render(edition, pages, corrections, only))
+
+
+class Printer:
+    """The print HTML of one edition written again and again, as layouts find its page numbers and
+    the typesetter its corrections: the HTML of the same numbers and corrections (the spacings and
+    splits they give, all `render` reads of them) is rendered once, the last RENDERS kept."""
+
+    RENDERS = 8
+
+    def __init__(self, edition: Edition) -> None:
+        self.edition = edition
+        self.rendered: dict[str, tuple[str, str]] = {}  # inputs' digest -> (HTML, stylesheet), least lately used first
+
+    def render(self, pages: dict[str, int] | None = None, corrections=None, only: str | None = None) -> tuple[str, str]:
+        """`render`'s HTML and stylesheet for the edition."""
+        given = (corrections.spacing, corrections.splits) if corrections else None
+        key = hashlib.sha256(json.dumps([pages, given, only], sort_keys=True).encode()).hexdigest()
+        found = self.rendered.pop(key, None) or render(self.edition, pages, corrections, only)
+        self.rendered[key] = found
+        while len(self.rendered) > self.RENDERS:
+            del self.rendered[next(iter(self.rendered))]
+        return found
+
+    def write(self, out_dir: Path, pages: dict[str, int] | None = None, corrections=None,
+              only: str | None = None) -> Path:
+        """`write` for the edition."""
+        return _save(self.edition, out_dir, *self.render(pages, corrections, only))
+
+
+def _save(edition: Edition, out_dir: Path, book: str, css: str) -> Path:
+    """Write the print HTML, its stylesheet and assets; return the HTML's path."""
     settings = edition.settings
-    book, css = render(edition, pages, corrections, only)
     assets = out_dir / ASSETS
     (assets / "fonts").mkdir(parents=True, exist_ok=True)
     for name, path in [*fonts.book_fonts().items(), (OUTPUT_PROFILE, output_intent.profile_path(settings))]:
