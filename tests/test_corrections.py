@@ -196,23 +196,36 @@ def test_the_layout_check_measures_stretched_lines_against_the_median_it_is_give
     assert [f.ids for f in check(pages, median=0.2) if f.code == "layout-stretched-line"] == [["p3"]]
 
 
-def test_the_printer_renders_the_html_of_the_same_numbers_and_corrections_once(tiny, monkeypatch):
-    """makeup.py writes the print HTML again and again; `Printer` renders it again only when the
-    numbers or what the corrections give (spacings, splits) differ, and then as `render` does."""
+def test_the_printer_renders_each_html_once_and_each_piece_again_only_where_what_it_prints_changed(monkeypatch):
+    """makeup.py writes the print HTML again and again.  `Printer` renders the HTML of the same
+    numbers and corrections once, and a chapter again only when a page, side, line, spacing or
+    split it prints changed: every HTML it gives is the one `render` gives from scratch."""
+    from conftest import SOURCES
+
     from edition import pipeline
     from edition.diagnostics import Report
     from edition.write import print_html
 
-    edition = pipeline.check(tiny, Report(), pipeline.Progress(quiet=True))
-    real, calls = print_html.render, []
-    monkeypatch.setattr(print_html, "render", lambda *args: calls.append(args) or real(*args))
-    printer, corrections = print_html.Printer(edition), Corrections()
-    first = printer.render({"A.1.1": 3}, corrections)
-    assert printer.render({"A.1.1": 3}, corrections) is first and len(calls) == 1
-    variants = [({"A.1.1": 4}, {}, {}), ({"A.1.1": 3}, {"A.1.2": "spacing-tight-1"}, {}),
-                ({"A.1.1": 3}, {}, {"A.1.s1": [1, "A.1.2", 1]})]
-    for pages, spacing, splits in variants:
-        other = Corrections(spacing=spacing, splits=splits)
-        html = printer.render(pages, other)
-        assert html == real(edition, pages, other) and html != first
-    assert printer.render({"A.1.1": 3}, Corrections()) is first  # kept while it is among the last RENDERS
+    edition = pipeline.check(SOURCES, Report(), pipeline.Progress(quiet=True))
+    real, rendered = print_html._chapter, []
+    monkeypatch.setattr(print_html, "_chapter", lambda *args: rendered.append(real(*args)) or rendered[-1])
+    printer = print_html.Printer(edition)
+    pages = {key: 7 for key in edition.targets}
+    printer.render(pages, Corrections())
+    printing = sorted(c.id for c in rendered if 'data-page-of="T1.7.125"' in c.html)  # a passage the parallels cite
+    assert printing
+    steps = [  # (pages, spacings, splits, only), and the chapters whose HTML it changes
+        (pages | {"T1.7.125": 9}, {}, {}, None, printing),
+        (pages, {"K.2.148": "spacing-track-loose-1"}, {}, None, sorted({"K.2"} | set(printing))),
+        (pages, {"M.38": "opening-less"}, {}, None, ["K.2", "M.38"]),
+        (pages, {}, {"T2.8.s1": [33, "T2.8.70", 0]}, None, ["M.38", "T2.8"]),
+        (pages, {}, {}, "T2", []),  # a chapter with a split is not kept: T2.8's first rendering holds again
+        (pages, {}, {}, None, [])]
+    for given, spacing, splits, only, changed in steps:
+        corrections = Corrections(spacing=spacing, splits=splits)
+        rendered.clear()
+        html = printer.render(given, corrections, only)
+        assert sorted(c.id for c in rendered) == changed
+        assert html == print_html.render(edition, given, corrections, only)
+    assert printer.render(pages, Corrections()) is printer.render(pages, Corrections())
+    assert printer.render(pages, None) == print_html.render(edition, pages, None)

@@ -9,9 +9,11 @@ CSS turns them into page numbers with target-counter().
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from markupsafe import Markup
@@ -21,6 +23,7 @@ from ..render import backmatter, fonts, templating
 from ..render.html import Options, Renderer
 from ..render.notes import Footnotes
 from ..render.running_heads import running_head
+from ..render.typography import Typography
 from . import images, line_numbers, output_intent, page_numbers, replace_atomically
 
 ASSETS = "assets"
@@ -53,29 +56,37 @@ class Part:
         return source_head(self.source)
 
 
-def parts(edition: Edition, renderer: Renderer, only: str | None = None) -> list[Part]:
-    """Every source as a part, its chapters rendered (`only` those of the source with this siglum)."""
+def parts(edition: Edition, renderer: Renderer, kept: "Kept", only: str | None = None) -> list[Part]:
+    """Every source as a part, its chapters rendered (`only` those of the source with this siglum);
+    each piece taken from `kept` if what it was rendered from is the same."""
     result = []
     for source in edition.sources:
-        chapters = []
-        for division in source.chapters if only in (None, source.siglum) else ():
-            section = renderer.division(division)
-            corrected = renderer.options.spacing(division.id) if renderer.options.spacing else ""
-            section.set("class", " ".join(filter(None, (section.get("class"), "chapter", corrected))))
-            head = running_head(division.short_title or division.title, edition.settings.page)
-            section.set("data-running-head", head)
-            section.set("data-source-head", source_head(source))  # the versos' head, laid out apart
-            opening = renderer.part_opening(division)
-            chapters.append(Chapter(division.id, division.title, templating.fragment(section),
-                                    templating.fragment(opening) if opening is not None else None,
-                                    division.part if opening is not None else None, [(item.id, item.title) for item in division.sections]))
-        front = renderer.contents(source.front) if source.front is not None else None
-        result.append(Part(source, f"part-{source.siglum}",
-                           templating.fragment(front) if front is not None else None, chapters,
-                           templating.fragment(renderer.source_description(source, with_copytext=False)),
-                           templating.fragment(renderer.source_description(source, with_copytext=True)),
-                           templating.fragment(renderer.source_title(source))))
+        chapters = [kept.piece(("chapter", division.id), lambda division=division: _chapter(edition, renderer, source, division))
+                    for division in (source.chapters if only in (None, source.siglum) else ())]
+        result.append(Part(source, f"part-{source.siglum}", chapters=chapters,
+                           **kept.piece(("part", source.siglum), lambda source=source: _part_fields(renderer, source))))
     return result
+
+
+def _chapter(edition: Edition, renderer: Renderer, source: Source, division: Division) -> Chapter:
+    section = renderer.division(division)
+    corrected = renderer.options.spacing(division.id) if renderer.options.spacing else ""
+    section.set("class", " ".join(filter(None, (section.get("class"), "chapter", corrected))))
+    head = running_head(division.short_title or division.title, edition.settings.page)
+    section.set("data-running-head", head)
+    section.set("data-source-head", source_head(source))  # the versos' head, laid out apart
+    opening = renderer.part_opening(division)
+    return Chapter(division.id, division.title, templating.fragment(section),
+                   templating.fragment(opening) if opening is not None else None,
+                   division.part if opening is not None else None, [(item.id, item.title) for item in division.sections])
+
+
+def _part_fields(renderer: Renderer, source: Source) -> dict:
+    front = renderer.contents(source.front) if source.front is not None else None
+    return dict(front=templating.fragment(front) if front is not None else None,
+                bibl=templating.fragment(renderer.source_description(source, with_copytext=False)),
+                sigla=templating.fragment(renderer.source_description(source, with_copytext=True)),
+                title=templating.fragment(renderer.source_title(source)))
 
 
 def _introduction(renderer: Renderer, edition: Edition):
@@ -114,32 +125,35 @@ def page_sides(pages: dict[str, int] | None):
 
 
 def render(edition: Edition, pages: dict[str, int] | None = None, corrections=None,
-           only: str | None = None) -> tuple[str, str]:
+           only: str | None = None, kept: "Kept | None" = None) -> tuple[str, str]:
     """The print HTML and its stylesheet, as `write` writes them; `only`: a siglum, the chapters of
     that source alone, without introduction or back matter (a quicker HTML for laying out one of
-    its parts alone)."""
+    its parts alone); `kept`: the pieces rendered before (`Kept`)."""
     settings = edition.settings
+    kept = kept or Kept(edition)
+    kept.answering(pages, corrections)
 
     def page(key: str) -> str:  # the back matter's: set at their width (see page_numbers.py)
         return page_numbers.printed(key, pages)
 
     pictures = images.names(edition)
     renderer = Renderer(edition, Options(href=lambda key: f"#{key}",
-                                         page=lambda parent, key: page_numbers.element(parent, key, pages),
+                                         page=kept.page_box,
                                          image=lambda graphic: f"{ASSETS}/{pictures[graphic]}" if graphic in pictures else None,
                                          addresses=True,
-                                         side=page_sides(pages), date_display=settings.date_display,
+                                         side=kept.asker("side"), date_display=settings.date_display,
                                          series=settings.printing.series,
-                                         line=lambda key: line_numbers.lines(pages, key),
+                                         line=kept.asker("line"),
                                          line_by_page=settings.printing.line_numbering == line_numbers.PAGE,
-                                         spacing=corrections.css if corrections else None),
-                        Footnotes(split=corrections.split if corrections else None,
-                                  continued=corrections.continued if corrections else None,
+                                         spacing=kept.asker("spacing") if corrections else None),
+                        Footnotes(split=kept.asker("split") if corrections else None,
+                                  continued=kept.asker("continued") if corrections else None,
                                   run_in=settings.printing.run_in))
+    renderer.typography = kept.typography
     # `only` a source: its parts alone are wanted, so neither the back matter nor the introduction
     # (which grow with the book, and would make each round of mending a part grow with it)
     back = backmatter.appendices(edition, pages or {}) if only is None else backmatter.none(edition)
-    book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer, only),
+    book = templating.render("print/book.html.jinja", settings=settings, parts=parts(edition, renderer, kept, only),
                              css=f"{ASSETS}/book.css", back=back, page=page,
                              page_label=lambda key: page_numbers.markup(key, pages, label=True),
                              same_page=lambda a, b: page_numbers.printed(a, pages) == page_numbers.printed(b, pages),
@@ -162,22 +176,81 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, 
     return _save(edition, out_dir, *render(edition, pages, corrections, only))
 
 
+class Kept:
+    """The pieces of the print HTML (a source's chapters, the rest of its part) rendered for one
+    edition, each with every answer it took from a layout's pages and the corrections (the pages
+    of the ids it prints, the sides of its margin notes, its lemmas' lines, its paragraphs'
+    spacings, its notes' splits): a piece is rendered again only when one of those answers
+    differs.  A piece holding a split note, or the rest of one, is not kept (the rest of a note split
+    in one piece may go on in another).  Its Typography (a function of the sources) is shared by
+    all its renderings."""
+
+    def __init__(self, edition: Edition) -> None:
+        self.typography = Typography(edition.settings)
+        self.pieces: dict[tuple, tuple[list, object]] = {}  # key -> (its answers, the piece)
+        self.answers: dict[str, Callable | None] = {}  # the answers of the rendering under way
+        self.corrected = False
+        self.noted: list | None = None  # the answers the piece being rendered took
+
+    def answering(self, pages: dict[str, int] | None, corrections) -> None:
+        """Answer from these pages and corrections from now on."""
+        self.corrected = corrections is not None  # a piece rendered without corrections asks nothing of them
+        self.answers = {"page": lambda key: page_numbers.printed(key, pages), "side": page_sides(pages),
+                        "line": lambda key: line_numbers.lines(pages, key),
+                        "spacing": corrections.css if corrections else None,
+                        "split": corrections.split if corrections else None,
+                        "continued": corrections.continued if corrections else None}
+
+    def ask(self, name: str, key: str):
+        """The answer of `name` for `key`, noted for the piece being rendered."""
+        answer = self.answers[name](key)
+        if self.noted is not None:
+            self.noted.append((name, key, answer))
+        return answer
+
+    def asker(self, name: str) -> Callable:
+        return functools.partial(self.ask, name)
+
+    def page_box(self, parent, key: str):
+        """The box of the page of `key`, appended to the lxml element `parent` (page_numbers.element)."""
+        box = page_numbers.element(parent, key, None)
+        box.text = self.ask("page", key)
+        return box
+
+    def piece(self, key: tuple[str, str], render: Callable):
+        """The piece `key`, rendered by `render()` unless it was with the same answers."""
+        key = (*key, self.corrected)
+        held = self.pieces.get(key)
+        if held is not None and all(self.answers[name](asked) == answer for name, asked, answer in held[0]):
+            return held[1]
+        self.noted = []
+        try:
+            piece = render()
+        finally:
+            noted, self.noted = self.noted, None
+        if not any(name in ("split", "continued") and answer for name, _, answer in noted):
+            self.pieces[key] = (noted, piece)
+        return piece
+
+
 class Printer:
     """The print HTML of one edition written again and again, as layouts find its page numbers and
     the typesetter its corrections: the HTML of the same numbers and corrections (the spacings and
-    splits they give, all `render` reads of them) is rendered once, the last RENDERS kept."""
+    splits they give, all `render` reads of them) is rendered once, the last RENDERS kept, and its
+    pieces rendered again only where what they print changed (`Kept`)."""
 
     RENDERS = 8
 
     def __init__(self, edition: Edition) -> None:
         self.edition = edition
+        self.kept = Kept(edition)
         self.rendered: dict[str, tuple[str, str]] = {}  # inputs' digest -> (HTML, stylesheet), least lately used first
 
     def render(self, pages: dict[str, int] | None = None, corrections=None, only: str | None = None) -> tuple[str, str]:
         """`render`'s HTML and stylesheet for the edition."""
         given = (corrections.spacing, corrections.splits) if corrections else None
         key = hashlib.sha256(json.dumps([pages, given, only], sort_keys=True).encode()).hexdigest()
-        found = self.rendered.pop(key, None) or render(self.edition, pages, corrections, only)
+        found = self.rendered.pop(key, None) or render(self.edition, pages, corrections, only, self.kept)
         self.rendered[key] = found
         while len(self.rendered) > self.RENDERS:
             del self.rendered[next(iter(self.rendered))]
