@@ -172,9 +172,10 @@ def test_a_worker_lays_a_part_out_again_from_its_last_layout_unless_it_was_writt
     render = incremental.render
     monkeypatch.setattr(incremental, "render", lambda *a: begun.append(a[4]) or render(*a))
     before, after = book(), book(classes={22: "tight"})
-    part_job.run(job(before))
+    assert part_job.run(job(before)).made == part_job.WHOLE
     resumed = part_job.run(job(after))
-    assert begun[-1] is not None
+    assert begun[-1] is not None and resumed.made == part_job.AGAIN and resumed.seconds > 0
+    assert part_job.run(job(after)).made == ""  # the very layout, kept
     part_job.run(dataclasses.replace(job(before), name="written", write=True))
     part_job.run(job(book(classes={22: "loose"})))
     assert begun[-1] is None
@@ -227,10 +228,31 @@ def test_a_part_goes_back_to_its_worker_when_what_it_lays_out_again_there_ends_s
     assert parts._remaining(before, laid, early) == 1.0
     assert parts._remaining(dataclasses.replace(before, write=True), laid, late) == 1.0  # numbers written in
     laying = parts.Parts.__new__(parts.Parts)
+    laying.whole, laying.writing = {"p": (4.0, len(html))}, {}  # a whole layout of the part took 4 s
     for changed, worker in ((late, 0), (early, 1)):
         laying.home, laying.last = {"p": 0}, {"p": (before, laid)}
-        load = [len(html) // 2, 0]  # the part's worker is busier
+        load = [2.0, 0.0]  # the part's worker is busier
         assert laying._home(dataclasses.replace(changed, name="new"), load) == worker
+
+
+def test_the_make_up_plans_jobs_by_the_seconds_the_parts_took():
+    """A part is planned at the seconds its last whole layout took (and its last writing alone),
+    a part not laid out yet in proportion to its HTML at the rate of those measured."""
+    laying = parts.Parts.__new__(parts.Parts)
+    laying.whole, laying.writing = {}, {}
+    small, large = job("<p>x</p>" * 100), job("<p>x</p>" * 400)
+    assert laying._estimate(large)[0] == pytest.approx(4 * laying._estimate(small)[0])  # by size, untimed
+    laid = part_job.LaidPart([], [], [], [], {}, [], seconds=3.0, made=part_job.WHOLE)
+    laying._timed(dataclasses.replace(small, part="small"), laid)
+    laying._timed(dataclasses.replace(small, part="small", write=True), dataclasses.replace(laid, seconds=1.5, made=""))
+    assert laying._estimate(dataclasses.replace(small, part="small")) == (3.0, 1.5)
+    assert laying._estimate(dataclasses.replace(large, part="large")) == pytest.approx((12.0, 6.0))  # 4x its HTML
+    laying._timed(dataclasses.replace(large, part="large"), dataclasses.replace(laid, seconds=1.0))
+    assert laying._estimate(dataclasses.replace(large, part="large"))[0] == 1.0  # quicker than its size says
+    laying.home, laying.last = {}, {}
+    load = [0.0, 0.0]
+    assert [laying._home(dataclasses.replace(j, part=p), load) for j, p in ((small, "small"), (large, "large"))] == [0, 1]
+    assert load == [3.0, 1.0]
 
 
 def sibling_conditions(rules) -> list[str]:

@@ -30,6 +30,7 @@ import datetime as dt
 import gc
 import logging
 import os
+import time
 
 from ..check import layout
 from . import font_subset, incremental, layout_fixes, line_numbers, page_numbers, pagination, pdf_writing
@@ -40,6 +41,7 @@ KEEP_PAGES = 300  # pages of laid-out parts a process keeps, to write them with 
 _kept: dict[str, "_Kept"] = {}  # a layout's name -> the layout, least lately used first
 LET_GO_PAGES = 100  # pages of kept layouts let go before the collector looks at all the process holds
 _let_go = 0  # pages of kept layouts let go since it last did
+WHOLE, AGAIN = "whole", "again"  # how a job laid its part out (`LaidPart.made`)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +74,10 @@ class LaidPart:
     warnings: list[str]
     pdf: bytes | None = None  # written: its PDF
     phantoms: frozenset[str] = frozenset()  # names it links to in other parts (stand-in anchors)
+    # How long the job took, and how it laid the part out (WHOLE: from its first page; AGAIN: from a
+    # kept layout of the part; "": it kept the very layout): parts.py plans the next jobs by them
+    seconds: float = dataclasses.field(default=0.0, compare=False)
+    made: str = dataclasses.field(default="", compare=False)
 
 
 def run(job: Job) -> LaidPart:
@@ -79,11 +85,13 @@ def run(job: Job) -> LaidPart:
     import weasyprint
 
     font_config = fonts()
+    began, how = time.perf_counter(), ""
     with set_aside(), _warnings() as warnings, layout_fixes.applied(job.ladder):
         kept = _kept.pop(job.name, None)
         if kept is None:
-            document, made = incremental.render(job.html, job.base_url, font_config, warnings, _earlier(job))
-            kept = _Kept(document, list(warnings), job.part, job.style, made)
+            earlier = _earlier(job)
+            document, made = incremental.render(job.html, job.base_url, font_config, warnings, earlier)
+            kept, how = _Kept(document, list(warnings), job.part, job.style, made), AGAIN if earlier else WHOLE
         document = kept.document
         pages = document.pages
         if job.write:
@@ -109,6 +117,7 @@ def run(job: Job) -> LaidPart:
             for name in laid.phantoms:
                 del pages[0].anchors[name]
         _keep(job, kept)
+    laid.seconds, laid.made = time.perf_counter() - began, how
     return laid
 
 

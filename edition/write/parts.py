@@ -44,6 +44,8 @@ BLANK = "@page :first { " + " ".join(f"@{box} {{ content: none; }}" for box in (
 _ID = re.compile(r'\sid="([^"]+)"')
 _PRINTS = re.compile(rf'{page_numbers.ATTRIBUTE}="([^"]*)"')
 PDF_SCALE = 0.75  # PDF points per CSS pixel
+RATE = 2e-5  # seconds a character of a part's HTML takes to lay out, until a layout is measured
+WRITING = 0.6  # a part's writing, in its layout's seconds, until a writing is measured
 
 
 @dataclasses.dataclass
@@ -161,6 +163,8 @@ class Parts:
         self.memory: dict[str, part_job.LaidPart] = {}
         self.used: set[str] = set()  # the keys of the last book's parts
         self.program = stamp.program()
+        self.whole: dict[str, tuple[float, int]] = {}  # a part's key -> (seconds, size) of its last whole layout
+        self.writing: dict[str, float] = {}  # a part's key -> the seconds of its last writing alone
 
     def lay_out(self, html_path: Path, pages: dict[str, int] | None, write: bool) -> Book:
         """The book laid out part by part.  A part laid out before in this build (whatever numbers
@@ -267,8 +271,8 @@ class Parts:
                 done[k] = held
             elif (laid := self._recall(key)) is not None:
                 done[k] = (job, laid, key)
-        todo = sorted((k for k in range(len(jobs)) if k not in done), key=lambda k: -len(jobs[k].html))
-        futures, load = {}, [0] * len(self.executors)
+        todo = sorted((k for k in range(len(jobs)) if k not in done), key=lambda k: -self._estimate(jobs[k])[0])
+        futures, load = {}, [0.0] * len(self.executors)
         for k in todo:
             home = self._home(jobs[k], load)
             self.home[jobs[k].name] = home
@@ -279,22 +283,43 @@ class Parts:
             done[k] = (jobs[k], future.result(), keys[k])
             self._keep(keys[k], done[k][1])
             self.last[jobs[k].part] = done[k][:2]
+            self._timed(jobs[k], done[k][1])
         return [done[k] for k in range(len(jobs))]
 
-    def _home(self, job: part_job.Job, load: list[int]) -> int:
-        """The executor for a job, its `load` (the HTML it is to lay out) counted: the one that
-        laid the same layout out (it only writes the numbers in: taken as half the work); else the
-        one that laid the part out last, which lays it out again from the first page the change
-        reaches (incremental.py; the share of the pages after it, as the last layout placed them),
-        if the jobs then end sooner than on the least busy; else the least busy."""
-        size, least = len(job.html), min(range(len(load)), key=load.__getitem__)
-        held, cost = self.home.get(job.name), size // 2
+    def _home(self, job: part_job.Job, load: list[float]) -> int:
+        """The executor for a job, its `load` (the seconds of the jobs sent to each) counted: the
+        one that laid the same layout out (it only writes the numbers in); else the one that laid
+        the part out last, which lays it out again from the first page the change reaches
+        (incremental.py; the share of the pages after it, as the last layout placed them), if the
+        jobs then end sooner than on the least busy; else the least busy."""
+        laying, writing = self._estimate(job)
+        writing *= job.write
+        least = min(range(len(load)), key=load.__getitem__)
+        held, cost = self.home.get(job.name), writing
         if held is None and job.part in self.home:
-            held, cost = self.home[job.part], int(size * _remaining(*self.last[job.part], job))
-        if held is None or max(load[held] + cost, load[least]) > max(load[least] + size, load[held]):
-            held, cost = least, size
+            held, cost = self.home[job.part], laying * _remaining(*self.last[job.part], job) + writing
+        if held is None or max(load[held] + cost, load[least]) > max(load[least] + laying + writing, load[held]):
+            held, cost = least, laying + writing
         load[held] += cost
         return held
+
+    def _estimate(self, job: part_job.Job) -> tuple[float, float]:
+        """The seconds a whole layout of the job's part takes, and its writing: as measured in this
+        build, else in proportion to its HTML at the rate the parts measured took (writing: at the
+        rate of their writings to their layouts)."""
+        measured = self.whole.values()
+        rate = sum(seconds for seconds, _ in measured) / sum(size for _, size in measured) if measured else RATE
+        laying = self.whole[job.part][0] if job.part in self.whole else rate * len(job.html)
+        both = [key for key in self.writing if key in self.whole]
+        ratio = sum(map(self.writing.get, both)) / sum(self.whole[key][0] for key in both) if both else WRITING
+        return laying, self.writing.get(job.part, laying * ratio)
+
+    def _timed(self, job: part_job.Job, laid: part_job.LaidPart) -> None:
+        """Note how long the job's part took to lay out whole, or to write alone."""
+        if laid.made == part_job.WHOLE and not job.write:
+            self.whole[job.part] = (laid.seconds, len(job.html))
+        elif not laid.made and job.write and laid.seconds:
+            self.writing[job.part] = laid.seconds
 
     def _recall(self, key: str) -> part_job.LaidPart | None:
         path = self.cache_dir / f"{key}.pickle" if self.cache_dir else None
