@@ -230,7 +230,7 @@ def test_a_part_goes_back_to_its_worker_when_what_it_lays_out_again_there_ends_s
     laying = parts.Parts.__new__(parts.Parts)
     laying.whole, laying.writing = {"p": (4.0, len(html))}, {}  # a whole layout of the part took 4 s
     for changed, worker in ((late, 0), (early, 1)):
-        laying.home, laying.last = {"p": 0}, {"p": (before, laid)}
+        laying.home, laying.last, laying.held = {"p": 0}, {"p": (before, laid)}, [{before.name: ("p", 10)}, {}]
         load = [2.0, 0.0]  # the part's worker is busier
         assert laying._home(dataclasses.replace(changed, name="new"), load) == worker
 
@@ -249,10 +249,31 @@ def test_the_make_up_plans_jobs_by_the_seconds_the_parts_took():
     assert laying._estimate(dataclasses.replace(large, part="large")) == pytest.approx((12.0, 6.0))  # 4x its HTML
     laying._timed(dataclasses.replace(large, part="large"), dataclasses.replace(laid, seconds=1.0))
     assert laying._estimate(dataclasses.replace(large, part="large"))[0] == 1.0  # quicker than its size says
-    laying.home, laying.last = {}, {}
+    laying.home, laying.last, laying.held = {}, {}, [{}, {}]
     load = [0.0, 0.0]
     assert [laying._home(dataclasses.replace(j, part=p), load) for j, p in ((small, "small"), (large, "large"))] == [0, 1]
     assert load == [3.0, 1.0]
+
+
+def test_the_make_up_knows_which_layouts_each_worker_keeps(monkeypatch):
+    """The make-up sends a job of a layout a worker keeps to that worker, and those jobs first
+    (written, they stay kept; a layout made first could let them go): its picture of what a
+    worker keeps is what the worker keeps, job after job."""
+    part_job.forget()
+    monkeypatch.setattr(part_job, "_kept", {})
+    one = len(part_job.run(dataclasses.replace(job(book(chapters=1)), part="x")).heights)
+    monkeypatch.setattr(part_job, "KEEP_PAGES", 3 * one)  # three parts at most
+    part_job.forget()
+    laying = parts.Parts.__new__(parts.Parts)
+    laying.held = [{}]
+    a, b, c = (dataclasses.replace(job(book(chapters=1, paragraphs=9 + k)), part=part) for k, part in enumerate("abc"))
+    mended = dataclasses.replace(job(book(chapters=1, classes={3: "tight"})), part="a")
+    for step in (a, b, dataclasses.replace(a, write=True), mended, c, dataclasses.replace(b, write=True), a, c):
+        laying._held(0, step, part_job.run(step))
+        assert list(laying.held[0]) == list(part_job._kept)
+        assert laying._keeper(step.name) == 0
+    assert laying._keeper(mended.name) is None  # a layout of its part laid out since took its place
+    part_job.forget()
 
 
 def sibling_conditions(rules) -> list[str]:

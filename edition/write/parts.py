@@ -158,7 +158,8 @@ class Parts:
         self.page_anchors = page_anchors  # ids of an output -> those where a page may begin
         self.cache_dir = cache_dir
         self.executors = executors  # a part goes back to the one that laid it out (part_job.KEEP_PAGES)
-        self.home: dict[str, int] = {}  # a layout's name, or a part's key -> the executor that last laid it out
+        self.home: dict[str, int] = {}  # a part's key -> the executor that last laid it out
+        self.held: list[dict[str, tuple[str, int]]] = [{} for _ in executors]  # what each keeps (`_held`)
         self.last: dict[str, tuple[part_job.Job, part_job.LaidPart]] = {}  # a part's key -> its last job, laid out
         self.memory: dict[str, part_job.LaidPart] = {}
         self.used: set[str] = set()  # the keys of the last book's parts
@@ -271,33 +272,51 @@ class Parts:
                 done[k] = held
             elif (laid := self._recall(key)) is not None:
                 done[k] = (job, laid, key)
-        todo = sorted((k for k in range(len(jobs)) if k not in done), key=lambda k: -self._estimate(jobs[k])[0])
-        futures, load = {}, [0.0] * len(self.executors)
+        # The layouts a worker keeps first (written, they stay kept), then the longest first
+        todo = sorted((k for k in range(len(jobs)) if k not in done),
+                      key=lambda k: (self._keeper(jobs[k].name) is None, -self._estimate(jobs[k])[0]))
+        futures, load, homes = {}, [0.0] * len(self.executors), {}
         for k in todo:
-            home = self._home(jobs[k], load)
-            self.home[jobs[k].name] = home
-            if jobs[k].part:
-                self.home[jobs[k].part] = home
-            futures[k] = self.executors[home].submit(part_job.run, jobs[k])
+            homes[k] = self._home(jobs[k], load)
+            futures[k] = self.executors[homes[k]].submit(part_job.run, jobs[k])
         for k, future in futures.items():
             done[k] = (jobs[k], future.result(), keys[k])
             self._keep(keys[k], done[k][1])
             self.last[jobs[k].part] = done[k][:2]
+            if jobs[k].part:
+                self.home[jobs[k].part] = homes[k]
+            self._held(homes[k], jobs[k], done[k][1])
             self._timed(jobs[k], done[k][1])
         return [done[k] for k in range(len(jobs))]
 
+    def _keeper(self, name: str) -> int | None:
+        """The executor that keeps the layout of this name, if one does."""
+        return next((home for home, held in enumerate(self.held) if name in held), None)
+
+    def _held(self, home: int, job: part_job.Job, laid: part_job.LaidPart) -> None:
+        """Note what the executor keeps once it has run the job, as part_job keeps it: the job's
+        layout, last used, instead of any other of its part; the least lately used let go beyond
+        KEEP_PAGES pages."""
+        held = self.held[home]
+        for name in [name for name, (part, _) in held.items() if name == job.name or (job.part and part == job.part)]:
+            del held[name]
+        held[job.name] = (job.part, len(laid.heights))
+        while len(held) > 1 and sum(pages for _, pages in held.values()) > part_job.KEEP_PAGES:
+            del held[next(iter(held))]
+
     def _home(self, job: part_job.Job, load: list[float]) -> int:
         """The executor for a job, its `load` (the seconds of the jobs sent to each) counted: the
-        one that laid the same layout out (it only writes the numbers in); else the one that laid
-        the part out last, which lays it out again from the first page the change reaches
+        one that keeps the same layout (it only writes the numbers in); else the one that keeps a
+        layout of the part, which lays it out again from the first page the change reaches
         (incremental.py; the share of the pages after it, as the last layout placed them), if the
         jobs then end sooner than on the least busy; else the least busy."""
         laying, writing = self._estimate(job)
         writing *= job.write
         least = min(range(len(load)), key=load.__getitem__)
-        held, cost = self.home.get(job.name), writing
-        if held is None and job.part in self.home:
-            held, cost = self.home[job.part], laying * _remaining(*self.last[job.part], job) + writing
+        held, cost = self._keeper(job.name), writing
+        home = self.home.get(job.part)
+        if held is None and home is not None and job.part in {part for part, _ in self.held[home].values()}:
+            held, cost = home, laying * _remaining(*self.last[job.part], job) + writing
         if held is None or max(load[held] + cost, load[least]) > max(load[least] + laying + writing, load[held]):
             held, cost = least, laying + writing
         load[held] += cost
