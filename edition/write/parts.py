@@ -306,17 +306,16 @@ class Parts:
 
     def _home(self, job: part_job.Job, load: list[float]) -> int:
         """The executor for a job, its `load` (the seconds of the jobs sent to each) counted: the
-        one that keeps the same layout (it only writes the numbers in); else the one that keeps a
-        layout of the part, which lays it out again from the first page the change reaches
+        one that keeps the same layout (it only writes the numbers in); else the one that laid the
+        part out last, which lays it out again from the first page the change reaches
         (incremental.py; the share of the pages after it, as the last layout placed them), if the
         jobs then end sooner than on the least busy; else the least busy."""
         laying, writing = self._estimate(job)
         writing *= job.write
         least = min(range(len(load)), key=load.__getitem__)
         held, cost = self._keeper(job.name), writing
-        home = self.home.get(job.part)
-        if held is None and home is not None and job.part in {part for part, _ in self.held[home].values()}:
-            held, cost = home, laying * _remaining(*self.last[job.part], job) + writing
+        if held is None and job.part in self.home:
+            held, cost = self.home[job.part], laying * _remaining(*self.last[job.part], job) + writing
         if held is None or max(load[held] + cost, load[least]) > max(load[least] + laying + writing, load[held]):
             held, cost = least, laying + writing
         load[held] += cost
