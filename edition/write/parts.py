@@ -336,7 +336,7 @@ class Parts:
         """Note how long the job's part took to lay out whole, or to write alone."""
         if laid.made == part_job.WHOLE and not job.write:
             self.whole[job.part] = (laid.seconds, len(job.html))
-        elif not laid.made and job.write and laid.seconds:
+        elif not laid.made and job.write:
             self.writing[job.part] = laid.seconds
 
     def _recall(self, key: str) -> part_job.LaidPart | None:
