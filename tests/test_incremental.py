@@ -249,6 +249,11 @@ def test_the_make_up_plans_jobs_by_the_seconds_the_parts_took():
     assert laying._estimate(dataclasses.replace(large, part="large")) == pytest.approx((12.0, 6.0))  # 4x its HTML
     laying._timed(dataclasses.replace(large, part="large"), dataclasses.replace(laid, seconds=1.0))
     assert laying._estimate(dataclasses.replace(large, part="large"))[0] == 1.0  # quicker than its size says
+    other = dataclasses.replace(large, part="other")
+    laying._timed(other, dataclasses.replace(laid, seconds=2.0))
+    laying._timed(dataclasses.replace(other, write=True), dataclasses.replace(laid, seconds=2.0, made=""))
+    assert laying._estimate(dataclasses.replace(small, part="small")) == (3.0, 1.5)  # its own writing, not the rate's
+    assert laying._estimate(dataclasses.replace(large, part="large"))[1] == pytest.approx(1.0 * 3.5 / 5.0)
     laying.home, laying.last, laying.held = {}, {}, [{}, {}]
     load = [0.0, 0.0]
     assert [laying._home(dataclasses.replace(j, part=p), load) for j, p in ((small, "small"), (large, "large"))] == [0, 1]
