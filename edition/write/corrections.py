@@ -611,12 +611,14 @@ def _trial_lines(shared: tuple[str, Limits], source: str) -> dict[str, list]:
     import weasyprint
 
     base_url, limits = shared
-    with part_job.set_aside(), layout_fixes.applied(limits.ladder):
+    with part_job.set_aside(), layout_fixes.applied(limits.ladder):  # the trial let go of inside: collected
         laid = weasyprint.HTML(string=source, base_url=base_url).render(font_config=part_job.fonts())
+        pages = measure(laid, [""] * len(laid.pages))
+        del laid
     results: dict[str, list] = {}
     runs: dict[str, int] = {}
     previous = None
-    for page in measure(laid, [""] * len(laid.pages)):
+    for page in pages:
         for line in page.lines:
             key = next((i for i in line.ids if VARIANT in i), None)
             if key is None or line.area != "main" or line.out_of_flow:

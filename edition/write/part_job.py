@@ -12,10 +12,12 @@ machine) and its result can be kept on disk (`parts.Parts`).  A process keeps th
 out last (up to KEEP_PAGES pages): a job of the same layout with other numbers only writes them
 in, and a job of the same part with other HTML (its corrections changed) lays it out again only
 where the changes reach (`incremental.py`), unless numbers were written into the kept layout's
-boxes.  A layout is millions of objects, and a kept one is garbage once let go: before and after a
-job the process sets aside (`gc.freeze`) all it holds, so that the collector's passes during a
-layout look at that layout's objects only (before, they took a quarter of a worker's time), and
-it looks at everything again once LET_GO_PAGES pages of kept layouts have been let go.
+boxes.  A layout is millions of objects, and a kept one is garbage once let go: a job runs with
+the collector off and all its process held before set aside (`gc.freeze`); one pass after it
+frees what the job left in cycles, looking at that job's objects only (the collector's passes
+took a quarter of a worker's time when they looked at all, and 18 s of a worker's 200 in a cold
+build while they ran during the layouts), and at everything again once LET_GO_PAGES pages of
+kept layouts have been let go.
 
 WeasyPrint drops a link whose anchor is not in the document: a name this part links to in another
 one is given a stand-in anchor on its first page, which `merge.py` replaces with the real one.
@@ -195,16 +197,21 @@ def _let_go_of(name: str) -> _Kept:
 
 @contextlib.contextmanager
 def set_aside():
-    """What runs inside (a job, a trial of paragraphs) with all the process held before set aside
-    (`gc.freeze`: a forked worker's, all it has of its parent's, and the layouts it keeps), so
-    that the collector's passes inside look at its own objects only; after it, what it left in
-    reference cycles freed (and, once LET_GO_PAGES pages of kept layouts have been let go, what
-    they leave), and all the process holds set aside again."""
+    """What runs inside (a job, a trial of paragraphs) with the collector off, and all the process
+    held before set aside (`gc.freeze`: a forked worker's, all it has of its parent's, and the
+    layouts it keeps); after it, what it left in reference cycles freed in one pass over its own
+    objects (and, once LET_GO_PAGES pages of kept layouts have been let go, over all), and all
+    the process holds set aside again.  A layout leaves its parse, cascade and box tree in
+    cycles; the collector's passes during it only found them again and again."""
     global _let_go
     gc.freeze()
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
+        if collecting:
+            gc.enable()
         if _let_go >= LET_GO_PAGES:
             gc.unfreeze()
             _let_go = 0
