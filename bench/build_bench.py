@@ -14,8 +14,9 @@ their proportional set sizes, the pages they share counted once):
 - a rebuild after a one-word change in one source (a word added to an editorial note of the last
   source: its copy-text is not concerned).
 
-Scale k is a generated edition holding the sources k times, each copy with fresh sigla and ids
-(`T1`, `T1x2`, ... `T1x10`), the registers and introduction shared.  Usage:
+Scale k is a generated edition holding the edition k times, each copy of a source with fresh
+sigla and ids (`T1`, `T1x2`, ... `T1x10`) and its own copies of the events and links (`scaled`), the
+persons, places and introduction shared.  Usage:
 
     .venv/bin/python bench/build_bench.py [--scales 1,4,10] [--json bench.json] [--keep DIR]
 
@@ -45,33 +46,58 @@ sys.path.insert(0, str(ROOT))
 
 
 def scaled(sources: Path, k: int, into: Path) -> Path:
-    """A copy of the edition at `sources` holding each source `k` times (fresh sigla and ids)."""
+    """A copy of the edition at `sources` holding it `k` times over: each copy of a source with
+    fresh sigla and ids, pointing to the other sources of its own copy, with its own copies of the
+    events it tells and of the links between its paragraphs.  Each copy is then an edition like the
+    first, and a page's notes stay what they are at 1x (with the events shared, a paragraph would
+    cite the passage of every copy: its parallels, and the work of each page, would grow with k)."""
     shutil.copytree(sources, into)
     if k == 1:
         return into
     settings_path = into / "edition.yaml"
     settings = yaml.safe_load(settings_path.read_text(encoding="utf-8"))
     originals = list(settings["sources"])
+    sigla = [entry["siglum"] for entry in originals]
     for copy in range(2, k + 1):
         for entry in originals:
             siglum = f"{entry['siglum']}x{copy}"
             text = (sources / entry["file"]).read_text(encoding="utf-8")
             file = Path(entry["file"]).with_name(f"{siglum}.xml")
-            (into / file).write_text(_renamed(text, entry["siglum"], siglum, f"-x{copy}"), encoding="utf-8")
+            (into / file).write_text(_renamed(text, entry["siglum"], sigla, copy), encoding="utf-8")
             settings["sources"].append({**entry, "siglum": siglum, "file": str(file)})
+    for register in settings.get("registers", []):
+        path = into / register
+        path.write_text(_registers_copied(path.read_text(encoding="utf-8"), sigla, k), encoding="utf-8")
     settings_path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return into
 
 
-def _renamed(text: str, siglum: str, new_siglum: str, suffix: str) -> str:
-    """A source's TEI with its siglum renamed (its paragraphs' ids begin with it) and every other id
-    it defines given a suffix, its own pointers following."""
+def _renamed(text: str, siglum: str, sigla: list[str], copy: int) -> str:
+    """Copy `copy` of a source's TEI: its siglum renamed (its paragraphs' ids begin with it), every
+    other id it defines given a suffix, its own pointers following; its pointers to the other
+    sources' paragraphs and to the events, to those of its copy."""
+    suffix = f"-x{copy}"
     calendars = set(re.findall(r'<calendar\b[^>]*xml:id="([^"]+)"', text))  # '#julian' is the edition's convention
     ids = {key for key in re.findall(r'xml:id="([^"]+)"', text)
            if key != siglum and not key.startswith(f"{siglum}.") and key not in calendars}
     for key in sorted(ids, key=len, reverse=True):
         text = re.sub(rf'(xml:id="|#){re.escape(key)}(?=["\s])', rf"\g<1>{key}{suffix}", text)
-    return re.sub(rf'(xml:id="|#){re.escape(siglum)}(?=["\s.])', rf"\g<1>{new_siglum}", text)
+    text = re.sub(r'#(ev-[^"\s]+)', rf"#\g<1>{suffix}", text)
+    text = re.sub(rf'xml:id="{re.escape(siglum)}(?=["\s.])', f'xml:id="{siglum}x{copy}', text)
+    return re.sub(rf'#({"|".join(map(re.escape, sigla))})(?=["\s.])', rf"#\g<1>x{copy}", text)
+
+
+def _registers_copied(text: str, sigla: list[str], k: int) -> str:
+    """A register with `k` copies of its events (ids with the copy's suffix) and of its links (ends
+    in the copy's sources); persons and places are shared."""
+    for list_tag, pattern, repl in (
+            ("listEvent", r'xml:id="(ev-[^"]+)"', r'xml:id="\g<1>-x{copy}"'),
+            ("linkGrp", rf'#({"|".join(map(re.escape, sigla))})(?=["\s.])', r"#\g<1>x{copy}")):
+        for found in re.finditer(rf"(<{list_tag}\b[^>]*>)(.*?)(</{list_tag}>)", text, re.S):
+            body = found[2].rstrip()
+            copies = "".join(re.sub(pattern, repl.format(copy=copy), body) for copy in range(2, k + 1))
+            text = text.replace(found[0], found[1] + body + copies + found[2][len(body):] + found[3], 1)
+    return text
 
 
 def edit_one_source(sources: Path) -> str:

@@ -60,7 +60,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     mended = 0  # rounds of mending short pages, each from a layout whose page numbers hold
     holds = False
     with workers.executors() as executors, part_job.keeping():  # what this process kept let go after
-        laid_out = parts.Parts(edition.settings, lambda ids: pagination.anchors(edition, ids), out_dir / PARTS_CACHE,
+        laid_out = parts.Parts(edition.settings, pagination.page_anchors(edition), out_dir / PARTS_CACHE,
                                executors)
         for attempt in range(1, MAX_LAYOUTS + 1):
             suffix = f" (pass {attempt})" if attempt > 1 else ""

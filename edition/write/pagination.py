@@ -90,9 +90,15 @@ def page_list(starts: dict[int, tuple[str, int]], count: int, first_text: int) -
 
 def anchors(edition, ids) -> set[str]:
     """Those of `ids` (of an output) where a page can begin: the same set in print and EPUB."""
+    return page_anchors(edition)(ids)
+
+
+def page_anchors(edition):
+    """`anchors` for the edition, as a function of `ids` alone: the edition's anchors gathered
+    once, for the many sets of ids of a build (each part of every layout)."""
     fixed = FRONT_ANCHORS | {f"part-{s.siglum}" for s in edition.sources} | {f"sigla-{s.siglum}" for s in edition.sources}
     fixed |= {b.id for b in edition.blocks.values() if b.id} | {d.id for d in _divisions(edition) if d.id}
-    return {i for i in ids if i in fixed or i.startswith(GENERATED_ANCHORS)}
+    return lambda ids: {i for i in ids if i in fixed or i.startswith(GENERATED_ANCHORS)}
 
 
 # Ids of the introduction's paragraphs and of the appendices' sections, rows and entries.
