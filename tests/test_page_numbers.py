@@ -91,6 +91,40 @@ def test_printed_page_numbers_are_the_pages_of_their_anchors(built):
     assert checked > 100
 
 
+@pytest.mark.slow
+def test_a_parallels_page_number_follows_its_p_with_no_gap(built):
+    """In the parallels ('T1 7.6, p. 63'), the page number stands right after 'p.' and its space,
+    whatever its figures, as in a line set with the number in it (no box's room left before it)."""
+    from test_backmatter import text_lines
+
+    gaps = []
+    for index in range(len(built.reader.pages)):
+        for runs in text_lines(built.reader, index).values():
+            gaps += [(built.labels[index], right[2], right[0] - left[1]) for left, right in zip(runs, runs[1:])
+                     if left[2].endswith(("p.\u00a0", "p. ")) and right[2][:1].isdigit()]
+    assert len(gaps) > 100 and any(len(text) == 1 for _, text, _ in gaps)
+    assert [gap for gap in gaps if abs(gap[2]) > 0.3] == []
+
+
+@pytest.mark.slow
+def test_the_contents_page_numbers_end_at_the_text_blocks_edge(built):
+    """The contents' page numbers, each set to the right of its box, end where the text block
+    does: a column flush right, none in the margin."""
+    from test_backmatter import text_lines
+
+    from edition.diagnostics import Report
+    from edition.read.settings import load, points
+
+    settings = load(SOURCES, Report())
+    measure = points(settings.page.width) - points(settings.page.margin_inner) - points(settings.page.margin_outer)
+    ends = [(built.labels[index], runs[-1][2], runs[-1][1])
+            for index in range(built.page_of("contents"), built.page_of("sigla"))
+            for runs in text_lines(built.reader, index).values()
+            if any(run[2] == ". " for run in runs)]  # an entry's line: its leader, then its page
+    assert len(ends) > 20 and all(re.fullmatch(r"[0-9]+|[ivxlc]+", text) for _, text, _ in ends)
+    assert [end for end in ends if abs(end[2] - measure) > 0.5] == []
+
+
 def text_boxes(document) -> list[tuple[int, float, float, float, str]]:
     """Every text box: its page, where it stands, its width and its text."""
     from weasyprint.formatting_structure.boxes import TextBox
@@ -186,18 +220,92 @@ def test_a_part_written_again_with_other_numbers_is_byte_identical_to_one_writte
     from edition.write import part_job
 
     head = ("<html lang='en'><head><style>@page { size: A6 } body { font-family: serif }"
-            " .pg { display: inline-block; width: 3em; text-align: right }</style></head>")
+            " .pg { display: inline-block; width: 3em; text-align: right } .page .pg { text-align: left }</style></head>")
     body = ('<p id="a">See p. <span class="pg" data-page-of="b">000</span>.</p>'
+            '<p style="text-align: justify">A line set full, with a page in it: <span class="page">p.&#160;<span class="pg"'
+            ' data-page-of="b">000</span></span>, closed up to its number, and words enough to go on to a second'
+            ' line, and a third, and a fourth, so that its first lines are justified.</p>'
             '<p id="b" style="break-before: page">The second page.</p>')
     job = part_job.Job(page_numbers.masked(parts.document(head, body, 1)), "", 1, (("b", 987),), frozenset(),
                        3, None, 0, True, name="numbers")
     part_job.run(job)
     again = part_job.run(dataclasses.replace(job, numbers=(("b", 2),))).pdf
+    longer = part_job.run(job).pdf  # a number that gained figures: the box's room taken back
     part_job.forget()
     once = part_job.run(dataclasses.replace(job, numbers=(("b", 2),))).pdf
     part_job.forget()
+    once_longer = part_job.run(job).pdf
+    part_job.forget()
     assert "See p. 2." in " ".join(pypdf.PdfReader(io.BytesIO(once)).pages[0].extract_text().split())
-    assert again == once
+    assert again == once and longer == once_longer
+
+
+def _in_line_numbers(document) -> list[tuple]:
+    """(line, number box, its text box, the box after it in the line or None) for every page-number
+    box in a line of text (not the contents')."""
+    from weasyprint.formatting_structure.boxes import InlineBlockBox, LineBox, TextBox
+
+    found = []
+    for page in document.pages:
+        for line in page._page_box.descendants():
+            if not isinstance(line, LineBox):
+                continue
+            flow = [box for box in line.descendants() if isinstance(box, (TextBox, InlineBlockBox))]
+            for k, box in enumerate(flow):
+                if isinstance(box, InlineBlockBox) and box.element.get("data-page-of") and box.style["text_align_all"] == "left":
+                    number = next(t for t in box.descendants() if isinstance(t, TextBox))
+                    after = next((b for b in flow[k + 1:] if number is not b and b not in box.descendants()), None)
+                    found.append((line, box, number, after))
+    return found
+
+
+def test_a_page_number_in_a_line_is_closed_up_and_its_line_stays_full():
+    """A page number in a line of text ('p. 5') is set at the start of its box, which is closed up
+    to it, the room it leaves spread over the line's word spaces: no gap before or after it, the
+    justified line as full as it was, its links where their words are; written again with other
+    numbers, the same as written once.  The contents' numbers stay to the right of their box."""
+    style = ("@page { size: 110mm 160mm; margin: 10mm } body { font-family: serif; font-size: 10pt }"
+             " p { text-align: justify; hyphens: none } .pg { display: inline-block; width: 3ch; text-align: right }"
+             " .page .pg { text-align: left } .toc .pg { width: 4ch }")
+    items = "; ".join(f'<a href="#{key}">T1 7.{k}<span class="page">, p.&#160;<span class="pg" data-page-of="{key}">000</span></span></a>'
+                      for k, key in enumerate("bcbcbbccbcbc"))
+    html = (f"<html><head><style>{style}</style></head><body><p>cf. {items}.</p>"
+            '<p class="toc">Contents <span class="pg" data-page-of="b">000</span></p>'
+            '<p id="b" style="break-before: page">B</p><p id="c">C</p></body></html>')
+
+    def ends(document) -> dict:
+        """Each line's right end, by the line."""
+        from weasyprint.formatting_structure.boxes import TextBox
+
+        return {id(line): max(b.position_x + b.width for b in line.descendants() if isinstance(b, TextBox))
+                for line, *_ in _in_line_numbers(document)}
+
+    document = weasyprint.HTML(string=html).render()
+    before = ends(document)
+    justified = {id(line) for line, *_ in _in_line_numbers(document) if line.resume_at is not None}
+    page_numbers.fill(document.pages, {"b": 2, "c": 14})
+    found = _in_line_numbers(document)
+    assert len(found) == 12 and len(justified) >= 2 and len(before) > len(justified)
+    for line, box, number, after in found:
+        assert abs(number.position_x - box.position_x) < 1e-6 and abs(box.width - number.width) < 1e-6
+        if after is not None:
+            assert abs(after.position_x - (box.position_x + box.width)) < 1e-6
+    after_fill = ends(document)
+    assert all(abs(after_fill[key] - before[key]) < 1e-6 for key in justified)
+    assert any(after_fill[key] < before[key] - 1 for key in before if key not in justified)  # the last line ends sooner
+    for _, _, rectangle, box in document.pages[0].links:
+        x, y, width, height = box.hit_area()
+        assert rectangle == (x, y, x + width, y + height)
+    from weasyprint.formatting_structure.boxes import InlineBlockBox
+
+    toc = [box for box in document.pages[0]._page_box.descendants()
+           if isinstance(box, InlineBlockBox) and box.style["text_align_all"] == "right"]
+    number = toc[0].children[0].children[0]
+    assert len(toc) == 1 and number.text == "2" and abs(number.position_x + number.width - toc[0].position_x - toc[0].width) < 1e-6
+    once = text_boxes(document)
+    page_numbers.fill(document.pages, {"b": 123, "c": 7})
+    page_numbers.fill(document.pages, {"b": 2, "c": 14})
+    assert text_boxes(document) == once
 
 
 def test_a_page_that_begins_with_a_section_break_begins_with_the_text_after_it():

@@ -8,8 +8,10 @@ their page (`sides`).
 
 The page numbers of the contents and of the parallels at the foot of the text's pages are each a
 `<span class="pg" data-page-of="ID">` as wide as the book's widest page number in tabular figures
-(`book.html.jinja`), its figures set to its right.  Whatever number it holds, the lines around it
-break where they did, and the pages too.  So the book is always laid out as `masked` gives it:
+(`book.html.jinja`).  Whatever number it holds, the lines around it break where they did, and the
+pages too.  The contents' figures are set to the right of their box, a column flush with the text
+block; a parallel's to its left, and the box is then closed up to them and the room it leaves
+spread over its line's word spaces (`fill`): 'p. 63' with no gap, the line as full as it was.  So the book is always laid out as `masked` gives it:
 every box holding `PLACEHOLDER`, every part counting its pages from 1, every margin note on the
 left; and each box is then given its number, each page its folio (its part's page counter, which
 WeasyPrint sets in the margin boxes), and each margin note its side (paragraph numbers stand in
@@ -31,6 +33,7 @@ index is made after the book's last pass); the contents, which print its pages, 
 
 from __future__ import annotations
 
+import copy
 import re
 
 from markupsafe import Markup, escape
@@ -114,22 +117,143 @@ def fill_keys(pages_laid_out, texts: dict[str, str]) -> int:
     return changed
 
 
-def fill(pages_laid_out, pages: dict[str, int]) -> int:
-    """Write into every page-number box of the laid-out pages the number `pages` gives its anchor;
-    return how many boxes changed."""
-    from weasyprint.formatting_structure.boxes import InlineBlockBox, TextBox
+def fill(pages_laid_out, pages: dict[str, int]) -> None:
+    """Write into every page-number box of the laid-out pages the number `pages` gives its anchor,
+    as the box's `text-align` sets it: to its right (the contents: a column of numbers), or to
+    its left (in a line of text: 'p. 63'), the box then closed up to its number and the rest of
+    its line moved left, the room it leaves spread over the line's word spaces if the line is
+    justified, as a typesetter sets a number in a line: no gap before it, the line still full.
+    A layout filled before is filled again from the lines as it laid them out."""
+    from weasyprint.formatting_structure.boxes import TextBox
 
-    changed = 0
     for page in pages_laid_out:
-        for box in page._page_box.descendants():
-            if not isinstance(box, InlineBlockBox) or box.element is None or box.element.get(ATTRIBUTE) is None:
-                continue
-            wanted = printed(box.element.get(ATTRIBUTE), pages, box.element.get(LABEL) is not None)
-            texts = [child for child in box.descendants() if isinstance(child, TextBox)]
-            if len(texts) == 1 and texts[0].text != wanted:
-                retext(texts[0], wanted, box.children[0].position_x, box.width)
-                changed += 1
-    return changed
+        moved = set()  # the boxes of the lines closed up
+        for line, boxes in _numbered_lines(page._page_box).items():
+            _as_laid_out(line)
+            slack = {}
+            for box in boxes:
+                wanted = printed(box.element.get(ATTRIBUTE), pages, box.element.get(LABEL) is not None)
+                texts = [child for child in box.descendants() if isinstance(child, TextBox)]
+                if len(texts) != 1:
+                    continue
+                start = box.content_box_x()  # not its line's: that was set right of the placeholder
+                if box.style["text_align_all"] in ("right", "end"):
+                    retext(texts[0], wanted, start, box.width)
+                else:  # at its start (no width to leave), the box closed up to it
+                    retext(texts[0], wanted, start, 0)
+                    slack[box] = max(box.width - texts[0].width, 0.0)
+                    box.width -= slack[box]
+            if _close_up(line, slack):
+                moved.update(id(box) for box in _in_flow(line))
+        if moved:  # their links where their words now stand
+            page.links = [(kind, target, _rectangle(box) if id(box) in moved else rectangle, box)
+                          for kind, target, rectangle, box in page.links]
+
+
+def _numbered_lines(page_box) -> dict:
+    """Each line of the page that holds page-number boxes -> those boxes, in order."""
+    from weasyprint.formatting_structure.boxes import InlineBlockBox, LineBox
+
+    found: dict = {}
+
+    def walk(box, line) -> None:
+        for child in getattr(box, "children", ()):
+            if isinstance(child, InlineBlockBox) and child.element is not None and child.element.get(ATTRIBUTE) is not None:
+                if line is not None:
+                    found.setdefault(line, []).append(child)
+            else:
+                walk(child, child if isinstance(child, LineBox) else line)
+
+    walk(page_box, None)
+    return found
+
+
+def _as_laid_out(line) -> None:
+    """Put the line's boxes back where the layout set them (if a fill moved them), or note where that is."""
+    held = getattr(line, "laid_out", None)
+    if held is None:
+        line.laid_out = [(box, box.position_x, box.width, getattr(box, "justification_spacing", None),
+                          getattr(box, "pango_layout", None), getattr(box, "text", None))
+                         for box in _in_flow(line)]
+        return
+    for box, x, width, spacing, layout, text in held:
+        box.position_x, box.width = x, width
+        if spacing is not None:
+            box.justification_spacing = spacing
+        if layout is not None:
+            box.pango_layout, box.text = layout, text
+
+
+def _in_flow(box):
+    """The box and the boxes in its flow that `_advance` moves (not the margin notes: `sides` moves them)."""
+    from weasyprint.formatting_structure.boxes import InlineBox, LineBox
+
+    if isinstance(box, (LineBox, InlineBox)):
+        yield box
+        for child in box.children:
+            if child.is_in_normal_flow():
+                yield from _in_flow(child)
+    else:  # a text box, or a page-number box with what it holds
+        yield from box.descendants()
+
+
+def _close_up(line, slack: dict) -> bool:
+    """Move what follows each page-number box of the line left by the room the box gave up
+    (`slack`: box -> px), spreading the room over the word spaces of a justified line (but its
+    last); True if anything moved."""
+    total = sum(slack.values())
+    if total <= 0:
+        return False
+    justified = line.style["text_align_all"] == "justify" and getattr(line, "resume_at", None) is not None
+    spaces = _spaces(line)
+    extra = total / spaces if justified and spaces else 0.0
+    _advance(line, slack, extra, 0.0)
+    return True
+
+
+def _spaces(box) -> int:
+    """The expandable spaces of a line's text, as WeasyPrint counts them to justify it."""
+    from weasyprint.formatting_structure.boxes import InlineBox, LineBox, TextBox
+
+    if isinstance(box, TextBox):
+        return box.text.count(" ") + box.text.count("\u00a0")
+    if isinstance(box, (LineBox, InlineBox)):
+        return sum(_spaces(child) for child in box.children if child.is_in_normal_flow())
+    return 0  # an atomic box: a page-number box
+
+
+def _advance(box, slack: dict, extra: float, advance: float) -> float:
+    """Move the box `advance` px right and widen each of its word spaces by `extra` px (as
+    WeasyPrint's `add_word_spacing` justifies a line), a page-number box's followers `slack`
+    less; return the advance after it."""
+    from weasyprint.formatting_structure.boxes import InlineBox, LineBox, TextBox
+
+    if isinstance(box, TextBox):
+        box.position_x += advance
+        spaces = _spaces(box)
+        if extra and spaces:
+            box.justification_spacing += extra
+            box.pango_layout = copy.copy(box.pango_layout)  # drawn with its own spacing (reactivated then)
+            box.pango_layout.justification_spacing = box.justification_spacing
+            box.width += extra * spaces
+            advance += extra * spaces
+        return advance
+    if isinstance(box, (LineBox, InlineBox)):
+        box.position_x += advance
+        before = advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                advance = _advance(child, slack, extra, advance)
+        box.width += advance - before
+        return advance
+    box.translate(advance, 0)
+    return advance - slack.get(box, 0.0)
+
+
+def _rectangle(box) -> tuple[float, float, float, float]:
+    """A link's clickable rectangle, as WeasyPrint's `gather_anchors` makes it (no transforms here)."""
+    x, y, width, height = box.hit_area()
+    return x, y, x + width, y + height
 
 
 def folios(pages_laid_out, first: int) -> None:
