@@ -163,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with applied(args.hyphen_ladder):
         document = weasyprint.HTML(filename=args.html).render()
+        page_numbers.fill(document.pages, None)  # its own numbers, set as part_job sets them
         line_numbers.number(document.pages, args.line_numbers, args.line_numbering)  # written in, as part_job does
         page_numbers.sides(document.pages)
         document.write_pdf(args.pdf)

@@ -117,13 +117,15 @@ def fill_keys(pages_laid_out, texts: dict[str, str]) -> int:
     return changed
 
 
-def fill(pages_laid_out, pages: dict[str, int]) -> None:
+def fill(pages_laid_out, pages: dict[str, int] | None) -> None:
     """Write into every page-number box of the laid-out pages the number `pages` gives its anchor,
     as the box's `text-align` sets it: to its right (the contents: a column of numbers), or to
     its left (in a line of text: 'p. 63'), the box then closed up to its number and the rest of
     its line moved left, the room it leaves spread over the line's word spaces if the line is
     justified, as a typesetter sets a number in a line: no gap before it, the line still full.
-    A layout filled before is filled again from the lines as it laid them out."""
+    A layout filled before is filled again from the lines as it laid them out.  `pages` None:
+    each box keeps the number it was laid out with (the print HTML with its numbers, laid out as
+    `layout_fixes.main` lays it out), set as the build sets it."""
     from weasyprint.formatting_structure.boxes import TextBox
 
     for page in pages_laid_out:
@@ -132,10 +134,11 @@ def fill(pages_laid_out, pages: dict[str, int]) -> None:
             _as_laid_out(line)
             slack = {}
             for box in boxes:
-                wanted = printed(box.element.get(ATTRIBUTE), pages, box.element.get(LABEL) is not None)
                 texts = [child for child in box.descendants() if isinstance(child, TextBox)]
                 if len(texts) != 1:
                     continue
+                wanted = (texts[0].text if pages is None else
+                          printed(box.element.get(ATTRIBUTE), pages, box.element.get(LABEL) is not None))
                 start = box.content_box_x()  # not its line's: that was set right of the placeholder
                 if box.style["text_align_all"] in ("right", "end"):
                     retext(texts[0], wanted, start, box.width)
