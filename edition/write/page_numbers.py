@@ -11,9 +11,9 @@ The page numbers of the contents and of the parallels at the foot of the text's 
 (`book.html.jinja`).  Whatever number it holds, the lines around it break where they did, and the
 pages too.  The contents' figures are set to the right of their box, a column flush with the text
 block; a parallel's to its left, and the box is then closed up to them and the room it leaves
-spread over its line's word spaces (`fill`): 'p. 63' with no gap, the line as full as it was.  So the book is always laid out as `masked` gives it:
-every box holding `PLACEHOLDER`, every part counting its pages from 1, every margin note on the
-left; and each box is then given its number, each page its folio (its part's page counter, which
+spread over its line's word spaces (`fill`): 'p. 63' with no gap, the line as full as it was.
+So the book is always laid out as `masked` gives it: every box holding `PLACEHOLDER`, every part
+counting its pages from 1, every margin note on the left; and each box is then given its number, each page its folio (its part's page counter, which
 WeasyPrint sets in the margin boxes), and each margin note its side (paragraph numbers stand in
 the outer margin, the print source's pages in the inner one; they are absolutely positioned, and
 mirrored across the text block onto the right where their page wants it), in the boxes WeasyPrint
@@ -126,6 +126,7 @@ def fill(pages_laid_out, pages: dict[str, int] | None) -> None:
     A layout filled before is filled again from the lines as it laid them out.  `pages` None:
     each box keeps the number it was laid out with (the print HTML with its numbers, laid out as
     `layout_fixes.main` lays it out), set as the build sets it."""
+    from weasyprint.anchors import rectangle_aabb
     from weasyprint.formatting_structure.boxes import TextBox
 
     for page in pages_laid_out:
@@ -148,8 +149,8 @@ def fill(pages_laid_out, pages: dict[str, int] | None) -> None:
                     box.width -= slack[box]
             if _close_up(line, slack):
                 moved.update(id(box) for box in _in_flow(line))
-        if moved:  # their links where their words now stand
-            page.links = [(kind, target, _rectangle(box) if id(box) in moved else rectangle, box)
+        if moved:  # their links where their words now stand (as WeasyPrint's `gather_anchors` sets them)
+            page.links = [(kind, target, rectangle_aabb(None, *box.hit_area()) if id(box) in moved else rectangle, box)
                           for kind, target, rectangle, box in page.links]
 
 
@@ -207,22 +208,13 @@ def _close_up(line, slack: dict) -> bool:
     total = sum(slack.values())
     if total <= 0:
         return False
+    from weasyprint.layout.inline import count_expandable_spaces
+
     justified = line.style["text_align_all"] == "justify" and getattr(line, "resume_at", None) is not None
-    spaces = _spaces(line)
+    spaces = count_expandable_spaces(line)
     extra = total / spaces if justified and spaces else 0.0
     _advance(line, slack, extra, 0.0)
     return True
-
-
-def _spaces(box) -> int:
-    """The expandable spaces of a line's text, as WeasyPrint counts them to justify it."""
-    from weasyprint.formatting_structure.boxes import InlineBox, LineBox, TextBox
-
-    if isinstance(box, TextBox):
-        return box.text.count(" ") + box.text.count("\u00a0")
-    if isinstance(box, (LineBox, InlineBox)):
-        return sum(_spaces(child) for child in box.children if child.is_in_normal_flow())
-    return 0  # an atomic box: a page-number box
 
 
 def _advance(box, slack: dict, extra: float, advance: float) -> float:
@@ -230,10 +222,11 @@ def _advance(box, slack: dict, extra: float, advance: float) -> float:
     WeasyPrint's `add_word_spacing` justifies a line), a page-number box's followers `slack`
     less; return the advance after it."""
     from weasyprint.formatting_structure.boxes import InlineBox, LineBox, TextBox
+    from weasyprint.layout.inline import count_expandable_spaces
 
     if isinstance(box, TextBox):
         box.position_x += advance
-        spaces = _spaces(box)
+        spaces = count_expandable_spaces(box)
         if extra and spaces:
             box.justification_spacing += extra
             box.pango_layout = copy.copy(box.pango_layout)  # drawn with its own spacing (reactivated then)
@@ -251,12 +244,6 @@ def _advance(box, slack: dict, extra: float, advance: float) -> float:
         return advance
     box.translate(advance, 0)
     return advance - slack.get(box, 0.0)
-
-
-def _rectangle(box) -> tuple[float, float, float, float]:
-    """A link's clickable rectangle, as WeasyPrint's `gather_anchors` makes it (no transforms here)."""
-    x, y, width, height = box.hit_area()
-    return x, y, x + width, y + height
 
 
 def folios(pages_laid_out, first: int) -> None:
