@@ -267,7 +267,7 @@ def test_a_page_number_in_a_line_is_closed_up_and_its_line_stays_full():
     style = ("@page { size: 110mm 160mm; margin: 10mm } body { font-family: serif; font-size: 10pt }"
              " p { text-align: justify; hyphens: none } .pg { display: inline-block; width: 3ch; text-align: right }"
              " .page .pg { text-align: left } .toc .pg { width: 4ch }")
-    items = "; ".join(f'<a href="#{key}">T1 7.{k}<span class="page">, p.&#160;<span class="pg" data-page-of="{key}">000</span></span></a>'
+    items = "; ".join(f'<a id="item-{k}" href="#{key}">T1 7.{k}<span class="page">, p.&#160;<span class="pg" data-page-of="{key}">000</span></span></a>'
                       for k, key in enumerate("bcbcbbccbcbc"))
     html = (f"<html><head><style>{style}</style></head><body><p>cf. {items}.</p>"
             '<p class="toc">Contents <span class="pg" data-page-of="b">000</span></p>'
@@ -293,9 +293,15 @@ def test_a_page_number_in_a_line_is_closed_up_and_its_line_stays_full():
     after_fill = ends(document)
     assert all(abs(after_fill[key] - before[key]) < 1e-6 for key in justified)
     assert any(after_fill[key] < before[key] - 1 for key in before if key not in justified)  # the last line ends sooner
+    named = {}
+    for *_, box in document.pages[0].links:
+        named.setdefault(box.style["anchor"], box)
     for _, _, rectangle, box in document.pages[0].links:
         x, y, width, height = box.hit_area()
         assert rectangle == (x, y, x + width, y + height)
+    for k in range(12):  # the named destinations too (each item's first box: its anchor)
+        x, y, width, height = named[f"item-{k}"].hit_area()
+        assert document.pages[0].anchors[f"item-{k}"] == (x, y, x + width, y + height)
     from weasyprint.formatting_structure.boxes import InlineBlockBox
 
     toc = [box for box in document.pages[0]._page_box.descendants()

@@ -130,7 +130,7 @@ def fill(pages_laid_out, pages: dict[str, int] | None) -> None:
     from weasyprint.formatting_structure.boxes import TextBox
 
     for page in pages_laid_out:
-        moved = set()  # the boxes of the lines closed up
+        moved = {}  # the boxes of the lines closed up, by their id()
         for line, boxes in _numbered_lines(page._page_box).items():
             _as_laid_out(line)
             slack = {}
@@ -148,10 +148,19 @@ def fill(pages_laid_out, pages: dict[str, int] | None) -> None:
                     slack[box] = max(box.width - texts[0].width, 0.0)
                     box.width -= slack[box]
             if _close_up(line, slack):
-                moved.update(id(box) for box in _in_flow(line))
-        if moved:  # their links where their words now stand (as WeasyPrint's `gather_anchors` sets them)
+                moved.update((id(box), box) for box in _in_flow(line))
+        if moved:  # their links and anchors where their words now stand (as WeasyPrint's `gather_anchors` sets them)
             page.links = [(kind, target, rectangle_aabb(None, *box.hit_area()) if id(box) in moved else rectangle, box)
                           for kind, target, rectangle, box in page.links]
+            names = {box.style["anchor"] for box in moved.values()} & page.anchors.keys()
+            first = {}  # an anchor is its name's first box on the page
+            for box in page._page_box.descendants(placeholders=True):
+                if box.style["anchor"] in names:
+                    first.setdefault(box.style["anchor"], box)
+            for name, box in first.items():
+                if id(box) in moved:
+                    x, y, width, height = box.hit_area()
+                    page.anchors[name] = (x, y, x + width, y + height)
 
 
 def _numbered_lines(page_box) -> dict:
