@@ -50,8 +50,10 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     editor).
 
     Loose lines are mended after every layout (their spacing depends on the paragraph alone);
-    short pages only from a layout that holds, part by part, and only in the parts that changed
-    since the last build (the others keep its corrections)."""
+    short pages once no loose line is left to mend, part by part, and only in the parts that
+    changed since the last build (the others keep its corrections).  The numbers the layout found
+    need not hold yet (an apparatus key that gained a figure, a reference that became a range):
+    each part being mended is laid out again with them before its short pages are measured."""
     cited = set(edition.targets) | {m.id for m in edition.mentions} | contents_entries(edition) | {LAST_PAGE}
     numbered = {block.id for block in edition.blocks.values() if block.id}  # whose lines the apparatus cites
     pages = _read(out_dir / PAGES_CACHE)  # the last build's pages: usually right, so one layout confirms them
@@ -93,7 +95,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
             if attempt <= MAX_LAYOUTS - CONFIRMING:  # the last layouts only confirm
                 with progress.stage(f"mend loose lines{suffix}"):
                     changed = typesetter.intrinsic(corrections, measured, html_path, limits, trying=not draft)
-                if holds and not changed and mended < MENDING_ROUNDS and not draft:
+                if not changed and mended < MENDING_ROUNDS and not draft:
                     with progress.stage("mend short pages by part"):
                         changed = _mend_parts(edition, printer, found, corrections, measured, book, laid_out, limits)
                     mended += 1
@@ -124,7 +126,7 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
     part laid out alone again after its corrections until none helps; True if any was made.
 
     A round lays out every part still being mended at once, on the executors (the first round
-    takes the layout the book was just made of), from HTML written with the chapters of the part's
+    takes the layout the book was just made of, unless the numbers it found changed the part), from HTML written with the chapters of the part's
     source alone (the part is the same, and the time of a round does not grow with the book); each
     part's last layout is kept, in the worker that made it, for the next pass and its PDF."""
     todo = [book.ids[k] for k in sorted({book.part_of(page) for page, _ in layout.short_pages(measured, limits)})
