@@ -153,20 +153,25 @@ def concordance_pages(built) -> list[int]:
 
 def test_concordance_columns_stand_apart_within_the_text_block(built):
     settings = load(SOURCES, Report())
-    measure = points(settings.page.width) - points(settings.page.margin_inner) - points(settings.page.margin_outer)
     for index in concordance_pages(built):
-        lines = text_lines(built.reader, index)
-        right = max(x1 for runs in lines.values() for _, x1, _ in runs)
-        assert right <= measure + 0.5, (built.labels[index], right, measure)
-        for runs in lines.values():
-            cells = [list(runs[0])]
-            for x0, x1, text in runs[1:]:
-                if x0 - cells[-1][1] < 1:  # the same text set in pieces
-                    cells[-1][1:] = [x1, cells[-1][2] + text]
-                else:
-                    cells.append([x0, x1, text])
-            for (_, end, left), (start, _, right) in zip(cells, cells[1:]):
-                assert start - end >= 6, (built.labels[index], left, right, start - end)
+        assert_columns_apart(text_lines(built.reader, index), settings, built.labels[index])
+
+
+def assert_columns_apart(lines: dict, settings, label: str) -> None:
+    """The runs of text of a page (`text_lines`) end within the measure, and those of one line
+    stand at least 6 pt apart."""
+    measure = points(settings.page.width) - points(settings.page.margin_inner) - points(settings.page.margin_outer)
+    right = max(x1 for runs in lines.values() for _, x1, _ in runs)
+    assert right <= measure + 0.5, (label, right, measure)
+    for runs in lines.values():
+        cells = [list(runs[0])]
+        for x0, x1, text in runs[1:]:
+            if x0 - cells[-1][1] < 1:  # the same text set in pieces
+                cells[-1][1:] = [x1, cells[-1][2] + text]
+            else:
+                cells.append([x0, x1, text])
+        for (_, end, left), (start, _, right) in zip(cells, cells[1:]):
+            assert start - end >= 6, (label, left, right, start - end)
 
 
 def test_concordance_rows_are_not_split_across_pages(built):

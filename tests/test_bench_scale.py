@@ -5,20 +5,35 @@ from __future__ import annotations
 import importlib.util
 from collections import Counter
 
+import io
+
+import pypdf
+import pytest
+import weasyprint
+from lxml import html as lxml_html
+
 from edition.diagnostics import Report
 from edition.pipeline import Progress, check
+from edition.write import parts, print_html
 
 from conftest import ROOT, SOURCES
+from test_backmatter import assert_columns_apart, text_lines
 
 _spec = importlib.util.spec_from_file_location("build_bench", ROOT / "bench" / "build_bench.py")
 build_bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build_bench)
 
 
-def test_a_scaled_edition_is_its_copies_each_with_the_parallels_of_the_first(tmp_path):
+@pytest.fixture(scope="module")
+def tripled(tmp_path_factory):
+    """The edition at 3x, checked."""
+    return check(build_bench.scaled(SOURCES, 3, tmp_path_factory.mktemp("scaled") / "3x"), Report(), Progress(quiet=True))
+
+
+def test_a_scaled_edition_is_its_copies_each_with_the_parallels_of_the_first(tripled):
     """At 3x the edition checks clean, and every paragraph of a copy has the parallels of its
     original, in the same sources of its own copy: a page's notes do not grow with the scale."""
-    edition = check(build_bench.scaled(SOURCES, 3, tmp_path / "3x"), Report(), Progress(quiet=True))
+    edition = tripled
     original = check(SOURCES, Report(), Progress(quiet=True))
     assert len(edition.sources) == 3 * len(original.sources)
     assert len(edition.tellings) == 3 * len(original.tellings)
@@ -45,3 +60,27 @@ def _original(key: str, by_source: dict[str, str]) -> str:
     """A copy's paragraph id ('Tx2.7.6') as in the original ('T1.7.6')."""
     siglum, _, rest = key.partition(".")
     return f"{by_source[siglum]}.{rest}"
+
+
+def test_a_concordance_of_more_accounts_than_the_measure_holds_is_set_in_tables_that_fit(tripled, tmp_path):
+    """At 3x the concordance's fifteen accounts are three tables of five, each with a row for
+    every event, in order, under ids of their own; laid out, every table's columns stand apart
+    within the text block."""
+    edition = tripled
+    path = print_html.write(edition, tmp_path / "out")
+    root = lxml_html.parse(str(path)).getroot()
+    tables = root.xpath("//table[@class='concordance']")
+    sigla = [s.siglum for s in edition.sources]
+    heads = [[th.text_content() for th in table.xpath("thead/tr/th")][1:] for table in tables]
+    assert heads == [sigla[0:5], sigla[5:10], sigla[10:15]]
+    events = [[row.xpath("string(td[1]/span[@class='event'])") for row in table.xpath("tbody/tr")] for table in tables]
+    assert len(events[0]) > 20 and events[1] == events[0] and events[2] == events[0]
+    ids = root.xpath("//table[@class='concordance']/tbody/tr/@id")
+    assert len(set(ids)) == len(ids) == 3 * len(events[0])
+    head, _ = parts.split(path)
+    section = lxml_html.tostring(root.get_element_by_id("concordance"), encoding="unicode")
+    pdf = weasyprint.HTML(string=parts.document(head, section, None), base_url=str(path)).write_pdf()
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 3
+    for index in range(len(reader.pages)):
+        assert_columns_apart(text_lines(reader, index), edition.settings, str(index))

@@ -319,14 +319,12 @@ def test_no_class_the_make_up_gives_decides_the_style_of_a_later_sibling():
 
     from edition.diagnostics import Report
     from edition.read.settings import load
-    from edition.render import templating
-    from edition.write import corrections, output_intent
+    from edition.write import corrections, print_html
 
     given = {*corrections.SPACINGS, *corrections.OPENINGS, corrections.ROW, corrections.CALL_FIRST,
              corrections.DISPLAY_TIGHT} - {""}
     settings = load(Path(__file__).parents[1] / "sources", Report())
-    css = templating.render("print/book.css.jinja", settings=settings, page=settings.page,
-                            profile=output_intent.profile(settings))
+    css = print_html.stylesheet(settings)
     example = "h2 + p, .a.spacing-tight-1 ~ p > b, [x] + q { margin: 0 } @media print { .b + .c { x: y } }"
     assert sibling_conditions(tinycss2.parse_stylesheet(example, skip_whitespace=True)) == [
         ".a", ".spacing-tight-1", "[x]", ".b"]

@@ -189,3 +189,22 @@ def test_the_real_edition_is_clean(built):
     assert count["layout-stretched-line"] <= 5
     assert count["layout-short-page"] == 0
     assert count["layout-runt"] <= 3  # mended by the spacing trials where a spacing within the limits can
+
+
+def test_a_finding_on_an_appendix_row_is_located_at_its_register_entry():
+    """A row of the chronology or the concordance (in any of its tables), or an index's 'see'
+    entry, is located where its event or person is registered, not at edition.yaml."""
+    from conftest import SOURCES
+
+    from edition.check.locate import Locator
+    from edition.diagnostics import Report
+    from edition.pipeline import Progress, check
+
+    edition = check(SOURCES, Report(), Progress(quiet=True))
+    locator = Locator(edition)
+    event = next(iter(edition.tellings))
+    person = next(key for key, entity in edition.entities.items() if entity.kind == "person")
+    for key, entry in ((f"conc-{event}", event), (f"conc-{event}-table2", event), (f"chron-{event}", event),
+                       (f"index-{person}-see0", person)):
+        found = locator.locate([key])
+        assert found == locator.locate([entry]) and found.line > 1 and "registers" in str(found.path), key

@@ -21,6 +21,7 @@ WORD = re.compile(r"[^\W_]+")
 BETWEEN = r"(?:<[^>]*>|&\w+;|[^\w<&])+"  # markup, entities, spaces and punctuation between two words
 SEARCH_AHEAD = 40_000  # characters after the element's start tag where its words may stand
 PREFIXES = ("chron-", "conc-", "index-")  # appendix rows and entries: the register entry's id follows
+SUFFIX = re.compile(r"-(see|table)\d+$")  # after it: an index's 'see' entry, a row of the concordance's next tables
 
 
 class Locator:
@@ -47,7 +48,7 @@ class Locator:
         for key in ids:
             element = self.elements.get(key)
             if element is None and key.startswith(PREFIXES):
-                element = self.elements.get(key.split("-", 1)[1].split("-see")[0])
+                element = self.elements.get(SUFFIX.sub("", key.split("-", 1)[1]))
             if element is None and key.startswith("intro-"):
                 element = self.elements.get("introduction")
             if element is not None:

@@ -2,8 +2,9 @@
 
 In: the `Edition`.  Out: `<slug>.html`, `assets/book.css` and `assets/fonts/` in the output
 directory.  The file renders the same with plain `weasyprint <slug>.html out.pdf`.
-Footnotes stay at their calls (CSS floats them to the foot of the page); links are '#id' and the
-CSS turns them into page numbers with target-counter().
+Footnotes stay at their calls (CSS floats them to the foot of the page); links are '#id', and
+the page numbers they print are written into boxes of fixed width after the layout
+(page_numbers.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import math
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +21,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..model.records import Division, Edition, Source
+from ..read.settings import points
 from ..render import backmatter, fonts, templating
 from ..render.html import Options, Renderer
 from ..render.notes import Footnotes
@@ -27,6 +30,8 @@ from ..render.typography import Typography
 from . import images, line_numbers, output_intent, page_numbers, replace_atomically
 
 ASSETS = "assets"
+CONCORDANCE_EVENT = 28  # the concordance's event column, in % of the measure (book.css)
+CONCORDANCE_ACCOUNT = 44.0  # points an account's column needs, gutter included: its widest reference ('pp. 123–124')
 OUTPUT_PROFILE = "output-intent.icc"
 
 
@@ -105,6 +110,19 @@ def build_id(edition: Edition) -> str:
     return digest.hexdigest()[:12]
 
 
+def concordance_tables(settings, accounts: int) -> list[range]:
+    """The accounts (their places among the sources) of each table of the concordance: as many
+    as fit the measure beside the event column, the tables as even as they can be (twelve
+    accounts that fit five at a time: three tables of four), in order."""
+    if not accounts:
+        return []
+    page = settings.page
+    measure = points(page.width) - points(page.margin_inner) - points(page.margin_outer)
+    fit = max(1, int(measure * (1 - CONCORDANCE_EVENT / 100) // CONCORDANCE_ACCOUNT))
+    each = math.ceil(accounts / math.ceil(accounts / fit))
+    return [range(k, min(k + each, accounts)) for k in range(0, accounts, each)]
+
+
 def source_head(source: Source) -> str:
     """The running head of a source's versos: 'T1 · Leon Trotsky'."""
     return f"{source.siglum} · {source.name}"
@@ -160,10 +178,15 @@ def render(edition: Edition, pages: dict[str, int] | None = None, corrections=No
                              digits=page_numbers.digits(pages),
                              corrected=corrections.css if corrections else (lambda key: ""),
                              introduction=_introduction(renderer, edition) if only is None else None,
+                             concordance_tables=concordance_tables(settings, len(back["sigla"])),
                              build_id=build_id(edition))
-    css = templating.render("print/book.css.jinja", settings=settings, page=settings.page,
-                            profile=output_intent.profile(settings))
-    return book, css
+    return book, stylesheet(settings)
+
+
+def stylesheet(settings) -> str:
+    """The print stylesheet (`assets/book.css`) for the edition's settings."""
+    return templating.render("print/book.css.jinja", settings=settings, page=settings.page,
+                             profile=output_intent.profile(settings), concordance_event=CONCORDANCE_EVENT)
 
 
 def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, corrections=None,
