@@ -6,6 +6,8 @@ import importlib.util
 from collections import Counter
 
 import io
+import json
+import sys
 
 import pypdf
 import pytest
@@ -84,3 +86,24 @@ def test_a_concordance_of_more_accounts_than_the_measure_holds_is_set_in_tables_
     assert len(reader.pages) >= 3
     for index in range(len(reader.pages)):
         assert_columns_apart(text_lines(reader, index), edition.settings, str(index))
+
+
+def test_the_timeline_records_every_job_of_a_build(tiny, tmp_path, capsys, monkeypatch):
+    """bench/timeline.py: a cold build of a tiny edition, every part job on the timeline (each
+    part laid out, then written), its pages counted, and the build's stages."""
+    spec = importlib.util.spec_from_file_location("timeline", ROOT / "bench" / "timeline.py")
+    timeline = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "timeline", timeline)  # its workers find its functions by name
+    spec.loader.exec_module(timeline)
+    report = tmp_path / "timeline.json"
+    assert timeline.main(["--sources", str(tiny), "--out", str(tmp_path / "out"), "--json", str(report)]) == 0
+    found = json.loads(report.read_text(encoding="utf-8"))
+    jobs = [job for job in found["jobs"] if job["kind"] == "part"]
+    assert {job["part"] for job in jobs if job["write"]} >= {job["part"] for job in jobs} and len(jobs) >= 3
+    assert all(job["began"] <= job["ended"] and job["pages"] > 0 for job in jobs)
+    assert found["totals"]["pages laid out"] >= sum(job["pages"] for job in jobs if not job["write"])
+    assert "lay out the book (pass 1)" in found["stages"] and (tmp_path / "out" / "tiny.pdf").is_file()
+    assert "pages laid out" in capsys.readouterr().out
+    from edition.write import corrections, part_job
+
+    assert part_job.run.__module__ == "edition.write.part_job" and corrections._trial_lines.__module__ == corrections.__name__

@@ -45,6 +45,7 @@ class Layout:
     clean: list[bool]  # nothing was taken over into the page from the page before
     warned: list[int]  # how many of the warnings had been given when each page was begun, and at the end
     warnings: list[str]  # the layout's warnings (those of building the boxes first)
+    given: int = 0  # how many of its pages were the kept layout's, given back
 
     @functools.cached_property
     def held(self) -> list[frozenset[int]]:
@@ -153,6 +154,7 @@ class _Maker:
         self.pages: list = []
         self.clean: list[bool] = []
         self.warned: list[int] = []
+        self.given = 0
 
     @contextlib.contextmanager
     def hooked(self):
@@ -186,10 +188,11 @@ class _Maker:
             kept, first_pass = self.kept, not pages
             if kept is not None and first_pass:  # the kept pages, as they were made (before their margin boxes)
                 pages = [self.restored(k) for k in range(len(kept.bare) if self.remade is not None else self.start)]
-            self.pages, self.clean, self.warned = [], [], []
+            self.pages, self.clean, self.warned, self.given = [], [], [], 0
             handed = False  # the page before handed something over to this one
             for k, page in enumerate(make_all_pages(context, root_box, html, pages)):
                 given = kept is not None and k < len(kept.bare) and page is kept.bare[k][0]
+                self.given += given
                 self.warned.append(len(self.warnings) - self.first)
                 if given:
                     if first_pass:
@@ -232,7 +235,7 @@ class _Maker:
     def layout(self) -> Layout:
         return Layout(elements=self.elements, order=self.order, shape=self.shape,
                       page_maker=list(self.context.page_maker), bare=self.pages, clean=self.clean,
-                      warned=self.warned, warnings=list(self.warnings[self.first:]))
+                      warned=self.warned, warnings=list(self.warnings[self.first:]), given=self.given)
 
 
 def _remake(changed: bool) -> dict:

@@ -80,6 +80,7 @@ class LaidPart:
     # kept layout of the part; "": it kept the very layout): parts.py plans the next jobs by them
     seconds: float = dataclasses.field(default=0.0, compare=False)
     made: str = dataclasses.field(default="", compare=False)
+    given: int = dataclasses.field(default=0, compare=False)  # AGAIN: the pages the kept layout gave back
 
 
 def run(job: Job) -> LaidPart:
@@ -119,7 +120,7 @@ def run(job: Job) -> LaidPart:
             for name in laid.phantoms:
                 del pages[0].anchors[name]
         _keep(job, kept)
-    laid.seconds, laid.made = time.perf_counter() - began, how
+    laid.seconds, laid.made, laid.given = time.perf_counter() - began, how, kept.made.given if how else 0
     return laid
 
 
