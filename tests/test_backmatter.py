@@ -157,6 +157,15 @@ def test_concordance_columns_stand_apart_within_the_text_block(built):
         assert_columns_apart(text_lines(built.reader, index), settings, built.labels[index])
 
 
+def test_chronology_columns_stand_apart_within_the_text_block(built):
+    """The two dates and the event stand as far apart as the concordance's columns."""
+    settings = load(SOURCES, Report())
+    pages = [i for i in range(built.page_of("chronology"), built.page_of("concordance")) if built.pages[i].strip()]
+    assert pages
+    for index in pages:
+        assert_columns_apart(text_lines(built.reader, index), settings, built.labels[index])
+
+
 def assert_columns_apart(lines: dict, settings, label: str) -> None:
     """The runs of text of a page (`text_lines`) end within the measure, and those of one line
     stand at least 6 pt apart."""
