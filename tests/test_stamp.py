@@ -52,3 +52,21 @@ def test_a_draft_stands_for_no_full_build(tiny, tmp_path):
     full = snapshot(out)
     assert build(tiny, out, "--draft") == 0
     assert snapshot(out) == full  # the full build's outputs serve a draft
+
+
+def test_the_program_digest_counts_each_library_once(tmp_path, monkeypatch):
+    """A library found again on another path entry (the checkout's own egg-info, on sys.path as
+    often as tests and scripts put it there) is the same program: the caches keyed by the digest
+    still hold."""
+    import importlib.metadata
+
+    from edition.write import stamp
+
+    before = stamp.program()
+    found = importlib.metadata.distribution("weasyprint")
+    again = tmp_path / f"weasyprint-{found.version}.dist-info"
+    again.mkdir()
+    (again / "METADATA").write_text(found.read_text("METADATA"), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert any(d._path == again for d in importlib.metadata.distributions() if hasattr(d, "_path"))
+    assert stamp.program() == before

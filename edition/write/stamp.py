@@ -52,7 +52,9 @@ def program(out_dir: Path | None = None) -> str:
               if "__pycache__" not in path.parts]
     for name, path in sorted(files):
         digest.update(name.encode() + b"\0" + _file_digest(path).encode() + b"\0")
-    libraries = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    # Each once: a distribution is found again on every path entry that holds it (the checkout's
+    # own egg-info, once per time the checkout is on sys.path).
+    libraries = sorted({f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()})
     digest.update("\n".join(libraries).encode())
     return digest.hexdigest()
 
