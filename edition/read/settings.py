@@ -53,6 +53,11 @@ class Page:
     margin_inner: str = "0.8in"
     margin_outer: str = "0.9in"
 
+    @property
+    def measure(self) -> float:
+        """The text block's width in points: the page's less its inner and outer margins."""
+        return points(self.width) - points(self.margin_inner) - points(self.margin_outer)
+
 
 def points(length: str) -> float:
     """A length of edition.yaml ('0.125in', '3mm') in PDF points."""

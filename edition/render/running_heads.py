@@ -11,7 +11,6 @@ import functools
 
 from fontTools.ttLib import TTFont
 
-from ..read.settings import points
 from . import fonts
 
 HEAD_SIZE = 9.0  # pt: the running heads' type (the @page rule of templates/print/book.css.jinja)
@@ -34,7 +33,7 @@ def width(text: str) -> float:
 
 def running_head(title: str, page) -> str:
     """The title, or a shortened form of it that fits the middle of the head line."""
-    measure = (points(page.width) - points(page.margin_inner) - points(page.margin_outer)) * HEAD_SHARE
+    measure = page.measure * HEAD_SHARE
     if width(title) <= measure:
         return title
     main = title.split(": ", 1)[0]

@@ -21,7 +21,6 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..model.records import Division, Edition, Source
-from ..read.settings import points
 from ..render import backmatter, fonts, templating
 from ..render.html import Options, Renderer
 from ..render.notes import Footnotes
@@ -116,9 +115,7 @@ def concordance_tables(settings, accounts: int) -> list[range]:
     accounts that fit five at a time: three tables of four), in order."""
     if not accounts:
         return []
-    page = settings.page
-    measure = points(page.width) - points(page.margin_inner) - points(page.margin_outer)
-    fit = max(1, int(measure * (1 - CONCORDANCE_EVENT / 100) // CONCORDANCE_ACCOUNT))
+    fit = max(1, int(settings.page.measure * (1 - CONCORDANCE_EVENT / 100) // CONCORDANCE_ACCOUNT))
     each = math.ceil(accounts / math.ceil(accounts / fit))
     return [range(k, min(k + each, accounts)) for k in range(0, accounts, each)]
 
