@@ -214,6 +214,21 @@ def test_a_part_of_the_real_book_laid_out_again_is_the_part_laid_out_whole(built
     assert streams(resumed) == streams(whole)
 
 
+def test_each_section_that_begins_on_a_recto_is_a_part_of_its_own_but_after_a_title_page():
+    """An editor's change to a chapter lays out that chapter alone: every section that begins on a
+    recto begins a part, but the one after a source's title page (another source's title page, as
+    in the HTML of one source alone, begins its own)."""
+    sections = [("half-title", "h"), ("title-page", "t"), ("part first", "part-A"), ("chapter", "A.1"),
+                ("chapter", "A.2"), ("part", "part-B"), ("part", "part-C"), ("part-opening", "C.p"),
+                ("chapter", "C.1"), ("appendix", "chronology"), ("appendix index", "index-persons")]
+    body = "".join(f'<section class="{classes}" id="{key}"><p>{key}</p></section>' for classes, key in sections)
+    _, bodies = parts.split(f"<html><head><title>t</title></head><body>{body}</body></html>")
+    assert [re.findall(r'<section[^>]* id="([^"]+)"', piece) for piece, _ in bodies] == [
+        ["h", "t"], ["part-A", "A.1"], ["A.2"], ["part-B"], ["part-C", "C.p"], ["C.1"], ["chronology"],
+        ["index-persons"]]
+    assert [first for _, first in bodies] == [False, True] + [False] * 6
+
+
 def test_a_part_goes_back_to_its_worker_when_what_it_lays_out_again_there_ends_sooner():
     """The make-up sends a part to the worker that laid it out last when the pages it must lay
     out again there (from the page before the first id ahead of the change) keep both workers

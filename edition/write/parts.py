@@ -425,17 +425,21 @@ def _assets(directory: Path) -> str:
 def split(html_path: Path | str) -> tuple[str, list[tuple[str, bool]]]:
     """The print HTML's head, and its body cut before every section that begins on a recto, each
     piece with whether it begins the text (the first source's title page, page 1); the HTML is
-    given by its path, or as a string.  A piece holds two sections at least (a title page with
-    what follows it), but for a source's title page, which always begins one: the pieces of a
-    source are the same whatever comes before it."""
+    given by its path, or as a string.  Each such section begins a piece of its own, but for the
+    one after a source's title page, which goes with it (a title page is not laid out alone); the
+    pieces of a source are the same whatever comes before it."""
     root = lxml_html.parse(str(html_path)).getroot() if isinstance(html_path, Path) else lxml_html.fromstring(html_path)
     head = etree.tostring(root.find("head"), method="html", encoding="unicode")
     body = root.find("body")
     pieces: list[tuple[list[str], bool]] = [([body.text or ""], False)]
+    held = []  # the classes of the sections in the last piece
     for child in body:
         classes = set((child.get("class") or "").split())
-        if child.tag == "section" and classes & RECTO_SECTIONS and (len(pieces[-1][0]) > 1 or "part" in classes):
+        if child.tag == "section" and classes & RECTO_SECTIONS and (
+                "part" in classes or held and not (len(held) == 1 and "part" in held[0])):
             pieces.append(([], classes >= FIRST_TEXT))
+            held = []
+        held.append(classes)
         pieces[-1][0].append(etree.tostring(child, method="html", encoding="unicode"))
     # Each piece without the white space after it, which depends on what follows it in the book
     return f'<html lang="{root.get("lang", "")}">{head}', [("".join(html).rstrip(), first) for html, first in pieces]
