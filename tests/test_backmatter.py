@@ -15,7 +15,7 @@ from pypdf.generic import ContentStream
 from edition.diagnostics import Report
 from edition.model.calendars import PartialDate
 from edition.model.records import Block, Division
-from edition.read.settings import load, points
+from edition.read.settings import load
 from edition.read.tei import XML_ID
 from edition.render.backmatter import (
     NUMBER_WORDS,
@@ -169,7 +169,7 @@ def test_chronology_columns_stand_apart_within_the_text_block(built):
 def assert_columns_apart(lines: dict, settings, label: str) -> None:
     """The runs of text of a page (`text_lines`) end within the measure, and those of one line
     stand at least 6 pt apart."""
-    measure = points(settings.page.width) - points(settings.page.margin_inner) - points(settings.page.margin_outer)
+    measure = settings.page.measure
     right = max(x1 for runs in lines.values() for _, x1, _ in runs)
     assert right <= measure + 0.5, (label, right, measure)
     for runs in lines.values():

@@ -113,10 +113,10 @@ def test_the_contents_page_numbers_end_at_the_text_blocks_edge(built):
     from test_backmatter import text_lines
 
     from edition.diagnostics import Report
-    from edition.read.settings import load, points
+    from edition.read.settings import load
 
     settings = load(SOURCES, Report())
-    measure = points(settings.page.width) - points(settings.page.margin_inner) - points(settings.page.margin_outer)
+    measure = settings.page.measure
     ends = [(built.labels[index], runs[-1][2], runs[-1][1])
             for index in range(built.page_of("contents"), built.page_of("sigla"))
             for runs in text_lines(built.reader, index).values()

@@ -127,8 +127,9 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
 
     A round lays out every part still being mended at once, on the executors (the first round
     takes the layout the book was just made of, unless the numbers it found changed the part),
-    from HTML written with the chapters of the part's source alone (the part is the same, and the time of a round does not grow with the book); each
-    part's last layout is kept, in the worker that made it, for the next pass and its PDF."""
+    from HTML written with the chapters of the part's source alone (the part is the same, and the
+    time of a round does not grow with the book); each part's last layout is kept, in the worker
+    that made it, for the next pass and its PDF."""
     todo = [book.ids[k] for k in sorted({book.part_of(page) for page, _ in layout.short_pages(measured, limits)})
             if book.ids[k] not in corrections.remembered]
     pitch = layout.line_pitch(measured)

@@ -432,14 +432,13 @@ def split(html_path: Path | str) -> tuple[str, list[tuple[str, bool]]]:
     head = etree.tostring(root.find("head"), method="html", encoding="unicode")
     body = root.find("body")
     pieces: list[tuple[list[str], bool]] = [([body.text or ""], False)]
-    held = []  # the classes of the sections in the last piece
+    held = None  # what the last piece holds: nothing yet, a source's "title" page alone, or "more"
     for child in body:
         classes = set((child.get("class") or "").split())
-        if child.tag == "section" and classes & RECTO_SECTIONS and (
-                "part" in classes or held and not (len(held) == 1 and "part" in held[0])):
+        if child.tag == "section" and classes & RECTO_SECTIONS and ("part" in classes or held == "more"):
             pieces.append(([], classes >= FIRST_TEXT))
-            held = []
-        held.append(classes)
+            held = None
+        held = "title" if held is None and "part" in classes else "more"
         pieces[-1][0].append(etree.tostring(child, method="html", encoding="unicode"))
     # Each piece without the white space after it, which depends on what follows it in the book
     return f'<html lang="{root.get("lang", "")}">{head}', [("".join(html).rstrip(), first) for html, first in pieces]
