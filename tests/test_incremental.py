@@ -3,6 +3,7 @@ page and byte for byte, as the part laid out whole."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import io
 import re
@@ -273,6 +274,40 @@ def test_the_make_up_plans_jobs_by_the_seconds_the_parts_took():
     load = [0.0, 0.0]
     assert [laying._home(dataclasses.replace(j, part=p), load) for j, p in ((small, "small"), (large, "large"))] == [0, 1]
     assert load == [3.0, 1.0]
+
+
+class HeldExecutor:
+    """An executor that runs nothing: it keeps what it is sent, each with a future to settle by hand."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple] = []
+
+    def submit(self, function, *args):
+        future = concurrent.futures.Future()
+        self.sent.append((args, future))
+        return future
+
+
+def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_the_worker_that_laid_it_out():
+    """While parts are mended each on its own (makeup._mend_parts), a local worker is sent one job
+    at a time, the most urgent waiting first, as soon as it is idle; a part's layout waits for the
+    worker that laid the part out last (it lays it out again only where the change reaches)."""
+    laying = parts.Parts.__new__(parts.Parts)
+    workers = [HeldExecutor(), HeldExecutor()]
+    laying.executors, laying.home = workers, {"T2": 1}
+    laying.queued, laying.flight, laying.finished, laying.asked = [], {}, [], 0
+    t2 = dataclasses.replace(job("<p>x</p>"), part="T2")
+    laying._queue(5, "T2 again", (t2, "key"), str, "T2 again")
+    laying.call("small", 1, str, "small")
+    laying.call("urgent", 9, str, "urgent")
+    laying._dispatch()
+    assert [args for args, _ in workers[0].sent] == [("urgent",)]
+    assert [args for args, _ in workers[1].sent] == [("T2 again",)]  # its worker; "small" waits
+    laying._queue(20, "T2 once more", (t2, "key"), str, "T2 once more")
+    workers[0].sent[0][1].set_result("done")
+    assert laying.done() == [("urgent", "done")]
+    assert [args for args, _ in workers[0].sent] == [("urgent",), ("small",)]  # not T2's: its worker is busy
+    assert [args for args, _ in workers[1].sent] == [("T2 again",)]
 
 
 def test_the_make_up_knows_which_layouts_each_worker_keeps(monkeypatch):

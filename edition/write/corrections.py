@@ -16,9 +16,9 @@ lines do not depend on where it falls on the page, so these trials are cached un
 paragraph and the stylesheet.  A paragraph is tried only in the spacings a decision reaches: the
 decisions are made again, with the trials they reached made in one batch, until they reach none
 untried (`_settled`).  A paragraph with a loose line takes the first spacing that mends it
-(`intrinsic`: a function of the paragraph alone).  A short page is mended from a layout whose page
-numbers are confirmed (`fill`), and its corrections are remembered for each part of the book
-(`parts.py`) whose HTML and stylesheet are exactly the same.
+(`intrinsic`: a function of the paragraph alone).  A short page is mended from a layout of its
+part (`fill`), each part on its own (`PartMending`), and its corrections are remembered for each
+part of the book (`parts.py`) whose HTML and stylesheet are exactly the same.
 """
 
 from __future__ import annotations
@@ -232,19 +232,52 @@ def short_pages_to_mend(pages: list[PageMeasure], limits: Limits, pitch: float) 
             for page, gap in short_pages(pages, limits, pitch)]
 
 
-def fill_parts(corrections: Corrections, html_paths: list[Path], parts: dict[str, tuple[list[PageMeasure], list]],
-               limits: Limits, pitch: float) -> set[str]:
-    """Mend the short pages of each part (part key -> its measured pages and the short pages to
-    mend: `short_pages_to_mend`), laid out from one of `html_paths` (whose numbered paragraphs'
-    digests are read, for the corrections to come); trying the paragraphs the plans reach.  Out:
-    the keys of the parts that changed."""
-    trees, digests = [], {}
-    for path in html_paths:  # each read keeps its own paragraphs' digests: those of them all are wanted
-        trees.append(_read(path, corrections, limits))
-        digests |= corrections.digests
-    corrections.digests = digests
-    return _settled(corrections, trees, html_paths[0], limits, lambda: {
-        key for key, (pages, wanted) in parts.items() if fill(corrections, pages, wanted, limits, pitch)})
+class PartMending:
+    """The short pages of one part mended from each of its layouts, apart from the other parts'
+    (their corrections touch none of its paragraphs): `fill` decides for the part as `_settled`
+    decides, but the trials its plans reach are asked for (`decide`) and given (`tried`) while
+    the other parts are laid out or tried, not in a batch for the whole book."""
+
+    def __init__(self, corrections: Corrections, limits: Limits, pitch: float) -> None:
+        self.corrections, self.limits, self.pitch = corrections, limits, pitch
+        self.tree = self.html_path = None
+        self.digests: dict[str, str] = {}
+        self.pages: list[PageMeasure] = []
+        self.short: list[tuple[int, float, list[str]]] = []
+        self.reach = SPECULATE
+        self.asked: list[tuple[str, str]] = []
+
+    def written(self, html_path: Path) -> None:
+        """The print HTML the part's next layout is made from: its paragraphs (and their digests)
+        are those its trials are made of."""
+        self.tree = _read(html_path, self.corrections, self.limits)
+        self.html_path, self.digests = html_path, self.corrections.digests
+
+    def laid_out(self, pages: list[PageMeasure]) -> None:
+        """The measured pages of the part's layout from the HTML last `written`."""
+        self.pages, self.short = pages, short_pages_to_mend(pages, self.limits, self.pitch)
+        self.reach = SPECULATE
+
+    def decide(self) -> bool | list[tuple]:
+        """Mend the part's short pages: whether that changed any correction; or, if its plans
+        reach paragraphs not tried in the spacings they need, the corrections left as they were
+        and the trials to make, each a function and its arguments, whose results, in order,
+        `tried` takes."""
+        corrections = self.corrections
+        before = (dict(corrections.fills), dict(corrections.splits), dict(corrections.spacing))
+        corrections.digests, corrections.reach, corrections.wanted = self.digests, self.reach, {}
+        changed = fill(corrections, self.pages, self.short, self.limits, self.pitch)
+        if not corrections.wanted:
+            return changed
+        corrections.fills, corrections.splits, corrections.spacing = before
+        self.reach *= 2
+        self.asked, documents = _trial_documents(corrections, [self.tree])
+        return [(_trial_lines, (str(self.html_path), self.limits), *document) for document in documents]
+
+    def tried(self, found: list[dict[str, list]]) -> None:
+        """The results of the trial documents `decide` asked for."""
+        self.corrections.digests = self.digests
+        _record(self.corrections, self.asked, found)
 
 
 def fill(corrections: Corrections, pages: list[PageMeasure], wanted: list[tuple[int, float, list[str]]],
@@ -578,9 +611,16 @@ def _settled(corrections: Corrections, trees: list, html_path: Path, limits: Lim
 
 def _try(corrections: Corrections, trees: list, html_path: Path, limits: Limits) -> None:
     """Lay out each paragraph `corrections.wanted` (found in one of the print HTML `trees`) alone,
-    in each spacing wanted (the trials shared among the workers, in renders of `TRIALS_PER_RENDER`
-    at most: WeasyPrint's time grows faster than a document's pages); record each one's line count
-    and worst word space (in ems)."""
+    in each spacing wanted, shared among the workers; record each one's `TRIAL`."""
+    todo, documents = _trial_documents(corrections, trees)
+    _record(corrections, todo, workers.run(_trial_lines, documents, (str(html_path), limits)))
+
+
+def _trial_documents(corrections: Corrections, trees: list) -> tuple[list[tuple[str, str]], list[tuple[str]]]:
+    """The (paragraph id, spacing) of each trial `corrections.wanted`, and the documents that lay
+    them out (each paragraph found in one of the print HTML `trees`), as many as the workers, in
+    renders of `TRIALS_PER_RENDER` at most (WeasyPrint's time grows faster than a document's
+    pages): each the argument of a call of `_trial_lines`."""
     from lxml import etree
 
     todo = [(key, spacing) for key in sorted(corrections.wanted) for spacing in SPACINGS
@@ -591,15 +631,19 @@ def _try(corrections: Corrections, trees: list, html_path: Path, limits: Limits)
     elements = {element.get("id"): element for tree in trees for element in tree.getroot().iter()
                 if element.get("id") in wanted}
     root = trees[0].getroot()
-    sources = []
+    documents = []
     for share in shares:
         document = etree.Element("html", root.attrib)
         document.append(copy.deepcopy(root.find("head")))
         body = etree.SubElement(document, "body")
         for key, spacing in share:
             body.append(_alone(elements[key], f"{key}{VARIANT}{spacing or 'none'}", spacing))
-        sources.append((etree.tostring(document, method="html", encoding="unicode"),))
-    found = workers.run(_trial_lines, sources, (str(html_path), limits))
+        documents.append((etree.tostring(document, method="html", encoding="unicode"),))
+    return todo, documents
+
+
+def _record(corrections: Corrections, todo: list[tuple[str, str]], found: list[dict[str, list]]) -> None:
+    """Note the trials of `todo` as the trial documents' results (`_trial_lines`) found them."""
     results = {key: value for share in found for key, value in share.items()}
     for key, spacing in todo:
         corrections.trials.setdefault(corrections.digests[key], {})[spacing] = results.get(

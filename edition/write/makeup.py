@@ -22,6 +22,7 @@ import dataclasses
 import hashlib
 import json
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from ..check import layout
@@ -125,29 +126,54 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
     """Mend the short pages of each part that has any and has changed since the last build, each
     part laid out alone again after its corrections until none helps; True if any was made.
 
-    A round lays out every part still being mended at once, on the executors (the first round
-    takes the layout the book was just made of, unless the numbers it found changed the part),
-    from HTML written with the chapters of the part's source alone (the part is the same, and the
-    time of a round does not grow with the book); each part's last layout is kept, in the worker
+    Each part is mended on its own (`corrections.PartMending`), as soon as its last layout or
+    trials are done, while the others are laid out or tried on the executors: laid out (its first
+    layout is the one the book was just made of, unless the numbers it found changed the part),
+    its short pages mended, the paragraphs its plans reach tried, and laid out again, from HTML
+    written with the chapters of its source alone (the part is the same, and its layout's time
+    does not grow with the book).  No part waits for another, and none's corrections depend on
+    another's, nor on the order they are done in.  Each part's last layout is kept, in the worker
     that made it, for the next pass and its PDF."""
     todo = [book.ids[k] for k in sorted({book.part_of(page) for page, _ in layout.short_pages(measured, limits)})
             if book.ids[k] not in corrections.remembered]
     pitch = layout.line_pitch(measured)
     before = (dict(corrections.fills), dict(corrections.splits))
-    digests = corrections.digests  # the book's paragraphs: a round reads a source's alone
-    sources = {key: _source_of(edition, key) for key in todo}
+    digests = corrections.digests  # the book's paragraphs: a part's layouts read its source's alone
+    mending = {key: typesetter.PartMending(corrections, limits, pitch) for key in todo}
+    layouts = dict.fromkeys(todo, 0)
+    shares: dict[str, list] = {}  # a part's trials' results, as they come
+    # The largest parts first, their trials (which its next layout waits for) before any layout
+    pages_of = Counter(book.ids[book.part_of(page)] for page in range(book.pages))
+    trials = 1 + max(pages_of.values(), default=0)
+
     with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(PART_ROUNDS):
-            if not todo:
-                break
-            paths = {only: printer.write(Path(tmp) / (only or "book"), pages, corrections, only)
-                     for only in dict.fromkeys(sources[key] for key in todo)}
-            laid = {key: entry[1] for key, entry in
-                    zip(todo, laid_out.lay_out_alone([(paths[sources[key]], key) for key in todo]))}
-            again = typesetter.fill_parts(corrections, list(paths.values()), {
-                key: (laid[key].measured, typesetter.short_pages_to_mend(laid[key].measured, limits, pitch))
-                for key in todo}, limits, pitch)
-            todo = [key for key in todo if key in again]
+        def lay_out(key: str) -> None:
+            source = _source_of(edition, key)
+            mending[key].written(printer.write(Path(tmp) / (source or "book"), pages, corrections, source))
+            layouts[key] += 1
+            laid_out.alone((key, None), pages_of[key], mending[key].html_path, key)
+
+        def decide(key: str) -> None:
+            decided = mending[key].decide()
+            if isinstance(decided, list):  # the trials it reached, then it decides again
+                shares[key] = [None] * len(decided)
+                for share, call in enumerate(decided):
+                    laid_out.call((key, share), trials + pages_of[key], *call)
+            elif decided and layouts[key] < PART_ROUNDS:
+                lay_out(key)
+
+        for key in todo:
+            lay_out(key)
+        while found := laid_out.done():
+            for (key, share), result in found:
+                if share is None:
+                    mending[key].laid_out(result[1].measured)
+                    decide(key)
+                    continue
+                shares[key][share] = result
+                if all(value is not None for value in shares[key]):
+                    mending[key].tried(shares.pop(key))
+                    decide(key)
     corrections.digests = digests
     return (corrections.fills, corrections.splits) != before
 

@@ -20,11 +20,14 @@ numbers changed.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import hashlib
+import math
 import pickle
 import re
 import types
+from collections import Counter
 from pathlib import Path
 
 from lxml import etree
@@ -166,6 +169,10 @@ class Parts:
         self.program = stamp.program()
         self.whole: dict[str, tuple[float, int]] = {}  # a part's key -> (seconds, size) of its last whole layout
         self.writing: dict[str, float] = {}  # a part's key -> the seconds of its last writing alone
+        self.queued: list[tuple] = []  # the work `alone` and `call` were asked, not sent yet (`_queue`)
+        self.flight: dict = {}  # the futures of the work sent -> (executor, order, ticket, (job, key) of a part)
+        self.finished: list[tuple] = []  # (ticket, result) done, not given yet
+        self.asked = 0  # how much work `_queue` was given: the order of the same priority's
 
     def lay_out(self, html_path: Path, pages: dict[str, int] | None, write: bool) -> Book:
         """The book laid out part by part.  A part laid out before in this build (whatever numbers
@@ -187,22 +194,61 @@ class Parts:
         self.memory = {_layout_key(entry[2]): entry for entry in done}  # a build goes forward: its last parts
         return self._place(parts, done)
 
-    def lay_out_alone(self, wanted: list[tuple[Path, str]]) -> list[tuple]:
-        """Each part named (the print HTML it is in, its first element's id) laid out on the
-        executors and not written, or taken from a layout of it made before in this build: (its
-        job, its layout, its key).  Each is kept for the next layout of the book, and in the worker
-        that laid it out, which only writes it in when its PDF is wanted."""
-        jobs, keys, found = [], [], {}
-        for html_path, key in wanted:
-            if html_path not in found:
-                head, bodies = split(html_path)
-                found[html_path] = ({part.key: part for part in self._parts(head, bodies)}, _assets(html_path.parent))
-            held, assets = found[html_path]
-            jobs.append(self._job(held[key], html_path, None, None, (), assets))
-            keys.append(self._key(jobs[-1], assets))
-        done = self._run(jobs, keys, reuse=True)
-        self.memory.update((_layout_key(entry[2]), entry) for entry in done)
-        return done
+    def alone(self, ticket, priority: float, html_path: Path, key: str) -> None:
+        """Lay out the part named (its first element's id) of the print HTML at `html_path`, not
+        written, unless a layout of it was made before in this build: `done` gives its entry (its
+        job, its layout, its key) with `ticket`.  The layout is kept for the next layout of the
+        book, and in the worker that made it, which only writes it in when its PDF is wanted."""
+        head, bodies = split(html_path)
+        assets = _assets(html_path.parent)
+        job = self._job(next(p for p in self._parts(head, bodies) if p.key == key), html_path, None, None, (), assets)
+        key = self._key(job, assets)
+        if (held := self.memory.get(_layout_key(key))) is not None:
+            self.finished.append((ticket, held))
+        elif (laid := self._recall(key)) is not None:
+            self.finished.append((ticket, (job, laid, key)))
+        else:
+            self._queue(priority, ticket, (job, key), part_job.run, job)
+
+    def call(self, ticket, priority: float, function, *args) -> None:
+        """Run `function(*args)` (of no part) on an executor: `done` gives its result with `ticket`."""
+        self._queue(priority, ticket, None, function, *args)
+
+    def done(self) -> list[tuple]:
+        """(ticket, result) of some of what `alone` and `call` were asked, as soon as they are done
+        (none once all are given)."""
+        self._dispatch()
+        if not self.finished and self.flight:
+            finished, _ = concurrent.futures.wait(self.flight, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: self.flight[f][1]):
+                home, _, ticket, of = self.flight.pop(future)
+                result = future.result()
+                if of is not None:  # a part's layout
+                    result = self._finished(*of, result, home)
+                    self.memory[_layout_key(of[1])] = result
+                self.finished.append((ticket, result))
+            self._dispatch()
+        found, self.finished = self.finished, []
+        return found
+
+    def _queue(self, priority: float, ticket, of: tuple | None, function, *args) -> None:
+        self.asked += 1
+        self.queued.append((-priority, self.asked, ticket, of, function, args))
+
+    def _dispatch(self) -> None:
+        """Send the queued work, the highest priority first, to the executors with nothing to do
+        (any number to one that is not a local worker): a part's layout to the one that laid it out
+        last, which lays it out again only where the change reaches (incremental.py)."""
+        room = 1 if len(self.executors) > 1 else math.inf
+        for item in sorted(self.queued):
+            _, order, ticket, of, function, args = item
+            busy = Counter(home for home, *_ in self.flight.values())
+            part = of[0].part if of else None
+            homes = [self.home[part]] if part in self.home else range(len(self.executors))
+            home = next((h for h in homes if busy[h] < room), None)
+            if home is not None:
+                self.queued.remove(item)
+                self.flight[self.executors[home].submit(function, *args)] = (home, order, ticket, of)
 
     def written(self, book: Book, found: dict[str, int], html_path: Path) -> Book:
         """The book with every part's PDF written with the numbers `found` gives (its layout's), and
@@ -280,14 +326,18 @@ class Parts:
             homes[k] = self._home(jobs[k], load)
             futures[k] = self.executors[homes[k]].submit(part_job.run, jobs[k])
         for k, future in futures.items():
-            done[k] = (jobs[k], future.result(), keys[k])
-            self._keep(keys[k], done[k][1])
-            self.last[jobs[k].part] = done[k][:2]
-            if jobs[k].part:
-                self.home[jobs[k].part] = homes[k]
-            self._held(homes[k], jobs[k], done[k][1])
-            self._timed(jobs[k], done[k][1])
+            done[k] = self._finished(jobs[k], keys[k], future.result(), homes[k])
         return [done[k] for k in range(len(jobs))]
+
+    def _finished(self, job: part_job.Job, key: str, laid: part_job.LaidPart, home: int) -> tuple:
+        """The entry of a job run on the executor `home`, what it keeps noted."""
+        self._keep(key, laid)
+        self.last[job.part] = (job, laid)
+        if job.part:
+            self.home[job.part] = home
+        self._held(home, job, laid)
+        self._timed(job, laid)
+        return job, laid, key
 
     def _keeper(self, name: str) -> int | None:
         """The executor that keeps the layout of this name, if one does."""
