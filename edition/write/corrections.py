@@ -68,6 +68,7 @@ NOTES = FLOATED - {"pn", "srcpage"}  # floated to the foot of the page
 TRIALS_PER_RENDER = 300  # trial paragraphs laid out in one document, a page each
 CHUNKS = (SPACINGS[:5], SPACINGS[5:])  # tried together when the first of them is reached (the first mends most)
 SPECULATE = 1  # untried paragraphs a plan reaches for each line it lacks (twice as many after each batch of trials)
+PART_SPECULATE = 4  # the same, at first, for a part's short pages: fewer batches, each waited for alone
 VARIANT = "--spacing-"  # joins a paragraph's id and a spacing in the trial document
 TRIAL = ("lines", "worst word space (ems)", "hyphenated line ends in a row", "runts")  # what a trial records
 
@@ -244,7 +245,7 @@ class PartMending:
         self.digests: dict[str, str] = {}
         self.pages: list[PageMeasure] = []
         self.short: list[tuple[int, float, list[str]]] = []
-        self.reach = SPECULATE
+        self.reach = PART_SPECULATE
         self.asked: list[tuple[str, str]] = []
 
     def written(self, html_path: Path) -> None:
@@ -256,7 +257,7 @@ class PartMending:
     def laid_out(self, pages: list[PageMeasure]) -> None:
         """The measured pages of the part's layout from the HTML last `written`."""
         self.pages, self.short = pages, short_pages_to_mend(pages, self.limits, self.pitch)
-        self.reach = SPECULATE
+        self.reach = PART_SPECULATE
 
     def decide(self) -> bool | list[tuple]:
         """Mend the part's short pages: whether that changed any correction; or, if its plans
