@@ -203,10 +203,8 @@ class Parts:
         assets = _assets(html_path.parent)
         job = self._job(next(p for p in self._parts(head, bodies) if p.key == key), html_path, None, None, (), assets)
         key = self._key(job, assets)
-        if (held := self.memory.get(_layout_key(key))) is not None:
-            self.finished.append((ticket, held))
-        elif (laid := self._recall(key)) is not None:
-            self.finished.append((ticket, (job, laid, key)))
+        if (entry := self._found(job, key, reuse=True)) is not None:
+            self.finished.append((ticket, entry))
         else:
             self._queue(priority, ticket, (job, key), part_job.run, job)
 
@@ -311,13 +309,8 @@ class Parts:
         its key): kept from an earlier job of the same key (in this build, or on disk from the
         last); with `reuse`, from one laid out the same in this build, if written with other
         numbers; or else run, the largest first."""
-        done: dict[int, tuple] = {}
-        for k, (job, key) in enumerate(zip(jobs, keys)):
-            held = self.memory.get(_layout_key(key))
-            if held is not None and (held[2] == key or reuse):
-                done[k] = held
-            elif (laid := self._recall(key)) is not None:
-                done[k] = (job, laid, key)
+        done = {k: entry for k, (job, key) in enumerate(zip(jobs, keys))
+                if (entry := self._found(job, key, reuse)) is not None}
         # The layouts a worker keeps first (written, they stay kept), then the longest first
         todo = sorted((k for k in range(len(jobs)) if k not in done),
                       key=lambda k: (self._keeper(jobs[k].name) is None, -self._estimate(jobs[k])[0]))
@@ -328,6 +321,16 @@ class Parts:
         for k, future in futures.items():
             done[k] = self._finished(jobs[k], keys[k], future.result(), homes[k])
         return [done[k] for k in range(len(jobs))]
+
+    def _found(self, job: part_job.Job, key: str, reuse: bool) -> tuple | None:
+        """The entry of a job kept from an earlier one of the same key (in this build, or on disk
+        from the last); with `reuse`, from one laid out the same in this build, if written with
+        other numbers; else None."""
+        held = self.memory.get(_layout_key(key))
+        if held is not None and (held[2] == key or reuse):
+            return held
+        laid = self._recall(key)
+        return (job, laid, key) if laid is not None else None
 
     def _finished(self, job: part_job.Job, key: str, laid: part_job.LaidPart, home: int) -> tuple:
         """The entry of a job run on the executor `home`, what it keeps noted."""
