@@ -51,10 +51,12 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     editor).
 
     Loose lines are mended after every layout (their spacing depends on the paragraph alone);
-    short pages once no loose line is left to mend, part by part, and only in the parts that
-    changed since the last build (the others keep its corrections).  The numbers the layout found
-    need not hold yet (an apparatus key that gained a figure, a reference that became a range):
-    each part being mended is laid out again with them before its short pages are measured."""
+    short pages right after, part by part, and only in the parts that changed since the last
+    build (the others keep its corrections): a part the loose lines' corrections changed is laid
+    out again as the first step of its mending.  The numbers the layout found need not hold yet
+    (an apparatus key that gained a figure, a reference that became a range): each part being
+    mended is laid out with them before its short pages are measured, and the next pass is
+    written with those of its last layout."""
     cited = set(edition.targets) | {m.id for m in edition.mentions} | contents_entries(edition) | {LAST_PAGE}
     numbered = {block.id for block in edition.blocks.values() if block.id}  # whose lines the apparatus cites
     pages = _read(out_dir / PAGES_CACHE)  # the last build's pages: usually right, so one layout confirms them
@@ -85,9 +87,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
             if attempt == 1:
                 corrections.measure_median(stylesheet, measured)
             with progress.stage(f"find the page numbers{suffix}"):
-                found = book.anchor_pages()
-                found[LAST_PAGE] = book.pages - book.first_text  # its figures: the boxes' width
-                found.update(line_numbers.lemma_lines(measured, numbered, edition.settings.printing.line_numbering))
+                found = _numbers(book, measured, numbered, edition)
                 # The HTML with the numbers of this layout: the same but for them if this layout holds.
                 html_path = printer.write(html_dir, found, corrections)
                 holds = page_numbers.masked(html_path.read_text(encoding="utf-8")) == laid_out_html
@@ -96,9 +96,17 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
             if attempt <= MAX_LAYOUTS - CONFIRMING:  # the last layouts only confirm
                 with progress.stage(f"mend loose lines{suffix}"):
                     changed = typesetter.intrinsic(corrections, measured, html_path, limits, trying=not draft)
-                if not changed and mended < MENDING_ROUNDS and not draft:
+                if mended < MENDING_ROUNDS and not draft:
                     with progress.stage("mend short pages by part"):
-                        changed = _mend_parts(edition, printer, found, corrections, measured, book, laid_out, limits)
+                        # The parts the loose lines' corrections changed are laid out again as their
+                        # short pages are mended, none waiting for the others' layouts.
+                        relaid = _changed(html_path, *printer.render(found, corrections)) if changed else set()
+                        mending, latest = _mend_parts(edition, printer, found, corrections, measured, book,
+                                                      laid_out, limits, relaid)
+                        changed |= mending
+                        if latest:  # the next pass written with the numbers the parts' last layouts give
+                            mended_book = book.relaid(latest)
+                            found = _numbers(mended_book, mended_book.measured(), numbered, edition)
                     mended += 1
             if holds and not changed:
                 break
@@ -122,9 +130,11 @@ PART_ROUNDS = 5  # layouts of a part while its short pages are being mended
 
 
 def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corrections, measured,
-                book: parts.Book, laid_out: parts.Parts, limits) -> bool:
-    """Mend the short pages of each part that has any and has changed since the last build, each
-    part laid out alone again after its corrections until none helps; True if any was made.
+                book: parts.Book, laid_out: parts.Parts, limits, relaid: set[str]) -> tuple[bool, dict[str, tuple]]:
+    """Mend the short pages of each part that has any (in its layout in `book`, or in its layout
+    again if it is one of `relaid`, whose HTML changed since) and has changed since the last
+    build, each part laid out alone again after its corrections until none helps; whether any was
+    made, and each part's last layout (its entry: job, layout, key).
 
     Each part is mended on its own (`corrections.PartMending`), as soon as its last layout or
     trials are done, while the others are laid out or tried on the executors: laid out (its first
@@ -134,31 +144,34 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
     does not grow with the book).  No part waits for another, and none's corrections depend on
     another's, nor on the order they are done in.  Each part's last layout is kept, in the worker
     that made it, for the next pass and its PDF."""
-    todo = [book.ids[k] for k in sorted({book.part_of(page) for page, _ in layout.short_pages(measured, limits)})
-            if book.ids[k] not in corrections.remembered]
+    short = Counter(book.ids[book.part_of(page)] for page, _ in layout.short_pages(measured, limits))
+    todo = [key for key in book.ids if (key in short or key in relaid) and key not in corrections.remembered]
     pitch = layout.line_pitch(measured)
     before = (dict(corrections.fills), dict(corrections.splits))
     digests = corrections.digests  # the book's paragraphs: a part's layouts read its source's alone
     mending = {key: typesetter.PartMending(corrections, limits, pitch) for key in todo}
     layouts = dict.fromkeys(todo, 0)
     shares: dict[str, list] = {}  # a part's trials' results, as they come
-    # The largest parts first, their trials (which its next layout waits for) before any layout
+    latest: dict[str, tuple] = {}  # a part's last layout
+    # The longest chains first (a part's layouts, each as long as its pages, as many as it has short
+    # pages to mend, about), their trials (which the next layout waits for) before any layout
     pages_of = Counter(book.ids[book.part_of(page)] for page in range(book.pages))
-    trials = 1 + max(pages_of.values(), default=0)
+    chain = {key: pages_of[key] * (1 + short[key]) for key in todo}
+    trials = 1 + max(chain.values(), default=0)
 
     with tempfile.TemporaryDirectory() as tmp:
         def lay_out(key: str) -> None:
             source = _source_of(edition, key)
             mending[key].written(printer.write(Path(tmp) / (source or "book"), pages, corrections, source))
             layouts[key] += 1
-            laid_out.alone((key, None), pages_of[key], mending[key].html_path, key)
+            laid_out.alone((key, None), chain[key], mending[key].html_path, key)
 
         def decide(key: str) -> None:
             decided = mending[key].decide()
             if isinstance(decided, list):  # the trials it reached, then it decides again
                 shares[key] = [None] * len(decided)
                 for share, call in enumerate(decided):
-                    laid_out.call((key, share), trials + pages_of[key], *call)
+                    laid_out.call((key, share), trials + chain[key], *call)
             elif decided and layouts[key] < PART_ROUNDS:
                 lay_out(key)
 
@@ -167,6 +180,7 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
         while found := laid_out.done():
             for (key, share), result in found:
                 if share is None:
+                    latest[key] = result
                     mending[key].laid_out(result[1].measured)
                     decide(key)
                     continue
@@ -175,7 +189,23 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
                     mending[key].tried(shares.pop(key))
                     decide(key)
     corrections.digests = digests
-    return (corrections.fills, corrections.splits) != before
+    return (corrections.fills, corrections.splits) != before, latest
+
+
+def _numbers(book: parts.Book, measured, numbered: set[str], edition: Edition) -> dict[str, int]:
+    """What the HTML prints from a layout of the book: each anchor's page, the book's last page
+    (its figures: the width of the numbers' boxes), and the line of each apparatus lemma."""
+    found = book.anchor_pages()
+    found[LAST_PAGE] = book.pages - book.first_text
+    found.update(line_numbers.lemma_lines(measured, numbered, edition.settings.printing.line_numbering))
+    return found
+
+
+def _changed(html_path: Path, html: str, css: str) -> set[str]:
+    """The parts (their keys) whose layout from `html` and `css` differs from their layout from
+    the print HTML at `html_path`."""
+    old = _parts(html_path)[0]
+    return {key for key, digest in parts.digests(html, css)[0].items() if old.get(key) != digest}
 
 
 def _source_of(edition: Edition, key: str) -> str | None:

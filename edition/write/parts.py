@@ -83,6 +83,7 @@ class Book:
     first_text: int  # the index of page 1 (the first source's title page)
     warnings: list[str]
     median: float = 0.0  # the book's median word space, in ems, as the make-up measured it (0: not measured)
+    blank: tuple | None = None  # the blank verso's (job, layout, key), placed before a part that would begin on a verso
 
     @property
     def pages(self) -> int:
@@ -144,6 +145,14 @@ class Book:
                 matrix = Matrix(a=PDF_SCALE, d=-PDF_SCALE, f=height * PDF_SCALE)
                 previous = make_page_bookmark_tree(page, skipped, last_by_depth, previous, placed.first + k, matrix)
         return root
+
+    def relaid(self, entries: dict[str, tuple]) -> "Book":
+        """The book with the parts `entries` names (key -> (job, layout, its key): a part laid out
+        alone since) in their new layouts, placed again (a blank verso before any part that would
+        begin on a verso); what they were written with is forgotten."""
+        parts = [placed.part for placed in self.parts]
+        done = [entries.get(placed.part.key) or (None, placed.laid, placed.key) for placed in self.parts]
+        return _place(parts, done, self.blank, self.median)
 
     def pdfs(self) -> list[tuple[bytes, frozenset[str]]]:
         """Every part's PDF and the stand-in anchors in it, in order (`Parts.written` makes them)."""
@@ -407,19 +416,25 @@ class Parts:
 
     def _place(self, parts: list[Part], done: list[tuple]) -> Book:
         """The parts in order, a blank verso (the last job) before any that would begin on a verso."""
-        placed, page, first_text, warnings = [], 0, None, []
-        blank = done[-1]
-        for part, (job, laid, key) in zip(parts, done):
-            if page % 2:  # a part begins on a recto
-                placed.append(Placed(None, page, None, blank[1], (None, ()), blank[2]))
-                page += 1
-            if part.begins_text:
-                first_text = page
-            number = page - first_text + 1 if first_text is not None else None
-            placed.append(Placed(part, page, number, laid, (job.number, job.numbers, job.keys) if job.write else None, key))
-            page += len(laid.heights)
-            warnings += laid.warnings
-        return Book(placed, first_text or 0, warnings)
+        return _place(parts, done, done[-1])
+
+
+def _place(parts: list[Part], done: list[tuple], blank: tuple, median: float = 0.0) -> Book:
+    """The parts in order, each with its (job, layout, key) (job None: not written), the blank
+    verso's before any that would begin on a verso."""
+    placed, page, first_text, warnings = [], 0, None, []
+    for part, (job, laid, key) in zip(parts, done):
+        if page % 2:  # a part begins on a recto
+            placed.append(Placed(None, page, None, blank[1], (None, ()), blank[2]))
+            page += 1
+        if part.begins_text:
+            first_text = page
+        number = page - first_text + 1 if first_text is not None else None
+        written = (job.number, job.numbers, job.keys) if job is not None and job.write else None
+        placed.append(Placed(part, page, number, laid, written, key))
+        page += len(laid.heights)
+        warnings += laid.warnings
+    return Book(placed, first_text or 0, warnings, median, blank)
 
 
 def _remaining(before: part_job.Job, laid: part_job.LaidPart, after: part_job.Job) -> float:
