@@ -7,6 +7,7 @@ import concurrent.futures
 import dataclasses
 import io
 import re
+import time
 
 import pikepdf
 import pytest
@@ -288,15 +289,19 @@ class HeldExecutor:
         return future
 
 
-def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_the_worker_that_laid_it_out():
+def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_the_worker_that_laid_it_out(monkeypatch):
     """While parts are mended each on its own (makeup._mend_parts), a local worker is sent one job
-    at a time, the most urgent waiting first, as soon as it is idle; a part's layout waits for the
-    worker that laid the part out last (it lays it out again only where the change reaches)."""
+    at a time, the most urgent waiting first, as soon as it is idle and the work its last result
+    calls for is queued; a part's layout waits for the worker that laid the part out last (it
+    lays it out again only where the change reaches), unless laying it out whole on an idle one
+    ends sooner than that worker's layout and the part's after it."""
+    monkeypatch.setattr(parts, "_remaining", lambda before, laid, after: 0.2)  # a fifth of its pages again
     laying = parts.Parts.__new__(parts.Parts)
     workers = [HeldExecutor(), HeldExecutor()]
-    laying.executors, laying.home = workers, {"T2": 1}
-    laying.queued, laying.flight, laying.finished, laying.asked = [], {}, [], 0
     t2 = dataclasses.replace(job("<p>x</p>"), part="T2")
+    laying.executors, laying.home, laying.last, laying.ends = workers, {"T2": 1}, {"T2": (t2, None)}, [0.0, 0.0]
+    laying.whole, laying.writing = {"T2": (10.0, 1)}, {}  # its whole layout: 10 s
+    laying.queued, laying.flight, laying.finished, laying.asked = [], {}, [], 0
     laying._queue(5, "T2 again", (t2, "key"), str, "T2 again")
     laying.call("small", 1, str, "small")
     laying.call("urgent", 9, str, "urgent")
@@ -306,8 +311,17 @@ def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_
     laying._queue(20, "T2 once more", (t2, "key"), str, "T2 once more")
     workers[0].sent[0][1].set_result("done")
     assert laying.done() == [("urgent", "done")]
-    assert [args for args, _ in workers[0].sent] == [("urgent",), ("small",)]  # not T2's: its worker is busy
+    assert [args for args, _ in workers[0].sent] == [("urgent",)]  # idle until what the result calls for is queued
+    laying.call("called for", 2, str, "called for")
+    laying._dispatch()  # as the next `done` does first
+    # Not T2's: its worker ends its layout (2 s) and T2's again (2 s) before a whole one (10 s) would
+    assert [args for args, _ in workers[0].sent] == [("urgent",), ("called for",)]
     assert [args for args, _ in workers[1].sent] == [("T2 again",)]
+    workers[0].sent[1][1].set_result("done")
+    assert laying.done() == [("called for", "done")]
+    laying.ends[1] = time.monotonic() + 20  # T2's worker is making a layout that ends in 20 s
+    laying._dispatch()
+    assert [args for args, _ in workers[0].sent] == [("urgent",), ("called for",), ("T2 once more",)]
 
 
 def test_the_make_up_knows_which_layouts_each_worker_keeps(monkeypatch):

@@ -26,6 +26,7 @@ import hashlib
 import math
 import pickle
 import re
+import time
 import types
 from collections import Counter
 from pathlib import Path
@@ -180,6 +181,7 @@ class Parts:
         self.writing: dict[str, float] = {}  # a part's key -> the seconds of its last writing alone
         self.queued: list[tuple] = []  # the work `alone` and `call` were asked, not sent yet (`_queue`)
         self.flight: dict = {}  # the futures of the work sent -> (executor, order, ticket, (job, key) of a part)
+        self.ends = [0.0] * len(executors)  # when each executor's part layout sent last should end (monotonic)
         self.finished: list[tuple] = []  # (ticket, result) done, not given yet
         self.asked = 0  # how much work `_queue` was given: the order of the same priority's
 
@@ -223,7 +225,9 @@ class Parts:
 
     def done(self) -> list[tuple]:
         """(ticket, result) of some of what `alone` and `call` were asked, as soon as they are done
-        (none once all are given)."""
+        (none once all are given).  A worker that is idle is given work when this is called: what
+        the results given last called for is queued by then (a part's trials after its layout are
+        sent before another part's layout waiting)."""
         self._dispatch()
         if not self.finished and self.flight:
             finished, _ = concurrent.futures.wait(self.flight, return_when=concurrent.futures.FIRST_COMPLETED)
@@ -234,7 +238,6 @@ class Parts:
                     result = self._finished(*of, result, home)
                     self.memory[_layout_key(of[1])] = result
                 self.finished.append((ticket, result))
-            self._dispatch()
         found, self.finished = self.finished, []
         return found
 
@@ -245,17 +248,35 @@ class Parts:
     def _dispatch(self) -> None:
         """Send the queued work, the highest priority first, to the executors with nothing to do
         (any number to one that is not a local worker): a part's layout to the one that laid it out
-        last, which lays it out again only where the change reaches (incremental.py)."""
+        last, which lays it out again only where the change reaches (incremental.py), unless
+        laying it out whole on another ends sooner than waiting for that one's layout to end."""
         room = 1 if len(self.executors) > 1 else math.inf
+        now = time.monotonic()
         for item in sorted(self.queued):
             _, order, ticket, of, function, args = item
             busy = Counter(home for home, *_ in self.flight.values())
-            part = of[0].part if of else None
-            homes = [self.home[part]] if part in self.home else range(len(self.executors))
-            home = next((h for h in homes if busy[h] < room), None)
+            idle = [home for home in range(len(self.executors)) if busy[home] < room]
+            home, seconds = (idle[0] if idle else None), 0.0
+            if of is not None and idle:
+                home, seconds = self._sooner(of[0], idle, now)
             if home is not None:
                 self.queued.remove(item)
+                self.ends[home] = now + seconds
                 self.flight[self.executors[home].submit(function, *args)] = (home, order, ticket, of)
+
+    def _sooner(self, job: part_job.Job, idle: list[int], now: float) -> tuple[int | None, float]:
+        """Of the `idle` executors, the one a part's layout ends soonest on, and its seconds: the one
+        that laid it out last (again where the change reaches), else another (the whole of it) if
+        that ends sooner than the layout the first one is making and this one after it; None if
+        waiting ends sooner."""
+        laying = self._estimate(job)[0]
+        if job.part not in self.home:
+            return idle[0], laying
+        held = self.home[job.part]
+        again = laying * _remaining(*self.last[job.part], job)
+        if held in idle:
+            return held, again
+        return (idle[0], laying) if laying < max(self.ends[held] - now, 0.0) + again else (None, 0.0)
 
     def written(self, book: Book, found: dict[str, int], html_path: Path) -> Book:
         """The book with every part's PDF written with the numbers `found` gives (its layout's), and
