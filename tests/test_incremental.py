@@ -300,7 +300,7 @@ def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_
     workers = [HeldExecutor(), HeldExecutor()]
     t2 = dataclasses.replace(job("<p>x</p>"), part="T2")
     laying.executors, laying.home, laying.last, laying.ends = workers, {"T2": 1}, {"T2": (t2, None)}, [0.0, 0.0]
-    laying.whole, laying.writing = {"T2": (10.0, 1)}, {}  # its whole layout: 10 s
+    laying.whole, laying.writing, laying.held = {"T2": (10.0, 1)}, {}, [{}, {}]  # its whole layout: 10 s
     laying.queued, laying.flight, laying.finished, laying.asked = [], {}, [], 0
     laying._queue(5, "T2 again", (t2, "key"), str, "T2 again")
     laying.call("small", 1, str, "small")

@@ -100,9 +100,9 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                     with progress.stage("mend short pages by part"):
                         # The parts the loose lines' corrections changed are laid out again as their
                         # short pages are mended, none waiting for the others' layouts.
-                        relaid = _changed(html_path, *printer.render(found, corrections)) if changed else set()
+                        respaced = _changed(html_path, *printer.render(found, corrections)) if changed else set()
                         mending, latest = _mend_parts(edition, printer, found, corrections, measured, book,
-                                                      laid_out, limits, relaid)
+                                                      laid_out, limits, respaced)
                         changed |= mending
                         if latest:  # the next pass written with the numbers the parts' last layouts give
                             mended_book = book.relaid(latest)
@@ -130,9 +130,9 @@ PART_ROUNDS = 5  # layouts of a part while its short pages are being mended
 
 
 def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corrections, measured,
-                book: parts.Book, laid_out: parts.Parts, limits, relaid: set[str]) -> tuple[bool, dict[str, tuple]]:
+                book: parts.Book, laid_out: parts.Parts, limits, respaced: set[str]) -> tuple[bool, dict[str, tuple]]:
     """Mend the short pages of each part that has any (in its layout in `book`, or in its layout
-    again if it is one of `relaid`, whose HTML changed since) and has changed since the last
+    again if it is one of `respaced`, whose HTML changed since) and has changed since the last
     build, each part laid out alone again after its corrections until none helps; whether any was
     made, and each part's last layout (its entry: job, layout, key).
 
@@ -145,7 +145,7 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
     another's, nor on the order they are done in.  Each part's last layout is kept, in the worker
     that made it, for the next pass and its PDF."""
     short = Counter(book.ids[book.part_of(page)] for page, _ in layout.short_pages(measured, limits))
-    todo = [key for key in book.ids if (key in short or key in relaid) and key not in corrections.remembered]
+    todo = [key for key in book.ids if (key in short or key in respaced) and key not in corrections.remembered]
     pitch = layout.line_pitch(measured)
     before = (dict(corrections.fills), dict(corrections.splits))
     digests = corrections.digests  # the book's paragraphs: a part's layouts read its source's alone

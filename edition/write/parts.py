@@ -203,7 +203,7 @@ class Parts:
         jobs.append(self._job(self._blank(head), html_path, None, (), (), assets))
         done = self._run(jobs, [self._key(job, assets) for job in jobs], reuse=True)
         self.memory = {_layout_key(entry[2]): entry for entry in done}  # a build goes forward: its last parts
-        return self._place(parts, done)
+        return _place(parts, done, done[-1])  # the blank verso: the last job
 
     def alone(self, ticket, priority: float, html_path: Path, key: str) -> None:
         """Lay out the part named (its first element's id) of the print HTML at `html_path`, not
@@ -247,36 +247,21 @@ class Parts:
 
     def _dispatch(self) -> None:
         """Send the queued work, the highest priority first, to the executors with nothing to do
-        (any number to one that is not a local worker): a part's layout to the one that laid it out
-        last, which lays it out again only where the change reaches (incremental.py), unless
-        laying it out whole on another ends sooner than waiting for that one's layout to end."""
+        (any number to one that is not a local worker): a part's layout as `_home` places it, the
+        seconds left of each busy executor's last part layout counted, and held back while the
+        executor it goes to is busy."""
         room = 1 if len(self.executors) > 1 else math.inf
         now = time.monotonic()
         for item in sorted(self.queued):
             _, order, ticket, of, function, args = item
             busy = Counter(home for home, *_ in self.flight.values())
-            idle = [home for home in range(len(self.executors)) if busy[home] < room]
-            home, seconds = (idle[0] if idle else None), 0.0
-            if of is not None and idle:
-                home, seconds = self._sooner(of[0], idle, now)
-            if home is not None:
+            # A busy executor's seconds left, never none (its layout may run past its estimate)
+            load = [max(self.ends[home] - now, 1e-3) if busy[home] >= room else 0.0 for home in range(len(self.executors))]
+            home = self._home(of[0], load) if of is not None else min(range(len(load)), key=load.__getitem__)
+            if busy[home] < room:
                 self.queued.remove(item)
-                self.ends[home] = now + seconds
+                self.ends[home] = now + load[home]
                 self.flight[self.executors[home].submit(function, *args)] = (home, order, ticket, of)
-
-    def _sooner(self, job: part_job.Job, idle: list[int], now: float) -> tuple[int | None, float]:
-        """Of the `idle` executors, the one a part's layout ends soonest on, and its seconds: the one
-        that laid it out last (again where the change reaches), else another (the whole of it) if
-        that ends sooner than the layout the first one is making and this one after it; None if
-        waiting ends sooner."""
-        laying = self._estimate(job)[0]
-        if job.part not in self.home:
-            return idle[0], laying
-        held = self.home[job.part]
-        again = laying * _remaining(*self.last[job.part], job)
-        if held in idle:
-            return held, again
-        return (idle[0], laying) if laying < max(self.ends[held] - now, 0.0) + again else (None, 0.0)
 
     def written(self, book: Book, found: dict[str, int], html_path: Path) -> Book:
         """The book with every part's PDF written with the numbers `found` gives (its layout's), and
@@ -434,10 +419,6 @@ class Parts:
     def _keep(self, key: str, laid: part_job.LaidPart) -> None:
         if self.cache_dir is not None and laid.pdf is not None:
             replace_atomically(self.cache_dir / f"{key}.pickle", lambda tmp: tmp.write_bytes(pickle.dumps(laid)))
-
-    def _place(self, parts: list[Part], done: list[tuple]) -> Book:
-        """The parts in order, a blank verso (the last job) before any that would begin on a verso."""
-        return _place(parts, done, done[-1])
 
 
 def _place(parts: list[Part], done: list[tuple], blank: tuple, median: float = 0.0) -> Book:
