@@ -109,20 +109,68 @@ def test_pages_after_a_change_are_given_back_where_they_begin_as_they_began_befo
     assert streams(resumed) == streams(whole)
 
 
-def test_no_page_after_a_change_is_given_back_when_the_boxes_are_built_otherwise():
-    """A note made part of its paragraph's text: the box tree is built otherwise (and the notes
-    after it are numbered one less), so no page after the change is given back, and the part is
-    the same as laid out whole."""
-    before = book()
-    after = before.replace("<span class='fn' id='n6'>", "<span class='' id='n6'>")
-    assert after != before
+def given_back(before: str, after: str) -> tuple[list[int], object, object]:
+    """The pages after the first made again that a layout of `after` from one of `before` gives
+    back, its document, and a layout of `after` whole."""
     old, kept = laid(before)
     kept_boxes = [page._page_box for page in old.pages]
     whole, _ = laid(after)
     resumed, made = laid(after, kept)
     start = incremental.resumed_at(kept, made.elements)
-    assert 0 < start and not [k for k, page in enumerate(resumed.pages) if k > start and page._page_box in kept_boxes]
+    assert 0 < start
+    return [k for k, page in enumerate(resumed.pages) if k > start and page._page_box in kept_boxes], resumed, whole
+
+
+def test_the_pages_of_the_notes_a_change_renumbers_are_made_again():
+    """A note made part of its paragraph's text: the box tree is built otherwise, and the calls of
+    the notes after it are numbered one less, so every page holding one of those is made again;
+    pages between them are given back, and the part is the same as laid out whole."""
+    before = book()
+    after = before.replace("<span class='fn' id='n6'>", "<span class='' id='n6'>")
+    assert after != before
+    given, resumed, whole = given_back(before, after)
+    renumbered = {f"n{k}" for k in range(7, 99)}
+    assert given and not [k for k in given if renumbered & set(resumed.pages[k].anchors)]
     assert streams(resumed) == streams(whole)
+
+
+@pytest.mark.parametrize("edit", ["moved", "split"])
+def test_pages_after_a_change_to_the_boxes_of_a_paragraph_are_given_back(edit):
+    """A note's call moved to the head of its paragraph (the make-up's parallels called where their
+    paragraph begins), or a note split in two (its last words a new element): the box tree is built
+    otherwise in that paragraph alone, and the pages after it are given back where they begin as
+    they began before; the part is the same as laid out whole."""
+    before = book()
+    note = re.search(r"(<p id='p12' class=''>)(.*?)(<span class='fn' id='n12'>.*?</span>)", before)
+    if edit == "moved":
+        after = before.replace(note[0], note[1] + note[3] + note[2])
+    else:
+        last = note[3].rindex(" ") + 1  # the note's last word in an element of its own
+        after = before.replace(note[3], f"{note[3][:last]}<span class='rest'>{note[3][last:]}</span>")
+    assert after != before and (len(after) == len(before)) == (edit == "moved")
+    given, resumed, whole = given_back(before, after)
+    assert given and given[-1] == len(whole.pages) - 1
+    assert streams(resumed) == streams(whole)
+
+
+def test_words_changed_in_a_tail_are_made_again_on_the_page_they_stand_on():
+    """The last word of a paragraph changed, in the tail of a note called on the page before: a
+    tail's words are its parent's boxes, so the pages holding the paragraph are made again, and
+    the part is the same as laid out whole."""
+    before = book()
+    old, _ = laid(before)
+    measured = layout.measure(old, [""] * len(old.pages))
+    ends = {}  # paragraph id -> the last page its lines stand on
+    for page in measured:
+        for line in page.lines:
+            ends.update((key, page.index) for key in line.ids if re.fullmatch(r"p\d+", key))
+    k = next(k for k in range(0, 27, 3) if ends[f"p{k}"] > 2 and f"n{k}" in old.pages[ends[f"p{k}"] - 1].anchors)
+    paragraph = re.search(rf"<p id='p{k}'.*?</p>", before)[0]
+    word = re.search(r"(\w+)\.</p>$", paragraph)[1]
+    other = next(w for w in WORDS if len(w) == len(word) and w != word)
+    after = before.replace(paragraph, paragraph[:-len(word + ".</p>")] + other + ".</p>")
+    given, resumed, whole = given_back(before, after)
+    assert ends[f"p{k}"] not in given and streams(resumed) == streams(whole)
 
 
 def test_a_layout_begins_before_a_page_that_takes_anything_over_from_the_page_before(monkeypatch):

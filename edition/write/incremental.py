@@ -15,13 +15,16 @@ that holds a changed element, less one (the end of a page depends on the lines t
 widows, keeps), and less any that takes something over from the page before, which the page maker
 does not hold: a note reported to it, a box broken out of the flow, a run of hyphenated lines.
 
-After that page, when the box tree is built the same (the same boxes for the same elements, the
-same generated text) and every changed element has a box in the old layout, the old pages are
-given back again wherever WeasyPrint finds a page begins in the state it began in before, unless
-the page (or the one after it, or a page it takes something over to) holds a changed element, or
-the page made before it hands anything over.  The pages given back are pointed at the new tree's
-elements (the same ones, unchanged), their margin boxes are made again with the rest, and
-WeasyPrint's warnings for them are given again, in their place.
+After that page, the old pages are given back again wherever WeasyPrint finds a page begins in
+the state it began in before, unless the page (or the one after it, or a page it takes something
+over to) holds a changed element, or the page made before it hands anything over.  The elements
+are matched in document order (where a note was split, some are new), and an element is changed
+when it differs, or when its boxes as built do (their kinds, pseudo-elements, numbers of children
+and generated text: a call moved within its paragraph, a note renumbered); this holds only when
+every changed element has a box in the old layout and the boxes of no element are the same.  The
+pages given back are pointed at the new tree's elements (the same ones, unchanged), their margin
+boxes are made again with the rest, and WeasyPrint's warnings for them are given again, in their
+place.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from . import layout_fixes
 class Layout:
     elements: list  # the document's elements, in document order (WeasyPrint's tree)
     order: dict[int, int]  # each element's place in document order, by its id()
-    shape: str  # the digest of the box tree as built, before the layout (`_shape`)
+    shape: tuple[str, ...]  # the digest of each element's boxes as built, before the layout (`_shape`)
     page_maker: list  # WeasyPrint's state at the start of each page (context.page_maker)
     bare: list[tuple]  # each page box, with its children and its root box's before its margin boxes
     clean: list[bool]  # nothing was taken over into the page from the page before
@@ -77,22 +80,22 @@ def resumed_at(kept: Layout, elements: list) -> int:
     return _after_clean(kept, max(page - 1, 0))
 
 
-def again(kept: Layout, elements: list, shape: str) -> tuple[int, set[int] | None]:
-    """The first page of `kept` to lay out again for the document of `elements` (whose box tree has
-    the digest `shape`), and the pages after it that are laid out again in any case: those holding
-    a changed element, the page before each, and the pages before those that hand them anything
-    over; None when no page after the first can be kept (the box trees differ, or an element with
-    no box of its own changed: a style, say)."""
+def again(kept: Layout, elements: list, shape: tuple[str, ...]) -> tuple[int, set[int] | None, dict[int, int]]:
+    """The first page of `kept` to lay out again for the document of `elements` (whose boxes have
+    the digests `shape`), the pages after it that are laid out again in any case (those holding a
+    changed element, the page before each, and the pages before those that hand them anything
+    over), and the place in `elements` of each element of the old layout that is the same; the
+    pages None when no page after the first can be kept (an element with no box of its own changed:
+    a style, say; or boxes of no element differ)."""
     start = resumed_at(kept, elements)
-    if shape != kept.shape or len(elements) != len(kept.elements):
-        return start, None
-    changed = _changed(kept.elements, elements)
-    if not changed or changed - frozenset().union(*kept.held):
-        return start, None
+    same = _matched(kept.elements, elements)
+    changed = _changed(kept.elements, elements, same) | {k for k, b in same.items() if kept.shape[k] != shape[b]}
+    if not changed or kept.shape[-1] != shape[-1] or changed - frozenset().union(*kept.held):
+        return start, None, same
     touched = {page for page, held in enumerate(kept.held) if held & changed}
     pages = touched | {page - 1 for page in touched if page}
     pages |= {k for page in list(pages) for k in range(_after_clean(kept, page), page)}
-    return min(pages), pages
+    return min(pages), pages, same
 
 
 def first_difference(old: list, new: list) -> int:
@@ -108,17 +111,27 @@ def _differs(a, b) -> bool:
     return a.tag != b.tag or a.text != b.text or a.attrib != b.attrib
 
 
-def _changed(old: list, new: list) -> frozenset[int]:
-    """The places of the elements that differ (their tag, attributes or text), and of the parents
-    of those whose tail differs (a tail's words are its parent's boxes)."""
+def _changed(old: list, new: list, same: dict[int, int]) -> frozenset[int]:
+    """The places of the elements of `old` not the same in `new`, and of the parents of those whose
+    tail may differ (a tail's words are its parent's boxes)."""
     parents = {id(child): k for k, element in enumerate(old) for child in element}
-    changed = set()
-    for k, (a, b) in enumerate(zip(old, new)):
-        if _differs(a, b):
-            changed.add(k)
-        if a.tail != b.tail and id(a) in parents:
-            changed.add(parents[id(a)])
+    changed = {k for k in range(len(old)) if k not in same}
+    changed |= {parents[id(old[k])] for k in changed
+                if id(old[k]) in parents and (len(old) != len(new) or old[k].tail != new[k].tail)}
     return frozenset(changed)
+
+
+def _matched(old: list, new: list) -> dict[int, int]:
+    """The place in `new` of each element of `old` that is the same (tag, attributes, text and
+    tail): place for place where they are as many, else those before the first that differs and
+    those after the last, counted from the end (the elements between, a note split, say, differ)."""
+    if len(old) == len(new):
+        return {k: k for k, (a, b) in enumerate(zip(old, new)) if not _differs(a, b) and a.tail == b.tail}
+    head, tail = first_difference(old, new), 0
+    while tail < min(len(old), len(new)) - head and not _differs(old[-1 - tail], new[-1 - tail]) \
+            and old[-1 - tail].tail == new[-1 - tail].tail:
+        tail += 1
+    return {k: k for k in range(head)} | {len(old) - 1 - k: len(new) - 1 - k for k in range(tail)}
 
 
 def _after_clean(kept: Layout, page: int) -> int:
@@ -128,16 +141,18 @@ def _after_clean(kept: Layout, page: int) -> int:
     return page
 
 
-def _shape(root_box, order: dict[int, int]) -> str:
-    """The digest of a box tree as built: each box's kind, element, pseudo-element and number of
-    children, and the text of generated content (a note's call, a marker)."""
-    described = []
+def _shape(root_box, order: dict[int, int]) -> tuple[str, ...]:
+    """The digest of the boxes of each element (by its place in document order) as built, and last
+    of the boxes of none: each box's kind, pseudo-element and number of children, and the text of
+    generated content (a note's call, a marker)."""
+    described: list[list[str]] = [[] for _ in range(len(order) + 1)]
     for box in root_box.descendants(placeholders=True):
         children = getattr(box, "children", None)
         generated = "::" in (box.element_tag or "")
-        described.append(f"{type(box).__name__} {order.get(id(box.element), -1)} {box.element_tag} "
-                         f"{len(children) if children is not None else ''} {getattr(box, 'text', '') if generated else ''}")
-    return hashlib.blake2b("\n".join(described).encode(), digest_size=16).hexdigest()
+        described[order.get(id(box.element), -1)].append(
+            f"{type(box).__name__} {box.element_tag} {len(children) if children is not None else ''} "
+            f"{getattr(box, 'text', '') if generated else ''}")
+    return tuple(hashlib.blake2b("\n".join(lines).encode(), digest_size=8).hexdigest() for lines in described)
 
 
 class _Maker:
@@ -149,8 +164,9 @@ class _Maker:
         self.order = {id(element): k for k, element in enumerate(elements)}
         self.first = len(warnings)
         self.context = None
-        self.shape = ""
+        self.shape: tuple[str, ...] = ()
         self.start, self.remade = 0, None  # `again`: the kept pages before `start` are given back
+        self.same: dict[int, int] = {}  # `again`: the place of each kept element in the new document
         self.pages: list = []
         self.clean: list[bool] = []
         self.warned: list[int] = []
@@ -174,7 +190,7 @@ class _Maker:
             self.context = context
             self.shape = _shape(root_box, self.order)
             if self.kept is not None:
-                self.start, self.remade = again(self.kept, self.elements, self.shape)
+                self.start, self.remade, self.same = again(self.kept, self.elements, self.shape)
             if self.start or self.remade is not None:  # the states up to the first page made again, or all
                 states = self.kept.page_maker[:self.start + 1] if self.remade is None else self.kept.page_maker
                 context.page_maker = [(*copy.deepcopy(state[:4]), _remake(k in (self.remade or {self.start})))
@@ -228,7 +244,7 @@ class _Maker:
         page = kept.bare[k][0]
         for box in page.descendants(placeholders=True):
             if box.element is not None and id(box.element) in index:
-                box.element = self.elements[index[id(box.element)]]
+                box.element = self.elements[self.same[index[id(box.element)]]]
         set_page_type_computed_styles(page.page_type, html, context.style_for)
         self.warnings.extend(kept.warnings[kept.warned[k]:kept.warned[k + 1]])
 
