@@ -17,9 +17,10 @@ from edition.write import font_subset
 FACES = "".join(f"@font-face {{ font-family: Book; src: url({path.as_uri()}); font-style: {style} }}"
                 for (name, path), style in zip(book_fonts().items(), ("normal", "italic")))
 TEXT = ["The first office of the General Secretary", "Сталин был избран генеральным секретарём",
-        "a fine affair, 1922–1928"]
+        "a fine affair, 1922–1928", "Semibold sigla, 1917"]
 HTML = (f"<html lang='en'><head><style>@page {{ size: A6 }} body {{ font-family: Book }} {FACES}</style></head>"
-        f"<body><p>{TEXT[0]}</p><p lang='ru'>{TEXT[1]}</p><p><i>{TEXT[2]}</i></p></body></html>")
+        f"<body><p>{TEXT[0]}</p><p lang='ru'>{TEXT[1]}</p><p><i>{TEXT[2]}</i></p>"
+        f"<p><b style='font-weight: 600'>{TEXT[3]}</b></p></body></html>")
 
 
 def written(caplog) -> bytes:
@@ -66,22 +67,35 @@ def components(face: TTFont, gids: set[int]) -> set[int]:
     return found
 
 
+def instance(path, weight: int) -> TTFont:
+    """The book's variable face pinned at `weight` by fontTools' instancer, as WeasyPrint's own
+    `Font.clean` pins it, saved (its points rounded) and read back."""
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    saved = io.BytesIO()
+    instantiateVariableFont(TTFont(path), {"wght": weight}, static=True).save(saved)
+    return TTFont(io.BytesIO(saved.getvalue()))
+
+
 def test_every_glyph_drawn_is_the_books_own_at_its_id_and_the_rest_is_cut(caplog):
     """Each embedded face holds every glyph the PDF draws, at its id in the book's face and with its
-    outline, and little else: no layout tables, no other glyph but their parts, a fraction of the
-    face's bytes; the text reads back; WeasyPrint warns of nothing (not of fontTools)."""
+    outline (the semibold's as fontTools' instancer pins the variable face at its weight), and
+    little else: no layout tables, no variations, no other glyph but their parts, a fraction of
+    the face's bytes; the text reads back; WeasyPrint warns of nothing (not of fontTools)."""
     data = written(caplog)
     assert not caplog.records, [r.getMessage() for r in caplog.records]
     faces = embedded(data)
-    assert len(faces) == 2  # upright, italic
-    for (name, face, drawn), path in zip(sorted(faces, key=lambda f: "Italic" in f[0]), book_fonts().values()):
-        full = TTFont(path)
+    upright, italic = book_fonts().values()
+    assert sorted(name.split("+")[1] for name, _, _ in faces) == ["Book,", "Book,-Italic", "Book,-Semi-Bold"]
+    for name, face, drawn in faces:
+        path = italic if "Italic" in name else upright
+        full = instance(path, 600) if "Semi-Bold" in name else TTFont(path)
         assert len(drawn) > 10
         for gid in drawn:
             assert outline(face, gid) == outline(full, gid), (name, gid)
         kept = {gid for gid in range(face["maxp"].numGlyphs) if outline(face, gid)}
         assert kept <= drawn | components(face, drawn)
-        assert not {"GSUB", "GPOS"} & set(face.keys())
+        assert not {"GSUB", "GPOS", "fvar", "gvar"} & set(face.keys())
         assert len(face.reader.file.getvalue()) < path.stat().st_size / 10
     text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert all(line in text for line in TEXT), text
