@@ -35,7 +35,7 @@ import dataclasses
 import functools
 import hashlib
 
-from . import layout_fixes
+from . import html_parsing, layout_fixes
 
 
 @dataclasses.dataclass
@@ -62,9 +62,7 @@ def render(html: str, base_url: str, font_config, warnings: list[str], kept: Lay
     """Lay `html` out, only where its differences from `kept` can reach; `warnings` is the list
     WeasyPrint's warnings are being collected in (the kept pages' are put back in it).  Returns
     WeasyPrint's document and its `Layout`."""
-    import weasyprint
-
-    parsed = weasyprint.HTML(string=html, base_url=base_url)
+    parsed = html_parsing.parsed(html, base_url)
     maker = _Maker(kept, list(parsed.etree_element.iter()), warnings)
     with maker.hooked():
         document = parsed.render(font_config=font_config)
