@@ -44,11 +44,10 @@ def _copied(element) -> ElementTree.Element:
     """An lxml element and all under it as `xml.etree` elements (comments as comments)."""
     if isinstance(element.tag, str):
         copy = ElementTree.Element(element.tag, dict(element.attrib))
-    else:
-        copy = ElementTree.Comment(element.text)
-    if isinstance(element.tag, str):
         copy.text = element.text
         copy.extend(_copied(child) for child in element)
+    else:
+        copy = ElementTree.Comment(element.text)
     copy.tail = element.tail
     return copy
 

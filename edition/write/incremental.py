@@ -21,7 +21,8 @@ over to) holds a changed element, or the page made before it hands anything over
 are matched in document order (where a note was split, some are new), and an element is changed
 when it differs, or when its boxes as built do (their kinds, pseudo-elements, numbers of children
 and generated text: a call moved within its paragraph, a note renumbered); this holds only when
-every changed element has a box in the old layout and the boxes of no element are the same.  The
+every changed element has a box in the old layout, and the boxes that stand for no element are
+built the same.  The
 pages given back are pointed at the new tree's elements (the same ones, unchanged), their margin
 boxes are made again with the rest, and WeasyPrint's warnings for them are given again, in their
 place.
