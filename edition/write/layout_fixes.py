@@ -22,7 +22,8 @@ and without the adjustment.
    or a note with a margin): the call's line then goes to the next page, and the page ends short.
    Overflowing now means by more than a thousandth of a pixel (the same kind of change).
 
-The notes are also stacked by series while the book is laid out (note_stack.py).
+The notes are also stacked by series while the book is laid out (note_stack.py), and each note
+of a page laid out once where it stands while room is made for them (note_area.py).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import inspect
 import math
 import textwrap
 
-from . import note_stack
+from . import note_area, note_stack
 
 HYPHENATE_LIMIT_LINES = 2  # consecutive hyphenated line ends a typesetter accepts
 HYPHENS = ("\u2010", "-")
@@ -52,7 +53,7 @@ def applied(limit_lines: int = HYPHENATE_LIMIT_LINES):
     block._linebox_layout = _rewritten(block, linebox_layout, *FOOTNOTE_POLICY)
     LayoutContext._update_footnote_area = _rewritten(layout, update_footnote_area, *FOOTNOTE_OVERFLOW)
     try:
-        with note_stack.applied():
+        with note_stack.applied(), note_area.applied():
             yield
     finally:
         inline.split_first_line, inline.get_next_linebox = split_first_line, get_next_linebox
@@ -124,6 +125,13 @@ def _limit_lines(get_next_linebox, limit: int):
             runs[(id(linebox), _key(resume_at))] = run + 1 if ends_hyphenated(line) else 0
         return line, resume_at
     return next_linebox
+
+
+def carry_ladder(context, laid, again, skip_stack) -> None:
+    """The line box `again`, to be laid out from `skip_stack` on, given the count of hyphenated
+    line ends in a row that the line box `laid` (the same words) reached there (note_area.py)."""
+    runs = context.__dict__.setdefault("hyphen_runs", {})
+    runs[(id(again), _key(skip_stack))] = runs.get((id(laid), _key(skip_stack)), 0)
 
 
 def ends_hyphenated(line) -> bool:

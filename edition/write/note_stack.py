@@ -70,14 +70,18 @@ def stacked(notes: list) -> list:
 
 def _run_in(notes: list, opens: bool):
     """One anonymous paragraph holding a series' inline notes, parted from the series above if
-    it `opens` its series."""
+    it `opens` its series (that style made once, kept on its first note: a run's style and its
+    notes' are the same objects each time, as note_area.py needs), marked `run_in`."""
     from weasyprint.formatting_structure import boxes
 
     run = boxes.BlockBox.anonymous_from(notes[0], notes)
     if opens:
-        run.style = run.style.copy()
-        for key in PARTING + ("border_top_style", "border_top_color"):
-            run.style[key] = _own(notes[0])[key]
+        if not hasattr(notes[0], "opening_style"):
+            notes[0].opening_style = run.style.copy()
+            for key in PARTING + ("border_top_style", "border_top_color"):
+                notes[0].opening_style[key] = _own(notes[0])[key]
+        run.style = notes[0].opening_style
+    run.run_in = True
     return run
 
 
