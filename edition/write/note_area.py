@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 
 SIZING = "sizing_note_area"  # set on the layout's context while `_update_footnote_area` runs
-LAID = "laid_notes"  # on the context: (page, {place: laid-out box}) of the page being made
+LAID = "laid_notes"  # on the context: (page, {place: (box, its notes, its layout)}) of the page being made
 
 
 @contextlib.contextmanager
