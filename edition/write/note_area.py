@@ -48,7 +48,7 @@ def applied():
         kept = laid.get(place)
         if kept is None or kept[1] != notes:
             grown = kept is not None and notes[:len(kept[1])] == kept[1]
-            result = (grown and _grown(level, context, box, containing_block, args, kept)
+            result = (grown and _grown(level, context, box, bottom_space, containing_block, args, kept)
                       or level(context, box, bottom_space, skip_stack, containing_block, *args))
             if result[1] is not None:
                 return result  # broken (never, with no bottom limit): not kept
@@ -64,7 +64,7 @@ def applied():
         LayoutContext._update_footnote_area, block.block_level_layout = update, level
 
 
-def _grown(level, context, box, area, args, kept):
+def _grown(level, context, box, bottom_space, area, args, kept):
     """The run-in series `box` laid out where the `kept` one, which held its first notes, was: the
     kept lines but the last, then the rest laid out from the start of the last (at its height, so
     that each line's position is the same sum, with the count of hyphenated line ends the kept
@@ -80,8 +80,9 @@ def _grown(level, context, box, area, args, kept):
     absolute, fixed = args[1], args[2]
     counts = len(absolute), len(fixed)
     layout_fixes.carry_ladder(context, kept[0].children[0], box.children[0], lines[-2].resume_at)
-    box.position_y = lines[-1].position_y
-    rest = level(context, box, -float("inf"), {0: lines[-2].resume_at}, area, args[0], absolute, fixed, [],
+    going_on = box.copy()  # laid out as a box continued (its top taken off), `box` left for a whole layout
+    going_on.position_y = lines[-1].position_y
+    rest = level(context, going_on, bottom_space, {0: lines[-2].resume_at}, area, args[0], absolute, fixed, [],
                  None, None, False, None)
     if rest[0] is None or rest[1] is not None or (len(absolute), len(fixed)) != counts or not rest[0].children:
         return None
