@@ -230,3 +230,32 @@ def test_watch_refuses_a_missing_directory_or_a_taken_port(tmp_path, capsys):
                      "--port", str(taken.getsockname()[1])]) == 1
     assert "another --port" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()  # nothing made when the watcher cannot start
+
+
+def test_a_layout_killed_leaves_no_temporary_files(tmp_path, monkeypatch):
+    """A layout that does not stop when interrupted is killed after GRACE seconds, and the
+    directory of temporary files it was given is removed all the same."""
+    from edition import pipeline
+    from edition.serve import preview, relayout
+
+    stubborn = tmp_path / "stubborn.py"  # stands for build.py: writes a temporary file, ignores Ctrl-C
+    stubborn.write_text("import os, signal, tempfile, time\n"
+                        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                        "tempfile.NamedTemporaryFile(delete=False).close()\n"
+                        "open(os.path.join(os.environ['TMPDIR'], 'started'), 'w').close()\n"
+                        "time.sleep(60)\n", encoding="utf-8")
+    monkeypatch.setattr(relayout, "BUILD", stubborn)
+    monkeypatch.setattr(relayout, "GRACE", 0.3)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    layout = relayout.Relayout(tmp_path, tmp_path / "out", preview.State(True), preview.Files(tmp_path),
+                               tmp_path / "book.pdf", pipeline.Progress(quiet=True), scratch)
+    layout.start("book")
+    process = layout.process
+    deadline = time.monotonic() + 10
+    while not any(scratch.glob("*/started")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len([*scratch.glob("*/*")]) == 2  # its temporary file, in a directory of its own
+    layout.cancel(wait=True)
+    assert process.poll() == -signal.SIGKILL
+    assert not list(scratch.iterdir())

@@ -1,10 +1,12 @@
 """The PDF laid out again in the background after each good save.
 
 In: the edition directory, the editor's output directory (the preview's layouts go to its
-`preview/`) and the preview's `State`.  Out: a draft PDF (`build.py build --draft --format pdf`, a
-process in a session of its own), copied to the file /pdf serves once it is finished; its page
-count, or the problems that stopped it, in the `State`.  A newer save cancels the layout under
-way: its whole process group is stopped.
+`preview/`), the preview's `State`, and a directory for the layouts' temporary files.  Out: a
+draft PDF (`build.py build --draft --format pdf`, a process in a session of its own), copied to
+the file /pdf serves once it is finished; its page count, or the problems that stopped it, in
+the `State`.  A newer save cancels the layout under
+way: its whole process group is stopped, and the directory of temporary files it was given (its
+TMPDIR: WeasyPrint's fonts, the make-up's scratch HTML) removed, even when it had to be killed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -39,10 +42,12 @@ PRINTED = re.compile(r"^(?P<location>\S.*?(?::\d+){0,2}): (?P<severity>error|war
 class Relayout:
     """One layout at a time: `start` cancels the one under way and begins another."""
 
-    def __init__(self, root: Path, out: Path, state: State, files: Files, pdf: Path, progress: Progress):
+    def __init__(self, root: Path, out: Path, state: State, files: Files, pdf: Path, progress: Progress,
+                 scratch: Path):
         self.root, self.out_dir, self.state, self.files, self.pdf = root, out / OUT, state, files, pdf
-        self.progress = progress
+        self.progress, self.scratch = progress, scratch
         self.process: subprocess.Popen | None = None
+        self.tmp: Path | None = None  # the temporary files' directory of the layout under way
         self.started = 0.0
         self.lock = threading.Lock()
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -54,27 +59,30 @@ class Relayout:
         self.cancel()
         command = [sys.executable, str(BUILD), "build", "--draft", "--format", "pdf", "--quiet",
                    "--sources", str(self.root), "--out", str(self.out_dir)]
+        tmp = Path(tempfile.mkdtemp(prefix="layout-", dir=self.scratch))
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
+                                   stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                   env={**os.environ, "TMPDIR": str(tmp)})
         with contextlib.suppress(ProcessLookupError):  # it stopped at once: _finish says why
             os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
         with self.lock:
-            self.process, self.started = process, time.perf_counter()
+            self.process, self.tmp, self.started = process, tmp, time.perf_counter()
         self.state.update(show=bool(self.state.now.layout_problems), pdf="laying out", layout_problems=())
-        threading.Thread(target=self._finish, args=(process, self.out_dir / f"{slug}.pdf"), daemon=True).start()
+        threading.Thread(target=self._finish, args=(process, tmp, self.out_dir / f"{slug}.pdf"), daemon=True).start()
 
     def cancel(self, wait: bool = False) -> None:
         """Stop the layout under way, if any, in the background (`wait`: before returning)."""
         with self.lock:
-            process, self.process = self.process, None
+            (process, tmp), self.process, self.tmp = (self.process, self.tmp), None, None
         if process is not None and wait:
-            _stop(process)
+            _stop(process, tmp)
         elif process is not None:
-            threading.Thread(target=_stop, args=(process,), daemon=True).start()
+            threading.Thread(target=_stop, args=(process, tmp), daemon=True).start()
 
-    def _finish(self, process: subprocess.Popen, pdf: Path) -> None:
+    def _finish(self, process: subprocess.Popen, tmp: Path, pdf: Path) -> None:
         """Wait for a layout; unless it was cancelled, publish its PDF or its problems."""
         _, printed = process.communicate()
+        shutil.rmtree(tmp, ignore_errors=True)
         with self.lock:
             if process is not self.process:
                 return
@@ -112,16 +120,16 @@ class Relayout:
         return found or [Problem("", "error", last[0])]
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen, tmp: Path) -> None:
     """Interrupt a layout's process group (it removes its temporary files); kill it if it has not
-    stopped after GRACE seconds."""
-    if process.poll() is not None:  # finished: its group may be another's by now
-        return
-    try:
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(GRACE)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:  # it had finished
-        pass
+    stopped after GRACE seconds; then remove what it left in `tmp`."""
+    if process.poll() is None:  # else finished: its group may be another's by now
+        try:
+            os.killpg(process.pid, signal.SIGINT)
+            process.wait(GRACE)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        except ProcessLookupError:  # it had finished
+            pass
+    shutil.rmtree(tmp, ignore_errors=True)

@@ -55,7 +55,7 @@ def run(root: Path, out: Path, port: int, pdf: bool = True, quiet: bool = False,
                 return 1
             stack.callback(server.server_close)
             try:  # after the server: a taken port leaves no <out>/preview/ behind
-                layout = relayout.Relayout(root, out, state, files, private / PDF, progress) if pdf else None
+                layout = relayout.Relayout(root, out, state, files, private / PDF, progress, private) if pdf else None
             except OSError as exc:
                 print(f"{display_path(exc.filename or out)}: error: {exc.strerror}", file=sys.stderr)
                 return 1
