@@ -208,7 +208,7 @@ def test_the_first_difference_is_in_document_order():
 
 
 def job(html: str, write: bool = False) -> part_job.Job:
-    return part_job.Job(html=html, base_url="", number=1, numbers=(), page_anchors=frozenset(), ladder=2,
+    return part_job.Job(html=html, base_url="", number=1, numbers=(), page_anchors=frozenset(), ladder=2, short=2.0,
                         variant="pdf/x-4", epoch=1700000000, write=write, name=str(hash((html, write))),
                         part="p", style="s")
 
@@ -433,7 +433,7 @@ def test_no_class_the_make_up_gives_decides_the_style_of_a_later_sibling():
     from edition.read.settings import load
     from edition.write import corrections, print_html
 
-    given = {*corrections.SPACINGS, *corrections.OPENINGS, corrections.ROW, corrections.CALL_FIRST,
+    given = {*corrections.SPACINGS, *corrections.OPENINGS, corrections.CALL_FIRST,
              corrections.DISPLAY_TIGHT} - {""}
     settings = load(Path(__file__).parents[1] / "sources", Report())
     css = print_html.stylesheet(settings)

@@ -227,7 +227,7 @@ def test_a_part_written_again_with_other_numbers_is_byte_identical_to_one_writte
             ' line, and a third, and a fourth, so that its first lines are justified.</p>'
             '<p id="b" style="break-before: page">The second page.</p>')
     job = part_job.Job(page_numbers.masked(parts.document(head, body, 1)), "", 1, (("b", 987),), frozenset(),
-                       3, None, 0, True, name="numbers")
+                       3, 2.0, None, 0, True, name="numbers")
     part_job.run(job)
     again = part_job.run(dataclasses.replace(job, numbers=(("b", 2),))).pdf
     longer = part_job.run(job).pdf  # a number that gained figures: the box's room taken back
@@ -338,7 +338,7 @@ def test_a_worker_keeps_the_last_layout_of_each_part_and_lets_the_least_lately_u
     monkeypatch.setattr(part_job, "KEEP_PAGES", 12)
 
     def keep(part: str, name: str, pages: int) -> None:
-        job = part_job.Job("", "", None, (), frozenset(), 2, "", 0, False, name=name, part=part)
+        job = part_job.Job("", "", None, (), frozenset(), 2, 2.0, "", 0, False, name=name, part=part)
         part_job._kept.pop(name, None)  # as `run` takes a kept layout, and keeps it again
         part_job._keep(job, part_job._Kept(types.SimpleNamespace(pages=[None] * pages), [], part, "", None))
 
@@ -365,7 +365,7 @@ def test_a_worker_sets_aside_what_it_holds_between_jobs_and_frees_the_layouts_it
     monkeypatch.setattr(part_job, "_kept", {})
     head = "<html lang='en'><head><style>@page { size: A6 }</style></head>"
     body = "".join(f"<p>Paragraph {k} of the part, in words enough to fill a line or two.</p>" for k in range(40))
-    job = part_job.Job(page_numbers.masked(parts.document(head, body, 1)), "", 1, (), frozenset(), 3, None, 0,
+    job = part_job.Job(page_numbers.masked(parts.document(head, body, 1)), "", 1, (), frozenset(), 3, 2.0, None, 0,
                        False, part="T1")
 
     def held_after_a_second_layout(let_go_pages: int) -> tuple[int, int]:

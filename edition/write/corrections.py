@@ -4,12 +4,12 @@ to fill a page that ends short, and the few other things a typesetter does for a
 In: the measured pages of a layout (`check.layout.measure`), the print HTML it was laid out from,
 and the corrections so far.  Out: for each element that needs one, the class print_html.py gives
 it (book.css): a word spacing (`SPACINGS`), a chapter opening a line higher or lower (`OPENINGS`),
-a table row allowed to break (`ROW`), a paragraph's parallels called where it begins
-(`CALL_FIRST`), less space around the letters of a page (`DISPLAY_TIGHT`); and the long notes
+a paragraph's parallels called where it begins (`CALL_FIRST`), less space around the letters of a page (`DISPLAY_TIGHT`); and the long notes
 split across two pages.
 
 WeasyPrint breaks lines one at a time, as they come, and leaves some lines loose; a page ends
-short when a note must stay with its call, or what comes next is kept whole.  A typesetter mends
+short when a note must stay with its call, or what comes next is kept whole (a table row that
+would leave it short breaks as it is laid out: row_breaks.py).  A typesetter mends
 both by running paragraphs tight or loose.  A candidate paragraph is laid out alone in a spacing,
 many in one WeasyPrint render, in copies of its ancestors (same measure, same indent): its
 lines do not depend on where it falls on the page, so these trials are cached under a digest of the
@@ -52,7 +52,6 @@ LOOSER = ("spacing-loose-1", "spacing-track-loose-1", "spacing-loose-2", "spacin
           "spacing-loose-3", "spacing-loose-4")
 TIGHTER = ("spacing-tight-1", "spacing-track-tight-1", "spacing-tight-2", "spacing-track-tight-2", "spacing-tight-3")
 OPENINGS = ("opening-less", "opening-more", "opening-more-2")  # a chapter's title one line lower or higher
-ROW = "row-breakable"  # a table row allowed to break across pages
 DISPLAYED = "floatingText"  # the class of the displayed blocks (letters, telegrams) whose space may shrink
 MAX_PULLED = 3  # lines a short page may save to take back the next page's first note call
 BLOCK_SPACE = 0.5  # the space above and below a displayed block (a letter), in lines
@@ -98,7 +97,7 @@ class Corrections:
             data = json.loads(path.read_text(encoding="utf-8"))
             trials = {d: {s: list(r) for s, r in t.items()} for d, t in data["trials"].items()
                       if set(t) <= set(SPACINGS) and all(len(r) == len(TRIAL) for r in t.values())}
-            fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (ROW, CALL_FIRST, DISPLAY_TIGHT)}
+            fills = {k: v for k, v in data.get("fills", {}).items() if v in SPACINGS + OPENINGS + (CALL_FIRST, DISPLAY_TIGHT)}
             splits = {k: list(v) for k, v in data.get("splits", {}).items()}
             chosen = {k: v for k, v in data.get("chosen", {}).items() if v in SPACINGS}
             median = data.get("median", [0.0, ""])
@@ -287,9 +286,9 @@ def fill(corrections: Corrections, pages: list[PageMeasure], wanted: list[tuple[
     whose plan reaches paragraphs not tried in the spacings it needs is left, and they are wanted
     (`Corrections.tried`).
 
-    A page ends short when the next line, with the note it calls, does not fit, or the next table
-    row, kept whole, does not: that row may break.  A paragraph's parallels, called at
-    its end, take its last lines with them: they are called where it begins instead.  If setting the
+    A page ends short when the next line, with the note it calls, does not fit (a table row that
+    does not breaks as it is laid out: row_breaks.py).  A paragraph's parallels, called at its
+    end, take its last lines with them: they are called where it begins instead.  If setting the
     paragraphs before it tighter saves the few lines that line and its note need, they are pulled
     back onto the page; else, if the note is long, it is split: it begins on the page, with its
     call, and goes on at the foot of the next; else paragraphs are set looser, each gaining a
@@ -297,11 +296,6 @@ def fill(corrections: Corrections, pages: list[PageMeasure], wanted: list[tuple[
     median = corrections.median or median_space(pages)
     changed = False
     for page, gap, keys in wanted:
-        row = _row_pushed(pages, page)
-        if row is not None and row not in corrections.fills:
-            corrections.fills[row] = ROW  # a table row too tall for the rest of the page may break
-            changed |= _give(corrections, row, ROW)
-            continue
         float_ = _float_at_end(pages, page)
         if float_ is not None and float_ not in corrections.fills:
             corrections.fills[float_] = CALL_FIRST  # its note goes to the page where the paragraph begins
@@ -360,16 +354,6 @@ def _displays(pages: list[PageMeasure], index: int, corrections: Corrections) ->
     lines = [line for line in main(pages[index]) + following if DISPLAYED in line.context]
     keys = dict.fromkeys(line.ids[0] + DISPLAY_KEY for line in lines)
     return [key for key in keys if key not in corrections.fills]
-
-
-def _row_pushed(pages: list[PageMeasure], index: int) -> str | None:
-    """The id of the table row the next page begins with, if it does (the row, kept whole, did not
-    fit the rest of the page)."""
-    following = [line for line in pages[index + 1].lines
-                 if line.area == "main" and not line.out_of_flow and line.block_tag != "th"]  # the head repeats
-    if following and following[0].block_tag == "td" and following[0].ids and following[0].word_index == 0:
-        return following[0].ids[0]
-    return None
 
 
 def _opening(pages: list[PageMeasure], index: int, corrections: Corrections) -> str | None:
@@ -654,7 +638,7 @@ def _record(corrections: Corrections, todo: list[tuple[str, str]], found: list[d
 def _trial_lines(shared: tuple[str, Limits], source: str) -> dict[str, list]:
     """Lay out a trial document: for each trial paragraph, its `TRIAL`."""
     base_url, limits = shared
-    with part_job.set_aside(), layout_fixes.applied(limits.ladder):  # the trial let go of inside: collected
+    with part_job.set_aside(), layout_fixes.applied(limits.ladder, limits.short_page_lines):  # the trial let go of inside: collected
         laid = html_parsing.parsed(source, base_url).render(font_config=part_job.fonts())
         pages = measure(laid, [""] * len(laid.pages))
         del laid

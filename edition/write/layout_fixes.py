@@ -22,8 +22,9 @@ and without the adjustment.
    or a note with a margin): the call's line then goes to the next page, and the page ends short.
    Overflowing now means by more than a thousandth of a pixel (the same kind of change).
 
-The notes are also stacked by series while the book is laid out (note_stack.py), and each note
-of a page laid out once where it stands while room is made for them (note_area.py).
+The notes are also stacked by series while the book is laid out (note_stack.py), each note of a
+page laid out once where it stands while room is made for them (note_area.py), and a table row
+kept whole broken rather than leave its page short (row_breaks.py).
 """
 
 from __future__ import annotations
@@ -33,15 +34,17 @@ import inspect
 import math
 import textwrap
 
-from . import note_area, note_stack
+from ..check.layout import Limits
+from . import note_area, note_stack, row_breaks
 
 HYPHENATE_LIMIT_LINES = 2  # consecutive hyphenated line ends a typesetter accepts
 HYPHENS = ("\u2010", "-")
 
 
 @contextlib.contextmanager
-def applied(limit_lines: int = HYPHENATE_LIMIT_LINES):
-    """Lay out with the adjustments; WeasyPrint is as it was afterwards."""
+def applied(limit_lines: int = HYPHENATE_LIMIT_LINES, short_page_lines: float = Limits.short_page_lines):
+    """Lay out with the adjustments (`short_page_lines`: the lines a page may end early, for
+    row_breaks.py); WeasyPrint is as it was afterwards."""
     from weasyprint import layout
     from weasyprint.layout import LayoutContext, block, inline
 
@@ -53,7 +56,7 @@ def applied(limit_lines: int = HYPHENATE_LIMIT_LINES):
     block._linebox_layout = _rewritten(block, linebox_layout, *FOOTNOTE_POLICY)
     LayoutContext._update_footnote_area = _rewritten(layout, update_footnote_area, *FOOTNOTE_OVERFLOW)
     try:
-        with note_stack.applied(), note_area.applied():
+        with note_stack.applied(), note_area.applied(), row_breaks.applied(short_page_lines):
             yield
     finally:
         inline.split_first_line, inline.get_next_linebox = split_first_line, get_next_linebox
@@ -162,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pdf")
     parser.add_argument("--hyphen-ladder", type=int, default=HYPHENATE_LIMIT_LINES,
                         help="hyphenated lines in a row, at most (edition.yaml print: hyphen-ladder)")
+    parser.add_argument("--short-page-lines", type=float, default=Limits.short_page_lines,
+                        help="lines a page may end early before a table row breaks (print: short-page-lines)")
     parser.add_argument("--line-numbers", type=int, default=5,
                         help="every this many lines numbered in the margin (edition.yaml print: line-numbers)")
     parser.add_argument("--line-numbering", default="paragraph", choices=("paragraph", "page"),
@@ -169,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from . import line_numbers, page_numbers
 
-    with applied(args.hyphen_ladder):
+    with applied(args.hyphen_ladder, args.short_page_lines):
         document = weasyprint.HTML(filename=args.html).render()
         page_numbers.fill(document.pages, None)  # its own numbers, set as part_job sets them
         line_numbers.number(document.pages, args.line_numbers, args.line_numbering)  # written in, as part_job does

@@ -54,6 +54,7 @@ class Job:
     numbers: tuple[tuple[str, int], ...]  # the page of each anchor its boxes print (sorted)
     page_anchors: frozenset[str]  # the ids where a page may begin (pagination.anchors)
     ladder: int  # hyphenated line ends in a row, at most (layout_fixes)
+    short: float  # lines a page may end early before a table row breaks (row_breaks)
     variant: str  # the PDF/X variant WeasyPrint writes
     epoch: int  # SOURCE_DATE_EPOCH for the PDF's dates
     write: bool  # write its PDF (else only lay it out)
@@ -89,7 +90,7 @@ def run(job: Job) -> LaidPart:
 
     font_config = fonts()
     began, how = time.perf_counter(), ""
-    with set_aside(), _warnings() as warnings, layout_fixes.applied(job.ladder):
+    with set_aside(), _warnings() as warnings, layout_fixes.applied(job.ladder, job.short):
         kept = _kept.pop(job.name, None)
         if kept is None:
             earlier = _earlier(job)

@@ -305,7 +305,8 @@ class Parts:
         """The job of laying out `part`; writing it too, with its line `keys`, if its `numbers` are known."""
         printing = self.settings.printing
         job = part_job.Job(part.html, str(html_path), number if numbers is not None else None, numbers or (),
-                           part.page_anchors, printing.hyphen_ladder, printing.press_variant,
+                           part.page_anchors, printing.hyphen_ladder, printing.short_page_lines,
+                           printing.press_variant,
                            self.epoch, numbers is not None, printing.line_numbers, printing.line_numbering,
                            keys if numbers is not None else ())
         style = hashlib.sha256(f"{self.program}\0{assets}\0{job.ladder}".encode()).hexdigest()[:32]
