@@ -74,7 +74,8 @@ def page_list(starts: dict[int, tuple[str, int]], count: int, first_text: int) -
     from where each of its `count` pages begins (`page_starts`, with the ids of `anchors`).
 
     Anchors are the ids both outputs share: the front matter's sections, the introduction's
-    paragraphs, parts, divisions and numbered blocks, and the appendices' rows and entries.  A page
+    paragraphs, parts, divisions and numbered blocks, and the appendices' rows and entries (and
+    each reference of a concordance row: a row broken across pages goes on with one).  A page
     with no text of its own (a blank verso) points where the next page's text starts."""
     result, pending = [], []
     for index, label in enumerate(page_labels(count, first_text)):
@@ -101,7 +102,8 @@ def page_anchors(edition):
     return lambda ids: {i for i in ids if i in fixed or i.startswith(GENERATED_ANCHORS)}
 
 
-# Ids of the introduction's paragraphs and of the appendices' sections, rows and entries.
+# Ids of the introduction's paragraphs and of the appendices' sections, rows, entries and the
+# concordance's references.
 GENERATED_ANCHORS = ("intro-", "chronology", "chron-", "concordance", "conc-", "index-")
 
 

@@ -173,7 +173,6 @@ def render(edition: Edition, pages: dict[str, int] | None = None, corrections=No
                              page_label=lambda key: page_numbers.markup(key, pages, label=True),
                              same_page=lambda a, b: page_numbers.printed(a, pages) == page_numbers.printed(b, pages),
                              digits=page_numbers.digits(pages),
-                             corrected=corrections.css if corrections else (lambda key: ""),
                              introduction=_introduction(renderer, edition) if only is None else None,
                              concordance_tables=concordance_tables(settings, len(back["sigla"])),
                              build_id=build_id(edition))
