@@ -4,6 +4,8 @@ without the adjustment."""
 
 from __future__ import annotations
 
+import contextlib
+
 import weasyprint
 
 from edition.check.layout import Limits, measure
@@ -13,22 +15,20 @@ from edition.write import layout_fixes
 FONT = next(iter(book_fonts().values())).as_uri()
 LINE = 20  # px: the root's line height, the pitch the limit is counted in
 STYLE = (f'@font-face {{ font-family: Book; src: url("{FONT}"); }} @page {{ size: 400px 460px; margin: 30px }}'
-         f" html {{ font: 16px/{LINE}px Book; }} body {{ margin: 0 }} p {{ margin: 0 }}"
-         " table {{ border-collapse: collapse; width: 100% }} td {{ vertical-align: top; padding: 0 }}"
-         " tr {{ break-inside: avoid }} .ref {{ display: block }}").replace("{{", "{").replace("}}", "}")
+         f" html {{ font: 16px/{LINE}px Book; }} body {{ margin: 0 }} table {{ border-collapse: collapse; width: 100% }}"
+         " td { vertical-align: top; padding: 0 } tr { break-inside: avoid } .ref { display: block }")
+LEFT = 400 - 20 - 4.5 * LINE  # the space above the table that leaves 4.5 lines below its short row
 
 
-def lay_out(space: float, first_cell: str, refs: int, fixed: bool):
-    """A page of `space` px above a table of one short row and one tall one (`first_cell`, and
-    `refs` references of a line each beside it); the pages' measures."""
+def lay_out(space: float, first_cell: str, limit: float | None):
+    """A page of `space` px above a table of one short row and one tall one (`first_cell`, and ten
+    references of a line each beside it), laid out with the adjustments and rows breaking rather
+    than leave more than `limit` lines (None: WeasyPrint alone); the pages' measures."""
+    refs = "".join(f"<span class=ref>ref {k}</span>" for k in range(10))
     html = (f"<style>{STYLE}</style><div style='height: {space}px'></div><table>"
             f"<tr><td>short row</td><td><span class='ref'>1.1</span></td></tr>"
-            f"<tr><td>{first_cell}</td><td>{''.join(f'<span class=ref>ref {k}</span>' for k in range(refs))}</td></tr>"
-            "</table>")
-    if fixed:
-        with layout_fixes.applied():
-            document = weasyprint.HTML(string=html).render()
-    else:
+            f"<tr><td>{first_cell}</td><td>{refs}</td></tr></table>")
+    with layout_fixes.applied(short_page_lines=limit) if limit is not None else contextlib.nullcontext():
         document = weasyprint.HTML(string=html).render()
     return measure(document, [""] * len(document.pages))
 
@@ -44,10 +44,9 @@ def words_on(page) -> str:
 
 def test_a_tall_row_that_would_leave_its_page_short_breaks():
     limit = Limits().short_page_lines
-    space = 400 - 20 - 4.5 * LINE  # 4.5 lines left below the short row
-    pushed = lay_out(space, "event", 10, fixed=False)
+    pushed = lay_out(LEFT, "event", None)
     assert "ref 0" not in words_on(pushed[0]) and lines_left(pushed[0]) > limit  # the defect: a short page
-    broken = lay_out(space, "event", 10, fixed=True)
+    broken = lay_out(LEFT, "event", limit)
     assert "event" in words_on(broken[0]) and "ref 0" in words_on(broken[0])
     assert "ref 9" in words_on(broken[1])
     assert lines_left(broken[0]) < 1
@@ -55,8 +54,8 @@ def test_a_tall_row_that_would_leave_its_page_short_breaks():
 
 def test_a_row_that_leaves_no_more_than_the_limit_stays_whole():
     space = 400 - 20 - 1.5 * LINE  # 1.5 lines left: within the limit of 2
-    for fixed in (False, True):
-        pages = lay_out(space, "event", 10, fixed)
+    for limit in (None, Limits().short_page_lines):
+        pages = lay_out(space, "event", limit)
         assert "ref 0" not in words_on(pages[0]) and "event" not in words_on(pages[0])
         assert "event" in words_on(pages[1]) and "ref 9" in words_on(pages[1])
 
@@ -64,19 +63,12 @@ def test_a_row_that_leaves_no_more_than_the_limit_stays_whole():
 def test_a_row_stays_whole_rather_than_begin_a_cell_on_the_next_page():
     """The first cell's block (kept whole) does not fit the 4.5 lines left while the references
     beside it would: breaking the row would leave them under no event."""
-    space = 400 - 20 - 4.5 * LINE
     label = "<div style='break-inside: avoid'>" + "<br>".join(["event"] * 6) + "</div>"
-    pages = lay_out(space, label, 10, fixed=True)
+    pages = lay_out(LEFT, label, Limits().short_page_lines)
     assert "ref 0" not in words_on(pages[0]) and "event" not in words_on(pages[0])
     assert "event" in words_on(pages[1]) and "ref 0" in words_on(pages[1])
 
 
 def test_a_page_may_end_as_short_as_its_limit_says():
-    space = 400 - 20 - 4.5 * LINE
-    with layout_fixes.applied(short_page_lines=5):  # 4.5 lines left are within a limit of 5
-        document = weasyprint.HTML(string=(f"<style>{STYLE}</style><div style='height: {space}px'></div><table>"
-                                           "<tr><td>short row</td><td>1.1</td></tr><tr><td>event</td><td>"
-                                           + "".join(f"<span class=ref>ref {k}</span>" for k in range(10))
-                                           + "</td></tr></table>")).render()
-    pages = measure(document, [""] * len(document.pages))
+    pages = lay_out(LEFT, "event", 5)  # 4.5 lines left are within a limit of 5
     assert "ref 0" not in words_on(pages[0]) and "ref 0" in words_on(pages[1])
