@@ -443,3 +443,26 @@ def test_no_class_the_make_up_gives_decides_the_style_of_a_later_sibling():
     conditions = sibling_conditions(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True))
     assert ".label" in conditions  # the book's own: a heading's dateline runs on after its label
     assert not [c for c in conditions if c.startswith("[") or c[1:] in given]
+
+
+def test_a_layout_is_begun_again_from_a_kept_one_only_under_the_same_limits():
+    """A kept layout of a part is laid out again from only under the same adjustments: the limit
+    of hyphenated lines and the lines a page may end early before a table row breaks
+    (`Job.style`); else the part is laid out whole."""
+    import dataclasses
+    from pathlib import Path
+
+    from edition.diagnostics import Report
+    from edition.read.settings import load
+    from edition.write import parts
+
+    settings = load(Path(__file__).parents[1] / "sources", Report())
+    part = parts.Part("p", "<p>x</p>", False, frozenset(), (), frozenset())
+
+    def style(**printing) -> str:
+        changed = dataclasses.replace(settings, printing=dataclasses.replace(settings.printing, **printing))
+        return parts.Parts(changed, lambda ids: set(), None, [])._job(part, Path("book.html"), None, None, (), "a").style
+
+    assert style() == style()
+    assert style(short_page_lines=settings.printing.short_page_lines + 1) != style()
+    assert style(hyphen_ladder=settings.printing.hyphen_ladder + 1) != style()

@@ -27,6 +27,9 @@ WORD = re.compile(r"[^\W\d_]+")
 PT = 0.75  # WeasyPrint's boxes are in CSS pixels; messages speak points
 
 
+SHORT_SLACK = 0.03  # lines a page may end early beyond the limit before it counts as short (rounding)
+
+
 @dataclasses.dataclass(frozen=True)
 class Limits:
     """What the checks tolerate (edition.yaml's `print:` sets the first five)."""
@@ -309,7 +312,7 @@ def short_pages(pages: list[PageMeasure], limits: Limits, pitch: float | None = 
         following = _main(pages[page.index + 1]) if page.index + 1 < len(pages) else []
         if pitch and main and following and following[0].section == main[-1].section != "":
             gap = (page.flow_limit - page.flow_bottom) / pitch
-            if gap > limits.short_page_lines + 0.03:
+            if gap > limits.short_page_lines + SHORT_SLACK:
                 found.append((page.index, gap))
     return found
 

@@ -4,9 +4,9 @@ In: the edition directory, the editor's output directory (the preview's layouts 
 `preview/`), the preview's `State`, and a directory for the layouts' temporary files.  Out: a
 draft PDF (`build.py build --draft --format pdf`, a process in a session of its own), copied to
 the file /pdf serves once it is finished; its page count, or the problems that stopped it, in
-the `State`.  A newer save cancels the layout under
-way: its whole process group is stopped, and the directory of temporary files it was given (its
-TMPDIR: WeasyPrint's fonts, the make-up's scratch HTML) removed, even when it had to be killed.
+the `State`.  A newer save cancels the layout under way: its whole process group is stopped,
+and the directory of temporary files it was given (its TMPDIR: WeasyPrint's fonts, the make-up's
+scratch HTML) removed, even when it had to be killed.
 """
 
 from __future__ import annotations

@@ -4,13 +4,13 @@ to fill a page that ends short, and the few other things a typesetter does for a
 In: the measured pages of a layout (`check.layout.measure`), the print HTML it was laid out from,
 and the corrections so far.  Out: for each element that needs one, the class print_html.py gives
 it (book.css): a word spacing (`SPACINGS`), a chapter opening a line higher or lower (`OPENINGS`),
-a paragraph's parallels called where it begins (`CALL_FIRST`), less space around the letters of a page (`DISPLAY_TIGHT`); and the long notes
-split across two pages.
+a paragraph's parallels called where it begins (`CALL_FIRST`), less space around the letters of a
+page (`DISPLAY_TIGHT`); and the long notes split across two pages.
 
 WeasyPrint breaks lines one at a time, as they come, and leaves some lines loose; a page ends
 short when a note must stay with its call, or what comes next is kept whole (a table row that
-would leave it short breaks as it is laid out: row_breaks.py).  A typesetter mends
-both by running paragraphs tight or loose.  A candidate paragraph is laid out alone in a spacing,
+would leave it short breaks as it is laid out: row_breaks.py).  A typesetter mends both by
+running paragraphs tight or loose.  A candidate paragraph is laid out alone in a spacing,
 many in one WeasyPrint render, in copies of its ancestors (same measure, same indent): its
 lines do not depend on where it falls on the page, so these trials are cached under a digest of the
 paragraph and the stylesheet.  A paragraph is tried only in the spacings a decision reaches: the

@@ -309,7 +309,7 @@ class Parts:
                            printing.press_variant,
                            self.epoch, numbers is not None, printing.line_numbers, printing.line_numbering,
                            keys if numbers is not None else ())
-        style = hashlib.sha256(f"{self.program}\0{assets}\0{job.ladder}".encode()).hexdigest()[:32]
+        style = hashlib.sha256(f"{self.program}\0{assets}\0{job.ladder}\0{job.short}".encode()).hexdigest()[:32]
         return dataclasses.replace(job, name=_layout_key(self._key(job, assets)), part=part.key, style=style)
 
     def _key(self, job: part_job.Job, assets: str) -> str:

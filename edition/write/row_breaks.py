@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import contextlib
 
-SLACK = 0.03  # lines: the layout report's own margin for a page that ends short (check/layout.py)
-
+from ..check.layout import SHORT_SLACK
 
 @contextlib.contextmanager
 def applied(lines: float):
@@ -64,7 +63,7 @@ def _breaking(table_layout, lines: float):
         pitch = getattr(context, "book_line_pitch", 0)
         if row is None or row.style["break_inside"] not in ("avoid", "avoid-page") or not pitch:
             return result
-        if context.page_bottom - bottom_space - _last_line_bottom(laid) <= (lines + SLACK) * pitch:
+        if context.page_bottom - bottom_space - _last_line_bottom(laid) <= (lines + SHORT_SLACK) * pitch:
             return result
         from weasyprint.layout.block import remove_placeholders
 
