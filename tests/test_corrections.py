@@ -4,6 +4,9 @@ source and a draft take from the last build."""
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from edition.write.corrections import SPACINGS, TRIAL, Corrections
 
@@ -229,3 +232,37 @@ def test_the_printer_renders_each_html_once_and_each_piece_again_only_where_what
         assert html == print_html.render(edition, given, corrections, only)
     assert printer.render(pages, Corrections()) is printer.render(pages, Corrections())
     assert printer.render(pages, None) == print_html.render(edition, pages, None)
+
+
+@pytest.mark.slow
+def test_a_trial_page_makes_no_margin_boxes_and_its_paragraphs_lines_are_those_of_a_book_page(built, tmp_path):
+    """Trial documents of real paragraphs: their pages hold no running heads nor folios to make
+    (a tenth of a trial's time), and each paragraph's lines are found the same as on a page of
+    the book's own (the trial page's rule taken out of the stylesheet)."""
+    import shutil
+
+    import lxml.html
+
+    from edition.check.layout import Limits
+    from edition.write import corrections, html_parsing, part_job
+
+    book = lxml.html.parse(str(built.html))
+    keys = [p.get("id") for p in book.getroot().iter("p") if "numbered" in (p.get("class") or "").split()]
+    wanted = {key: {"", "spacing-loose-1"} for key in keys[::40]}
+    assert len(wanted) >= 10
+    _, documents = corrections._trial_documents(corrections.Corrections(wanted=wanted), [book])
+    (source,) = documents[0]
+    trials = source.count(corrections.VARIANT)
+    assert trials >= len(wanted)
+    with part_job.keeping():
+        laid = html_parsing.parsed(source, str(built.html)).render(font_config=part_job.fonts())
+        assert len(laid.pages) >= trials  # a page each
+        assert not [box for page in laid.pages for box in page._page_box.children if type(box).__name__ == "MarginBox"]
+        found = corrections._trial_lines((str(built.html), Limits()), source)
+        plain = tmp_path / "plain"
+        shutil.copytree(built.html.parent / "assets", plain / "assets")
+        css = plain / "assets" / "book.css"
+        css.write_text(re.sub(r"@page trial \{.*\n", "", css.read_text(encoding="utf-8")), encoding="utf-8")
+        assert "@page trial" not in css.read_text(encoding="utf-8")
+        as_before = corrections._trial_lines((str(plain / built.html.name), Limits()), source)
+    assert len(found) == trials and found == as_before

@@ -69,6 +69,7 @@ CHUNKS = (SPACINGS[:5], SPACINGS[5:])  # tried together when the first of them i
 SPECULATE = 1  # untried paragraphs a plan reaches for each line it lacks (twice as many after each batch of trials)
 PART_SPECULATE = 4  # the same, at first, for a part's short pages: fewer batches, each waited for alone
 VARIANT = "--spacing-"  # joins a paragraph's id and a spacing in the trial document
+TRIAL_PAGE = "trial"  # the pages of a trial document (book.css): no running heads nor folios to make
 TRIAL = ("lines", "worst word space (ems)", "hyphenated line ends in a row", "runts")  # what a trial records
 
 
@@ -663,8 +664,8 @@ def _trial_lines(shared: tuple[str, Limits], source: str) -> dict[str, list]:
 
 def _alone(element, key: str, spacing: str):
     """The paragraph in copies of its ancestors (and after an empty copy of its previous sibling,
-    for selectors such as `h2 + p`), on a page of its own, with the spacing to try, its notes
-    emptied."""
+    for selectors such as `h2 + p`), on a page of its own (a `TRIAL_PAGE`), with the spacing to
+    try, its notes emptied."""
     from lxml import etree
 
     outer = inner = None
@@ -677,10 +678,12 @@ def _alone(element, key: str, spacing: str):
         inner = shell
     if outer is None:
         outer = inner = etree.Element("div")
-    outer.set("style", "break-before: page")
+    outer.set("style", f"break-before: page; page: {TRIAL_PAGE}")
     previous = element.getprevious()
     if previous is not None:  # for the selectors: its tag and classes, not its words
-        inner.append(etree.Element(previous.tag, {k: v for k, v in previous.attrib.items() if k != "id"}))
+        shell = etree.Element(previous.tag, {k: v for k, v in previous.attrib.items() if k != "id"})
+        shell.set("style", "; ".join(filter(None, (shell.get("style"), f"page: {TRIAL_PAGE}"))))  # not an opening page
+        inner.append(shell)
     paragraph = copy.deepcopy(element)
     paragraph.tail = None
     _drop_ids(paragraph)
