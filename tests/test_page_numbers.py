@@ -340,7 +340,8 @@ def test_a_worker_keeps_the_last_layout_of_each_part_and_lets_the_least_lately_u
     def keep(part: str, name: str, pages: int) -> None:
         job = part_job.Job("", "", None, (), frozenset(), 2, 2.0, "", 0, False, name=name, part=part)
         part_job._kept.pop(name, None)  # as `run` takes a kept layout, and keeps it again
-        part_job._keep(job, part_job._Kept(types.SimpleNamespace(pages=[None] * pages), [], part, "", None))
+        part_job._keep(job, part_job._Kept(types.SimpleNamespace(pages=[None] * pages), [], part, "",
+                                           types.SimpleNamespace(bare=[])))
 
     keep("T1", "T1-first", 4)
     keep("K", "K-first", 4)
@@ -352,35 +353,36 @@ def test_a_worker_keeps_the_last_layout_of_each_part_and_lets_the_least_lately_u
     assert list(part_job._kept) == ["M-first", "K-first", "A-first"]
 
 
-def test_a_worker_sets_aside_what_it_holds_between_jobs_and_frees_the_layouts_it_let_go(monkeypatch):
+def test_a_worker_sets_aside_what_it_holds_between_jobs_and_frees_the_layouts_it_let_go_at_once(monkeypatch):
     """Between jobs a worker sets aside (gc.freeze) all it holds, so that the collector's passes
-    during a layout look at that layout's objects only; once LET_GO_PAGES pages of kept layouts
-    have been let go, it looks at everything again and frees what they left in reference cycles;
-    and nothing stays set aside after the build (`keeping`)."""
+    during a layout look at that layout's objects only; a kept layout let go, or the pages of it a
+    layout again does not take over, is freed at once (cycles.py), with no pass over all the
+    worker holds (LET_GO_PAGES); and nothing stays set aside after the build (`keeping`)."""
     import gc
     import weakref
 
     from edition.write import part_job
 
     monkeypatch.setattr(part_job, "_kept", {})
-    head = "<html lang='en'><head><style>@page { size: A6 }</style></head>"
-    body = "".join(f"<p>Paragraph {k} of the part, in words enough to fill a line or two.</p>" for k in range(40))
+    monkeypatch.setattr(part_job, "LET_GO_PAGES", 10**6)
+    head = "<html lang='en'><head><style>@page { size: A6 } p { float: none }</style></head>"
+    words = "in words enough to fill a line or two, with a note<span style='float: footnote'>A note.</span> called"
+    body = "".join(f"<p id='p{k}'>Paragraph {k} of the part, {words}.</p>" for k in range(40))
     job = part_job.Job(page_numbers.masked(parts.document(head, body, 1)), "", 1, (), frozenset(), 3, 2.0, None, 0,
                        False, part="T1")
-
-    def held_after_a_second_layout(let_go_pages: int) -> tuple[int, int]:
-        """Objects set aside after the part's first layout, and after its second (the first let go)."""
-        monkeypatch.setattr(part_job, "LET_GO_PAGES", let_go_pages)
-        with part_job.keeping():
-            part_job.run(dataclasses.replace(job, name="first"))
-            first = gc.get_freeze_count()
-            part_job.run(dataclasses.replace(job, name="mended", style="other"))  # supersedes the first layout, not laid out from it
-            assert list(part_job._kept) == ["mended"]
-            return first, gc.get_freeze_count()
-
-    first, freed = held_after_a_second_layout(1)
-    _, held = held_after_a_second_layout(1000)  # let go, but set aside: freed once 1000 pages are let go
-    assert first > 0 and freed < held
+    with part_job.keeping():
+        part_job.run(dataclasses.replace(job, name="first"))
+        first = weakref.ref(part_job._kept["first"].document.pages[-1]._page_box)
+        part_job.run(dataclasses.replace(job, name="mended", style="other"))  # supersedes the first layout, not laid out from it
+        assert list(part_job._kept) == ["mended"] and first() is None and gc.get_freeze_count() > 0
+        mended = part_job._kept["mended"].document.pages
+        changed = next(k for k, page in enumerate(mended) if "p30" in page.anchors)
+        kept, changed = weakref.ref(mended[0]._page_box), weakref.ref(mended[changed]._page_box)
+        del mended
+        again = job.html.replace("Paragraph 30 ", "Paragraph thirty ")
+        laid = part_job.run(dataclasses.replace(job, html=again, name="again", style="other"))
+        assert laid.made == part_job.AGAIN and laid.given > 0
+        assert kept() is part_job._kept["again"].document.pages[0]._page_box and changed() is None
     assert gc.get_freeze_count() == 0
 
 

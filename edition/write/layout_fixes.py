@@ -23,8 +23,9 @@ and without the adjustment.
    Overflowing now means by more than a thousandth of a pixel (the same kind of change).
 
 The notes are also stacked by series while the book is laid out (note_stack.py), each note of a
-page laid out once where it stands while room is made for them (note_area.py), and a table row
-kept whole broken rather than leave its page short (row_breaks.py).
+page laid out once where it stands while room is made for them (note_area.py), a table row
+kept whole broken rather than leave its page short (row_breaks.py), and each layout's context
+freed as soon as the layout is made (cycles.py).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import math
 import textwrap
 
 from ..check.layout import Limits
-from . import note_area, note_stack, row_breaks
+from . import cycles, note_area, note_stack, row_breaks
 
 HYPHENATE_LIMIT_LINES = 2  # consecutive hyphenated line ends a typesetter accepts
 HYPHENS = ("\u2010", "-")
@@ -56,7 +57,7 @@ def applied(limit_lines: int = HYPHENATE_LIMIT_LINES, short_page_lines: float = 
     block._linebox_layout = _rewritten(block, linebox_layout, *FOOTNOTE_POLICY)
     LayoutContext._update_footnote_area = _rewritten(layout, update_footnote_area, *FOOTNOTE_OVERFLOW)
     try:
-        with note_stack.applied(), note_area.applied(), row_breaks.applied(short_page_lines):
+        with note_stack.applied(), note_area.applied(), row_breaks.applied(short_page_lines), cycles.applied():
             yield
     finally:
         inline.split_first_line, inline.get_next_linebox = split_first_line, get_next_linebox

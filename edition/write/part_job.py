@@ -12,12 +12,13 @@ machine) and its result can be kept on disk (`parts.Parts`).  A process keeps th
 out last (up to KEEP_PAGES pages): a job of the same layout with other numbers only writes them
 in, and a job of the same part with other HTML (its corrections changed) lays it out again only
 where the changes reach (`incremental.py`), unless numbers were written into the kept layout's
-boxes.  A layout is millions of objects, and a kept one is garbage once let go: a job runs with
-the collector off and all its process held before set aside (`gc.freeze`); one pass after it
-frees what the job left in cycles, looking at that job's objects only (the collector's passes
-took a quarter of a worker's time when they looked at all, and 18 s of a worker's 200 in a cold
-build while they ran during the layouts), and at everything again once LET_GO_PAGES pages of
-kept layouts have been let go.
+boxes.  A layout is millions of objects: a job runs with the collector off and all its process
+held before set aside (`gc.freeze`); one pass after it frees what the job left in cycles, looking
+at that job's objects only (the collector's passes took a quarter of a worker's time when they
+looked at all, and 18 s of a worker's 200 in a cold build while they ran during the layouts).  A
+kept layout let go (or the pages of it a layout again did not take over) is freed at once, its
+cycles broken (`cycles.py`); the collector looks at everything again once LET_GO_PAGES pages of
+kept layouts have been let go, for the few cycles left.
 
 WeasyPrint drops a link whose anchor is not in the document: a name this part links to in another
 one is given a stand-in anchor on its first page, which `merge.py` replaces with the real one.
@@ -35,13 +36,13 @@ import os
 import time
 
 from ..check import layout
-from . import font_subset, incremental, layout_fixes, line_numbers, page_numbers, pagination, pdf_writing
+from . import cycles, font_subset, incremental, layout_fixes, line_numbers, page_numbers, pagination, pdf_writing
 
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
 _fonts_pid = None  # the process that made it: a forked one makes its own (they would share its font files)
 KEEP_PAGES = 300  # pages of laid-out parts a process keeps, to write them with other numbers
 _kept: dict[str, "_Kept"] = {}  # a layout's name -> the layout, least lately used first
-LET_GO_PAGES = 100  # pages of kept layouts let go before the collector looks at all the process holds
+LET_GO_PAGES = 1000  # pages of kept layouts let go before the collector looks at all the process holds
 _let_go = 0  # pages of kept layouts let go since it last did
 WHOLE, AGAIN = "whole", "again"  # how a job laid its part out (`LaidPart.made`)
 
@@ -95,6 +96,8 @@ def run(job: Job) -> LaidPart:
         if kept is None:
             earlier = _earlier(job)
             document, made = incremental.render(job.html, job.base_url, font_config, warnings, earlier)
+            if earlier is not None:  # its pages not taken over freed at once
+                cycles.broken(earlier.bare, made.bare)
             kept, how = _Kept(document, list(warnings), job.part, job.style, made), AGAIN if earlier else WHOLE
         document = kept.document
         pages = document.pages
@@ -184,10 +187,10 @@ def _keep(job: Job, kept: _Kept) -> None:
     any other layout of the part (a part laid out anew, its corrections changed, is not laid out
     as before again); the least lately used let go beyond KEEP_PAGES."""
     for name in [name for name, other in _kept.items() if job.part and other.part == job.part]:
-        _let_go_of(name)
+        cycles.broken(_let_go_of(name).made.bare)
     _kept[job.name] = kept
     while len(_kept) > 1 and sum(len(other.document.pages) for other in _kept.values()) > KEEP_PAGES:
-        _let_go_of(next(iter(_kept)))
+        cycles.broken(_let_go_of(next(iter(_kept))).made.bare)
 
 
 def _let_go_of(name: str) -> _Kept:
@@ -203,8 +206,8 @@ def set_aside():
     held before set aside (`gc.freeze`: a forked worker's, all it has of its parent's, and the
     layouts it keeps); after it, what it left in reference cycles freed in one pass over its own
     objects (and, once LET_GO_PAGES pages of kept layouts have been let go, over all), and all
-    the process holds set aside again.  A layout leaves its parse, cascade and box tree in
-    cycles; the collector's passes during it only found them again and again."""
+    the process holds set aside again.  A layout leaves its parse and cascade in cycles; the
+    collector's passes during it only found them again and again."""
     global _let_go
     gc.freeze()
     collecting = gc.isenabled()
