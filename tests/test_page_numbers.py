@@ -356,8 +356,9 @@ def test_a_worker_keeps_the_last_layout_of_each_part_and_lets_the_least_lately_u
 def test_a_worker_sets_aside_what_it_holds_between_jobs_and_frees_the_layouts_it_let_go_at_once(monkeypatch):
     """Between jobs a worker sets aside (gc.freeze) all it holds, so that the collector's passes
     during a layout look at that layout's objects only; a kept layout let go, or the pages of it a
-    layout again does not take over, is freed at once (cycles.py), with no pass over all the
-    worker holds (LET_GO_PAGES); and nothing stays set aside after the build (`keeping`)."""
+    layout again does not take over, or one numbers were written into (which no layout begins
+    from), is freed at once (cycles.py), with no pass over all the worker holds (LET_GO_PAGES);
+    and nothing stays set aside after the build (`keeping`)."""
     import gc
     import weakref
 
@@ -383,6 +384,10 @@ def test_a_worker_sets_aside_what_it_holds_between_jobs_and_frees_the_layouts_it
         laid = part_job.run(dataclasses.replace(job, html=again, name="again", style="other"))
         assert laid.made == part_job.AGAIN and laid.given > 0
         assert kept() is part_job._kept["again"].document.pages[0]._page_box and changed() is None
+        part_job.run(dataclasses.replace(job, html=again, name="again", style="other", write=True))
+        written = weakref.ref(part_job._kept["again"].document.pages[0]._page_box)
+        laid = part_job.run(dataclasses.replace(job, name="after", style="other"))  # not from a written layout
+        assert laid.made == part_job.WHOLE and written() is None
     assert gc.get_freeze_count() == 0
 
 

@@ -175,11 +175,15 @@ class _Kept:
 
 def _earlier(job: Job) -> incremental.Layout | None:
     """How a kept layout of the job's part with the same style was made, let go of (its pages
-    become the new layout's); None if there is none."""
+    become the new layout's); None if there is none, or if numbers were written into it (then
+    freed)."""
     name = next((name for name, kept in _kept.items() if job.part and (kept.part, kept.style) == (job.part, job.style)),
                 None)
     kept = None if name is None else _let_go_of(name)
-    return None if kept is None or kept.written else kept.made
+    if kept is not None and kept.written:
+        cycles.broken(kept.made.bare)
+        return None
+    return None if kept is None else kept.made
 
 
 def _keep(job: Job, kept: _Kept) -> None:
@@ -206,8 +210,8 @@ def set_aside():
     held before set aside (`gc.freeze`: a forked worker's, all it has of its parent's, and the
     layouts it keeps); after it, what it left in reference cycles freed in one pass over its own
     objects (and, once LET_GO_PAGES pages of kept layouts have been let go, over all), and all
-    the process holds set aside again.  A layout leaves its parse and cascade in cycles; the
-    collector's passes during it only found them again and again."""
+    the process holds set aside again.  The collector's passes during a job only found what it
+    left in cycles again and again."""
     global _let_go
     gc.freeze()
     collecting = gc.isenabled()
