@@ -56,7 +56,12 @@ def broken(pages: list[tuple], kept: list[tuple] = ()) -> None:
 
     spared = list(_boxes(kept))
     held = {id(box) for box in spared}
-    styles = {id(style) for box in spared for style in _styles(box.style)}
+    styles: set[int] = set()  # the kept boxes' styles and their ancestors' (then those unlinked)
+    for box in spared:
+        for style in _styles(box.style):
+            if id(style) in styles:
+                break  # and its ancestors with it
+            styles.add(id(style))
     for box in _boxes(pages):
         if id(box) in held:
             continue

@@ -181,7 +181,7 @@ def _earlier(job: Job) -> incremental.Layout | None:
                 None)
     kept = None if name is None else _let_go_of(name)
     if kept is not None and kept.written:
-        cycles.broken(kept.made.bare)
+        _freed(kept)
         return None
     return None if kept is None else kept.made
 
@@ -191,10 +191,15 @@ def _keep(job: Job, kept: _Kept) -> None:
     any other layout of the part (a part laid out anew, its corrections changed, is not laid out
     as before again); the least lately used let go beyond KEEP_PAGES."""
     for name in [name for name, other in _kept.items() if job.part and other.part == job.part]:
-        cycles.broken(_let_go_of(name).made.bare)
+        _freed(_let_go_of(name))
     _kept[job.name] = kept
     while len(_kept) > 1 and sum(len(other.document.pages) for other in _kept.values()) > KEEP_PAGES:
-        cycles.broken(_let_go_of(next(iter(_kept))).made.bare)
+        _freed(_let_go_of(next(iter(_kept))))
+
+
+def _freed(kept: _Kept) -> None:
+    """A kept layout let go for good: freed at once, its cycles broken."""
+    cycles.broken(kept.made.bare)
 
 
 def _let_go_of(name: str) -> _Kept:

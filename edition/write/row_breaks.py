@@ -21,6 +21,7 @@ import contextlib
 
 from ..check.layout import SHORT_SLACK
 
+
 @contextlib.contextmanager
 def applied(lines: float):
     """Lay out with rows broken rather than pages left more than `lines` lines short."""
