@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from edition.write.corrections import SPACINGS, TRIAL, Corrections
+from edition.write.corrections import CHUNKS, SPACINGS, TRIAL, Corrections
 
 OWNERS = {"p1": "part-A", "c1": "part-B", "n1": "part-B"}  # each id's part
 
@@ -141,7 +141,7 @@ def test_a_loose_paragraph_is_tried_only_as_far_as_its_first_good_spacing(monkey
 
     chosen, made = lazily(table, decide, monkeypatch)
     assert chosen == {"first": SPACINGS[1], "late": SPACINGS[7], "never": ""}
-    assert made == 5 + 12 + 12 < 3 * len(SPACINGS)
+    assert made == len(CHUNKS[0]) + 12 + 12 < 3 * len(SPACINGS)  # the first chunk, then all its spacings twice
 
 
 def test_a_short_pages_plan_tries_only_the_paragraphs_it_reaches(monkeypatch):
@@ -161,6 +161,27 @@ def test_a_short_pages_plan_tries_only_the_paragraphs_it_reaches(monkeypatch):
     assert plan == {"b": "spacing-tight-1", "c": "spacing-track-tight-1"}
     assert made < len(table) * len(ALL)
     assert made <= 4 * (1 + len(TIGHTER))  # a, b, c and at most one more, in the book's and the tighter spacings
+
+
+def test_what_a_layout_shows_of_a_paragraph_is_not_tried_again():
+    """A layout shows each numbered paragraph's lines in the spacing it is set in: `observe` notes
+    them as its trial in that spacing, which a plan then takes instead of wanting it (not those of
+    a paragraph holding a block with an id of its own, whose lines a trial counts as its)."""
+    from edition.check.layout import Limits
+    from edition.write.corrections import TIGHTER, observe
+
+    pages = spaced(0.3, 0.3, 0.6)  # p0, p1, p2: a line each
+    lines = pages[0].lines
+    lines[1].ids, lines[2].ids = ["p1", "p1", "s1"], ["inner", "p2", "s1"]  # p2 holds a block with an id
+    corrections = Corrections()
+    corrections.digests = {"p0": "d0", "p1": "d1", "p2": "d2"}
+    corrections.as_written = {"p1": "spacing-loose-1"}
+    observe(corrections, pages, Limits())
+    assert corrections.seen == {"d0": {"": [1, 0.3, 0, 0]}, "d1": {"spacing-loose-1": [1, 0.3, 0, 0]}}
+    assert corrections.tried("p0", ("",)) == {"": [1, 0.3, 0, 0]} and not corrections.wanted
+    assert corrections.tried("p0", ("",) + TIGHTER) is None
+    assert corrections.wanted == {"p0": set(TIGHTER)}
+    assert corrections.tried("p2", ("",)) is None and corrections.wanted["p2"] == {""}
 
 
 def spaced(*spaces: float) -> list:
@@ -266,3 +287,37 @@ def test_a_trial_page_makes_no_margin_boxes_and_its_paragraphs_lines_are_those_o
         assert "@page trial" not in css.read_text(encoding="utf-8")
         as_before = corrections._trial_lines((str(plain / built.html.name), Limits()), source)
     assert len(found) == trials and found == as_before
+
+
+@pytest.mark.slow
+def test_a_paragraphs_lines_in_a_layout_of_its_part_are_those_of_its_trial(built):
+    """What `observe` notes of a layout of a real part (a chapter, its paragraphs in the spacings
+    the build gave them) is what a trial of each paragraph in that spacing finds."""
+    import lxml.html
+
+    from edition.check.layout import Limits, measure
+    from edition.write import corrections, html_parsing, layout_fixes, page_numbers, part_job, parts
+
+    head, bodies = parts.split(built.html)
+    body = next(body for body, _ in bodies if 'id="K.2"' in body)
+    limits = Limits()
+    noted = Corrections()
+    with part_job.keeping():
+        with layout_fixes.applied(limits.ladder, limits.short_page_lines):  # as part_job lays out
+            laid = html_parsing.parsed(page_numbers.masked(parts.document(head, body, None)), str(built.html)).render(
+                font_config=part_job.fonts())
+            pages = measure(laid, [""] * len(laid.pages))
+            del laid
+        corrections._read(built.html, noted, limits)
+        corrections.observe(noted, pages, limits)
+        shown = {key: (noted.as_written[key], noted.seen[digest][noted.as_written[key]])
+                 for key, digest in noted.digests.items() if digest in noted.seen}
+        spaced = sorted(key for key, (spacing, _) in shown.items() if spacing)
+        assert len(shown) > 100 and spaced  # the chapter's paragraphs, some of them set tight or loose
+        sample = sorted(set(spaced[:10]) | set(sorted(shown)[::10]))
+        wanted = {key: {shown[key][0]} for key in sample}
+        _, documents = corrections._trial_documents(Corrections(wanted=wanted), [lxml.html.parse(str(built.html))])
+        found = {}
+        for document in documents:
+            found |= corrections._trial_lines((str(built.html), limits), *document)
+    assert {f"{key}{corrections.VARIANT}{shown[key][0] or 'none'}": shown[key][1] for key in sample} == found

@@ -65,7 +65,9 @@ CANDIDATE_PAGES = 3  # a short page is mended by paragraphs ending on it or on t
 FLOATED = {"footnote", "parallels", "apparatus", "pn", "srcpage"}  # not part of the paragraph's lines
 NOTES = FLOATED - {"pn", "srcpage"}  # floated to the foot of the page
 TRIALS_PER_RENDER = 300  # trial paragraphs laid out in one document, a page each
-CHUNKS = (SPACINGS[:5], SPACINGS[5:])  # tried together when the first of them is reached (the first mends most)
+# Tried together when the first of them is reached: the book's own spacing (a layout shows it:
+# `observe`) and the one that mends most, then the next three, then the rest
+CHUNKS = (SPACINGS[:2], SPACINGS[2:5], SPACINGS[5:])
 SPECULATE = 1  # untried paragraphs a plan reaches for each line it lacks (twice as many after each batch of trials)
 PART_SPECULATE = 4  # the same, at first, for a part's short pages: fewer batches, each waited for alone
 VARIANT = "--spacing-"  # joins a paragraph's id and a spacing in the trial document
@@ -84,6 +86,8 @@ class Corrections:
     remembered: set[str] = dataclasses.field(default_factory=set)  # parts unchanged since: their fills and splits hold
     spacing: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> spacing in this layout
     digests: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> digest in this layout
+    as_written: dict[str, str] = dataclasses.field(default_factory=dict)  # paragraph id -> its spacing in the same HTML
+    seen: dict[str, dict[str, list]] = dataclasses.field(default_factory=dict)  # digest -> spacing -> TRIAL a layout showed
     chosen: dict[str, str] = dataclasses.field(default_factory=dict)  # digest -> spacing given by `intrinsic` last
     wanted: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # paragraph id -> spacings reached untried
     reach: int = SPECULATE  # untried paragraphs a plan may reach for each line it lacks, to decide again once tried
@@ -161,8 +165,14 @@ class Corrections:
         not numbered, has no trials and wants none)."""
         if key not in self.digests:
             return None
-        trial = self.trials.get(self.digests[key], {})
+        digest = self.digests[key]
+        trial = self.trials.get(digest, {})
         missing = {spacing for spacing in spacings if spacing not in trial}
+        shown = missing & set(self.seen.get(digest, {}))
+        if shown:  # what a trial would find, a layout showed
+            trial = self.trials.setdefault(digest, {})
+            trial.update((spacing, self.seen[digest][spacing]) for spacing in shown)
+            missing -= shown
         if missing:
             self.wanted.setdefault(key, set()).update(missing)
             return None
@@ -193,6 +203,7 @@ def intrinsic(corrections: Corrections, pages: list[PageMeasure], html_path: Pat
         main = [line for line in page.lines if line.area == "main" and not line.out_of_flow and line.ids]
         faulty |= {line.ids[0] for previous, line in zip(main, main[1:]) if runt(line, previous, limits)}
     tree = _read(html_path, corrections, limits)
+    observe(corrections, pages, limits)
     keys = sorted(key for key, digest in corrections.digests.items()
                   if (key in faulty or digest in corrections.trials) and key not in corrections.fills)
 
@@ -243,6 +254,7 @@ class PartMending:
         self.corrections, self.limits, self.pitch = corrections, limits, pitch
         self.tree = self.html_path = None
         self.digests: dict[str, str] = {}
+        self.as_written: dict[str, str] = {}
         self.pages: list[PageMeasure] = []
         self.short: list[tuple[int, float, list[str]]] = []
         self.reach = PART_SPECULATE
@@ -252,12 +264,14 @@ class PartMending:
         """The print HTML the part's next layout is made from: its paragraphs (and their digests)
         are those its trials are made of."""
         self.tree = _read(html_path, self.corrections, self.limits)
-        self.html_path, self.digests = html_path, self.corrections.digests
+        self.html_path, self.digests, self.as_written = html_path, self.corrections.digests, self.corrections.as_written
 
     def laid_out(self, pages: list[PageMeasure]) -> None:
         """The measured pages of the part's layout from the HTML last `written`."""
         self.pages, self.short = pages, short_pages_to_mend(pages, self.limits, self.pitch)
         self.reach = PART_SPECULATE
+        self.corrections.digests, self.corrections.as_written = self.digests, self.as_written
+        observe(self.corrections, pages, self.limits)
 
     def decide(self) -> bool | list[tuple]:
         """Mend the part's short pages: whether that changed any correction; or, if its plans
@@ -549,14 +563,17 @@ def apply_known(corrections: Corrections, html_path: Path, limits: Limits) -> No
 
 def _read(html_path: Path, corrections: Corrections, limits: Limits):
     """The print HTML parsed; every numbered paragraph's digest noted (with the stylesheet and the
-    limit of hyphenated lines in a row, which decide its lines too)."""
+    limit of hyphenated lines in a row, which decide its lines too), and the spacing it is set in."""
     from lxml import html as lxml_html
 
     tree = lxml_html.parse(str(html_path))
     stylesheet = f"ladder={limits.ladder};runt={limits.runt};".encode() + b"".join((html_path.parent / link.get("href")).read_bytes()
                           for link in tree.getroot().iter("link") if link.get("rel") == "stylesheet")
-    corrections.digests = {element.get("id"): _digest(element, stylesheet) for element in tree.getroot().iter()
-                           if element.get("id") and "numbered" in (element.get("class") or "").split()}
+    numbered = [element for element in tree.getroot().iter()
+                if element.get("id") and "numbered" in (element.get("class") or "").split()]
+    corrections.digests = {element.get("id"): _digest(element, stylesheet) for element in numbered}
+    corrections.as_written = {element.get("id"): next((c for c in element.get("class").split() if c in SPACINGS), "")
+                           for element in numbered}
     return tree
 
 
@@ -643,12 +660,33 @@ def _trial_lines(shared: tuple[str, Limits], source: str) -> dict[str, list]:
         laid = html_parsing.parsed(source, base_url).render(font_config=part_job.fonts())
         pages = measure(laid, [""] * len(laid.pages))
         del laid
+    return _records(pages, lambda line: next((i for i in line.ids if VARIANT in i), None), limits)
+
+
+def observe(corrections: Corrections, pages: list[PageMeasure], limits: Limits) -> None:
+    """Note what the layout `pages` of the HTML read last shows of each numbered paragraph: its
+    `TRIAL` in the spacing it is set in, which a trial of it finds the same (its lines do not
+    depend on where it falls), so that it is not tried in that spacing (`Corrections.tried`).  A
+    paragraph holding a block with an id of its own is left out: a trial counts that block's lines
+    as the paragraph's."""
+    digests = corrections.digests
+    main = [line for page in pages for line in page.lines if line.area == "main" and not line.out_of_flow]
+    holding = {key for line in main for key in line.ids[1:] if key in digests and key != line.ids[0]}
+    shown = _records(pages, lambda line: line.ids[0] if line.ids and line.ids[0] in digests
+                     and line.ids[0] not in holding else None, limits)
+    for key, record in shown.items():
+        corrections.seen.setdefault(digests[key], {})[corrections.as_written.get(key, "")] = record
+
+
+def _records(pages: list[PageMeasure], key_of, limits: Limits) -> dict[str, list]:
+    """The `TRIAL` of each paragraph of `pages`, its lines those of the main flow `key_of` gives
+    its key (None: none's)."""
     results: dict[str, list] = {}
     runs: dict[str, int] = {}
     previous = None
     for page in pages:
         for line in page.lines:
-            key = next((i for i in line.ids if VARIANT in i), None)
+            key = key_of(line)
             if key is None or line.area != "main" or line.out_of_flow:
                 continue
             result = results.setdefault(key, [0, 0.0, 0, 0])  # TRIAL
