@@ -13,7 +13,8 @@ would leave it short breaks as it is laid out: row_breaks.py).  A typesetter men
 running paragraphs tight or loose.  A candidate paragraph is laid out alone in a spacing,
 many in one WeasyPrint render, in copies of its ancestors (same measure, same indent): its
 lines do not depend on where it falls on the page, so these trials are cached under a digest of the
-paragraph and the stylesheet.  A paragraph is tried only in the spacings a decision reaches: the
+paragraph and the stylesheet; and what a layout shows of a paragraph stands for its trial in the
+spacing it is set in (`observe`).  A paragraph is tried only in the spacings a decision reaches: the
 decisions are made again, with the trials they reached made in one batch, until they reach none
 untried (`_settled`).  A paragraph with a loose line takes the first spacing that mends it
 (`intrinsic`: a function of the paragraph alone).  A short page is mended from a layout of its
