@@ -170,9 +170,9 @@ def test_what_a_layout_shows_of_a_paragraph_is_not_tried_again():
     from edition.check.layout import Limits
     from edition.write.corrections import TIGHTER, observe
 
-    pages = spaced(0.3, 0.3, 0.6)  # p0, p1, p2: a line each
+    pages = spaced(0.3, 0.3, 0.6, 0.6)  # p0, p1, p2, then a line of a block with an id in p2
     lines = pages[0].lines
-    lines[1].ids, lines[2].ids = ["p1", "p1", "s1"], ["inner", "p2", "s1"]  # p2 holds a block with an id
+    lines[1].ids, lines[3].ids = ["p1", "p1", "s1"], ["inner", "p2", "s1"]
     corrections = Corrections()
     corrections.digests = {"p0": "d0", "p1": "d1", "p2": "d2"}
     corrections.as_written = {"p1": "spacing-loose-1"}

@@ -179,11 +179,13 @@ def _earlier(job: Job) -> incremental.Layout | None:
     freed)."""
     name = next((name for name, kept in _kept.items() if job.part and (kept.part, kept.style) == (job.part, job.style)),
                 None)
-    kept = None if name is None else _let_go_of(name)
-    if kept is not None and kept.written:
+    if name is None:
+        return None
+    kept = _let_go_of(name)
+    if kept.written:
         _freed(kept)
         return None
-    return None if kept is None else kept.made
+    return kept.made
 
 
 def _keep(job: Job, kept: _Kept) -> None:
