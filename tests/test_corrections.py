@@ -184,6 +184,47 @@ def test_what_a_layout_shows_of_a_paragraph_is_not_tried_again():
     assert corrections.tried("p2", ("",)) is None and corrections.wanted["p2"] == {""}
 
 
+def test_a_layout_ended_early_shows_no_paragraph_on_its_last_page():
+    """In a layout ended early (the mending's), a paragraph on its last page may go on beyond it:
+    `observe` leaves it out, and notes the others."""
+    import dataclasses
+
+    from edition.check.layout import Limits
+    from edition.write.corrections import observe
+
+    first, last = spaced(0.3, 0.3)[0], spaced(0.3)[0]
+    last = dataclasses.replace(last, index=1, lines=[dataclasses.replace(line, page=1, ids=["p1"]) for line in last.lines])
+    corrections = Corrections()
+    corrections.digests = {"p0": "d0", "p1": "d1"}
+    observe(corrections, [first, last], Limits(), complete=False)
+    assert corrections.seen == {"d0": {"": [1, 0.3, 0, 0]}}
+    observe(corrections, [first, last], Limits())
+    assert corrections.seen["d1"] == {"": [2, 0.3, 0, 0]}
+
+
+def test_a_part_is_mended_page_by_page_and_a_page_no_correction_helps_is_passed_over(monkeypatch):
+    """A part's mending corrects its first short page from its floor on, one page at a time, each
+    correction followed by a layout of the part again; a page corrected PAGE_TRIES times, or that no
+    correction helps, is passed over, and a layout ended early then goes on past it."""
+    from edition.check.layout import Limits
+    from edition.write import corrections as typesetter
+
+    short = {0: [(2, 3.0, []), (5, 3.0, [])], 1: [(2, 3.0, []), (5, 3.0, []), (7, 3.0, [])]}
+    monkeypatch.setattr(typesetter, "short_pages_to_mend", lambda pages, limits, pitch: short[len(pages)])
+    monkeypatch.setattr(typesetter, "observe", lambda *args: None)
+    given = []
+    monkeypatch.setattr(typesetter, "fill", lambda c, pages, wanted, limits, pitch: given.append(wanted) or wanted[0][0] == 2)
+    mending = typesetter.PartMending(Corrections(), Limits(), 12.0)
+    mending.laid_out([], complete=False)  # a layout ended after page 5: pages 2 and 5 short
+    decisions = [mending.decide() for _ in range(typesetter.PAGE_TRIES)]
+    assert decisions == [True] * typesetter.PAGE_TRIES and given == [[(2, 3.0, [])]] * typesetter.PAGE_TRIES
+    assert mending.stop()[0] == 0
+    assert mending.decide() is True  # 2 passed over, 5 not helped: the layout goes on past them
+    assert given[typesetter.PAGE_TRIES:] == [[(5, 3.0, [])]] and mending.stop()[0] == 6
+    mending.laid_out([None], complete=True)  # to the end, 7 short too, not helped
+    assert mending.decide() is False and given[-1] == [(7, 3.0, [])]
+
+
 def spaced(*spaces: float) -> list:
     """A page of full justified lines, one paragraph each, with these word spaces (ems)."""
     from edition.check.layout import Line, PageMeasure

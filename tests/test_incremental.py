@@ -466,3 +466,51 @@ def test_a_layout_is_begun_again_from_a_kept_one_only_under_the_same_limits():
     assert style() == style()
     assert style(short_page_lines=settings.printing.short_page_lines + 1) != style()
     assert style(hyphen_ladder=settings.printing.hyphen_ladder + 1) != style()
+
+
+@pytest.mark.parametrize("changed", [None, 2])
+def test_a_layout_ended_early_goes_on_from_where_it_ended_as_the_part_laid_out_whole(changed):
+    """A layout ended at a page (`stop`, as the mending ends one at a short page) has the whole
+    layout's first pages; laid out again from it, unchanged or with a paragraph before its end set
+    otherwise, the part is the same, page for page and byte for byte, as laid out whole."""
+    before = book()
+    after = book(classes={changed: "tight"}) if changed is not None else before
+    with layout_fixes.applied():
+        early, kept = incremental.render(before, "", None, [], None, stop=lambda index, boxes: index == 5)
+    full, _ = laid(before)
+    assert not kept.complete and len(early.pages) == 6 < len(full.pages)
+    assert layout.measure(early, [""] * 6) == layout.measure(full, [""] * len(full.pages))[:6]
+    if changed is not None:
+        assert any(f"p{changed}" in page.anchors for page in early.pages[:5])
+    whole, _ = laid(after)
+    resumed, made = laid(after, kept)
+    assert made.complete and made.given > 0
+    assert len(resumed.pages) == len(whole.pages)
+    assert layout.measure(resumed, [""] * len(resumed.pages)) == layout.measure(whole, [""] * len(whole.pages))
+    assert outline(resumed) == outline(whole)
+    assert [page.anchors for page in resumed.pages] == [page.anchors for page in whole.pages]
+    assert streams(resumed) == streams(whole)
+
+
+def test_a_mending_layout_ends_at_the_page_after_the_first_short_one_from_its_floor_on(monkeypatch):
+    """A job with `stop` (floor, limits, pitch) ends once the page after the first short page from
+    the floor on is made (short as `layout.short_pages` finds it in the whole layout); the worker
+    keeps it apart from the job's whole layout, and a job with a floor past the last short page
+    lays the part out to its end."""
+    part_job.forget()
+    monkeypatch.setattr(part_job, "_kept", {})
+    html = book(chapters=2, paragraphs=14).replace("<body>", "<body><section class='chapter' id='s'>")  # measured as one
+    whole = part_job.run(job(html))
+    limits = layout.Limits(short_page_lines=0.0)  # any page ending early in mid-chapter
+    pitch = layout.line_pitch(whole.measured)
+    short = [page for page, _ in layout.short_pages(whole.measured, limits, pitch)]
+    assert len(short) >= 2
+    part_job.forget()
+    early = part_job.run(dataclasses.replace(job(html), stop=(short[1], limits, pitch)))
+    assert not early.complete and len(early.heights) == short[1] + 2
+    assert [page.lines for page in early.measured] == [page.lines for page in whole.measured[:short[1] + 2]]
+    assert list(part_job._kept) == [part_job.kept_as(job(html), early)] != [job(html).name]
+    on = part_job.run(dataclasses.replace(job(html), stop=(short[-1] + 1, limits, pitch)))
+    assert on.complete and on.given > 0 and on.measured == whole.measured
+    assert list(part_job._kept) == [job(html).name]
+    part_job.forget()

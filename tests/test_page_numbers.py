@@ -338,9 +338,8 @@ def test_a_worker_keeps_the_last_layout_of_each_part_and_lets_the_least_lately_u
     monkeypatch.setattr(part_job, "KEEP_PAGES", 12)
 
     def keep(part: str, name: str, pages: int) -> None:
-        job = part_job.Job("", "", None, (), frozenset(), 2, 2.0, "", 0, False, name=name, part=part)
         part_job._kept.pop(name, None)  # as `run` takes a kept layout, and keeps it again
-        part_job._keep(job, part_job._Kept(types.SimpleNamespace(pages=[None] * pages), [], part, "",
+        part_job._keep(name, part_job._Kept(types.SimpleNamespace(pages=[None] * pages), [], part, "",
                                            types.SimpleNamespace(bare=[])))
 
     keep("T1", "T1-first", 4)

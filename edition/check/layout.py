@@ -127,13 +127,18 @@ class Finding:
 
 def measure(document, labels: list[str]) -> list[PageMeasure]:
     """Every page's lines, calls and notes, read from WeasyPrint's boxes."""
+    return measure_boxes([page._page_box for page in document.pages], labels)
+
+
+def measure_boxes(page_boxes: list, labels: list[str]) -> list[PageMeasure]:
+    """`measure` of WeasyPrint's page boxes (laid out, their margin boxes made or not)."""
     from weasyprint.css import AnonymousStyle
     from weasyprint.formatting_structure import boxes
 
     space = _space_width()
     pages = []
-    for index, page in enumerate(document.pages):
-        measured = PageMeasure(index, labels[index], [], [], page._page_box.content_box_y() + page._page_box.height)
+    for index, page_box in enumerate(page_boxes):
+        measured = PageMeasure(index, labels[index], [], [], page_box.content_box_y() + page_box.height)
 
         pending: list[str] = []  # the starts of a block, given to its first line of text in the flow
 
@@ -189,7 +194,7 @@ def measure(document, labels: list[str]) -> list[PageMeasure]:
             for child in getattr(box, "children", []):
                 walk(child, area, block, ids, section, classes, absolute, note, context)
 
-        walk(page._page_box, "main", None, [], "", frozenset(), False)
+        walk(page_box, "main", None, [], "", frozenset(), False)
         pages.append(measured)
     _count_words(pages)
     return pages

@@ -71,6 +71,7 @@ TRIALS_PER_RENDER = 300  # trial paragraphs laid out in one document, a page eac
 CHUNKS = (SPACINGS[:2], SPACINGS[2:5], SPACINGS[5:])
 SPECULATE = 1  # untried paragraphs a plan reaches for each line it lacks (twice as many after each batch of trials)
 PART_SPECULATE = 4  # the same, at first, for a part's short pages: fewer batches, each waited for alone
+PAGE_TRIES = 3  # corrections of one short page before it is passed over (`PartMending`)
 VARIANT = "--spacing-"  # joins a paragraph's id and a spacing in the trial document
 TRIAL_PAGE = "trial"  # the pages of a trial document (book.css): no running heads nor folios to make
 TRIAL = ("lines", "worst word space (ems)", "hyphenated line ends in a row", "runts")  # what a trial records
@@ -246,10 +247,15 @@ def short_pages_to_mend(pages: list[PageMeasure], limits: Limits, pitch: float) 
 
 
 class PartMending:
-    """The short pages of one part mended from each of its layouts, apart from the other parts'
-    (their corrections touch none of its paragraphs): `fill` decides for the part as `_settled`
-    decides, but the trials its plans reach are asked for (`decide`) and given (`tried`) while
-    the other parts are laid out or tried, not in a batch for the whole book."""
+    """The short pages of one part mended page by page, as TeX makes up a page and then the next,
+    apart from the other parts' (their corrections touch none of its paragraphs): the first short
+    page from `floor` on is mended (`fill`, as `_settled` decides, but the trials its plan reaches
+    are asked for, `decide`, and given, `tried`, while the other parts are laid out or tried, not
+    in a batch for the whole book), and the part laid out again from where the correction reaches
+    to the next short page (`stop`: a layout ends there), until a layout reaches the part's end.
+    A page no correction helps, or tried PAGE_TRIES times, is passed over.  Mended all at once
+    from a layout of the whole part, each page's corrections upset the pages after it, which the
+    next layout of the part found short again (part T2 of the edition was laid out five times)."""
 
     def __init__(self, corrections: Corrections, limits: Limits, pitch: float) -> None:
         self.corrections, self.limits, self.pitch = corrections, limits, pitch
@@ -257,7 +263,9 @@ class PartMending:
         self.digests: dict[str, str] = {}
         self.as_written: dict[str, str] = {}
         self.pages: list[PageMeasure] = []
-        self.short: list[tuple[int, float, list[str]]] = []
+        self.complete = True  # the layout `pages` reached the part's end
+        self.floor = 0  # the first page not passed over
+        self.tries: dict[int, int] = {}  # how many times each page was corrected
         self.reach = PART_SPECULATE
         self.asked: list[tuple[str, str]] = []
 
@@ -267,28 +275,45 @@ class PartMending:
         self.tree = _read(html_path, self.corrections, self.limits)
         self.html_path, self.digests, self.as_written = html_path, self.corrections.digests, self.corrections.as_written
 
-    def laid_out(self, pages: list[PageMeasure]) -> None:
-        """The measured pages of the part's layout from the HTML last `written`."""
-        self.pages, self.short = pages, short_pages_to_mend(pages, self.limits, self.pitch)
+    def stop(self) -> tuple:
+        """`part_job.Job.stop` for the part's next layout: it ends at the next short page to mend."""
+        return self.floor, self.limits, self.pitch
+
+    def laid_out(self, pages: list[PageMeasure], complete: bool = True) -> None:
+        """The measured pages of the part's layout from the HTML last `written` (not `complete`:
+        its first pages, ended after a short page)."""
+        self.pages, self.complete = pages, complete
         self.reach = PART_SPECULATE
         self.corrections.digests, self.corrections.as_written = self.digests, self.as_written
-        observe(self.corrections, pages, self.limits)
+        observe(self.corrections, pages, self.limits, complete)
 
     def decide(self) -> bool | list[tuple]:
-        """Mend the part's short pages: whether that changed any correction; or, if its plans
-        reach paragraphs not tried in the spacings they need, the corrections left as they were
-        and the trials to make, each a function and its arguments, whose results, in order,
-        `tried` takes."""
+        """Mend the first short page from the floor on: whether to lay the part out again (a
+        correction was made, or the layout ended early and goes on past the pages passed over);
+        or, if its plan reaches paragraphs not tried in the spacings it needs, the corrections
+        left as they were and the trials to make, each a function and its arguments, whose
+        results, in order, `tried` takes."""
         corrections = self.corrections
-        before = (dict(corrections.fills), dict(corrections.splits), dict(corrections.spacing))
-        corrections.digests, corrections.reach, corrections.wanted = self.digests, self.reach, {}
-        changed = fill(corrections, self.pages, self.short, self.limits, self.pitch)
-        if not corrections.wanted:
-            return changed
-        corrections.fills, corrections.splits, corrections.spacing = before
-        self.reach *= 2
-        self.asked, documents = _trial_documents(corrections, [self.tree])
-        return [(_trial_lines, (str(self.html_path), self.limits), *document) for document in documents]
+        while short := [entry for entry in short_pages_to_mend(self.pages, self.limits, self.pitch)
+                        if entry[0] >= self.floor][:1]:
+            page = short[0][0]
+            if self.tries.get(page, 0) >= PAGE_TRIES:
+                self.floor = page + 1
+                continue
+            before = (dict(corrections.fills), dict(corrections.splits), dict(corrections.spacing))
+            corrections.digests, corrections.reach, corrections.wanted = self.digests, self.reach, {}
+            changed = fill(corrections, self.pages, short, self.limits, self.pitch)
+            if corrections.wanted:
+                corrections.fills, corrections.splits, corrections.spacing = before
+                self.reach *= 2
+                self.asked, documents = _trial_documents(corrections, [self.tree])
+                return [(_trial_lines, (str(self.html_path), self.limits), *document) for document in documents]
+            self.tries[page] = self.tries.get(page, 0) + 1
+            self.reach = PART_SPECULATE
+            if changed:
+                return True
+            self.floor = page + 1
+        return not self.complete
 
     def tried(self, found: list[dict[str, list]]) -> None:
         """The results of the trial documents `decide` asked for."""
@@ -664,15 +689,18 @@ def _trial_lines(shared: tuple[str, Limits], source: str) -> dict[str, list]:
     return _records(pages, lambda line: next((i for i in line.ids if VARIANT in i), None), limits)
 
 
-def observe(corrections: Corrections, pages: list[PageMeasure], limits: Limits) -> None:
+def observe(corrections: Corrections, pages: list[PageMeasure], limits: Limits, complete: bool = True) -> None:
     """Note what the layout `pages` of the HTML read last shows of each numbered paragraph: its
     `TRIAL` in the spacing it is set in, which a trial of it finds the same (its lines do not
     depend on where it falls), so that it is not tried in that spacing (`Corrections.tried`).  A
     paragraph holding a block with an id of its own is left out: a trial counts that block's lines
-    as the paragraph's."""
+    as the paragraph's; and, in a layout not `complete` (ended early), one on its last page, whose
+    lines may go on beyond it."""
     digests = corrections.digests
     main = [line for page in pages for line in page.lines if line.area == "main" and not line.out_of_flow]
     holding = {key for line in main for key in line.ids[1:] if key in digests and key != line.ids[0]}
+    if not complete and pages:
+        holding |= {line.ids[0] for line in pages[-1].lines if line.ids}
     shown = _records(pages, lambda line: line.ids[0] if line.ids and line.ids[0] in digests
                      and line.ids[0] not in holding else None, limits)
     for key, record in shown.items():

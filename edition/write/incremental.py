@@ -50,6 +50,7 @@ class Layout:
     warned: list[int]  # how many of the warnings had been given when each page was begun, and at the end
     warnings: list[str]  # the layout's warnings (those of building the boxes first)
     given: int = 0  # how many of its pages were the kept layout's, given back
+    complete: bool = True  # False: ended early, at a page `render`'s `stop` chose
 
     @functools.cached_property
     def held(self) -> list[frozenset[int]]:
@@ -59,12 +60,16 @@ class Layout:
                 for _, children, root_children in self.bare]
 
 
-def render(html: str, base_url: str, font_config, warnings: list[str], kept: Layout | None = None):
+def render(html: str, base_url: str, font_config, warnings: list[str], kept: Layout | None = None,
+           stop=None):
     """Lay `html` out, only where its differences from `kept` can reach; `warnings` is the list
-    WeasyPrint's warnings are being collected in (the kept pages' are put back in it).  Returns
+    WeasyPrint's warnings are being collected in (the kept pages' are put back in it).  With
+    `stop`, a function of a page made (its index and the page boxes made so far, before their
+    margin boxes), the layout ends with the first page for which it is true: the document has the
+    pages up to it, and its `Layout` (not `complete`) goes on from there as a kept one.  Returns
     WeasyPrint's document and its `Layout`."""
     parsed = html_parsing.parsed(html, base_url)
-    maker = _Maker(kept, list(parsed.etree_element.iter()), warnings)
+    maker = _Maker(kept, list(parsed.etree_element.iter()), warnings, stop)
     with maker.hooked():
         document = parsed.render(font_config=font_config)
     return document, maker.layout()
@@ -158,8 +163,9 @@ class _Maker:
     """WeasyPrint's page making, seeded with the `kept` layout's pages, and recording what a later
     layout needs of this one."""
 
-    def __init__(self, kept: Layout | None, elements: list, warnings: list[str]) -> None:
-        self.kept, self.elements, self.warnings = kept, elements, warnings
+    def __init__(self, kept: Layout | None, elements: list, warnings: list[str], stop=None) -> None:
+        self.kept, self.elements, self.warnings, self.stop = kept, elements, warnings, stop
+        self.complete = True
         self.order = {id(element): k for k, element in enumerate(elements)}
         self.first = len(warnings)
         self.context = None
@@ -192,7 +198,9 @@ class _Maker:
                 self.start, self.remade, self.same = again(self.kept, self.elements, self.shape)
             if self.start or self.remade is not None:  # the states up to the first page made again, or all
                 states = self.kept.page_maker[:self.start + 1] if self.remade is None else self.kept.page_maker
-                context.page_maker = [(*copy.deepcopy(state[:4]), _remake(k in (self.remade or {self.start})))
+                # A page the kept layout did not make (it ended early) is made
+                context.page_maker = [(*copy.deepcopy(state[:4]), _remake(k in (self.remade or {self.start})
+                                                                        or k >= len(self.kept.bare)))
                                       for k, state in enumerate(states)]
             else:
                 self.kept = None
@@ -205,7 +213,8 @@ class _Maker:
                 pages = [self.restored(k) for k in range(len(kept.bare) if self.remade is not None else self.start)]
             self.pages, self.clean, self.warned, self.given = [], [], [], 0
             handed = False  # the page before handed something over to this one
-            for k, page in enumerate(make_all_pages(context, root_box, html, pages)):
+            making = make_all_pages(context, root_box, html, pages)
+            for k, page in enumerate(making):
                 given = kept is not None and k < len(kept.bare) and page is kept.bare[k][0]
                 self.given += given
                 self.warned.append(len(self.warnings) - self.first)
@@ -223,8 +232,22 @@ class _Maker:
                         following[-1]["content_changed"] = True  # the next page is not to be given back
                 self.pages.append((page, page.children, page.children[0].children))
                 yield page
+                if first_pass and self.stop is not None and not given and self.stop(k, [p for p, *_ in self.pages]):
+                    making.close()
+                    self.ended(context, k)
+                    break
             self.warned.append(len(self.warnings) - self.first)
         return made
+
+    def ended(self, context, k: int) -> None:
+        """The layout ended at page `k`, as WeasyPrint ends it at the last page: the states after
+        the next page's dropped, nothing left to make again, nothing carried over."""
+        self.complete = False
+        context.page_maker = context.page_maker[:k + 2]
+        for *_, remake in context.page_maker:
+            remake["content_changed"] = remake["pages_wanted"] = False
+        context.broken_out_of_flow.clear()
+        context.reported_footnotes.clear()
 
     def restored(self, k: int):
         """The kept page `k` as the page maker made it (before its margin boxes)."""
@@ -250,7 +273,8 @@ class _Maker:
     def layout(self) -> Layout:
         return Layout(elements=self.elements, order=self.order, shape=self.shape,
                       page_maker=list(self.context.page_maker), bare=self.pages, clean=self.clean,
-                      warned=self.warned, warnings=list(self.warnings[self.first:]), given=self.given)
+                      warned=self.warned, warnings=list(self.warnings[self.first:]), given=self.given,
+                      complete=self.complete)
 
 
 def _remake(changed: bool) -> dict:

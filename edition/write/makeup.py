@@ -126,24 +126,26 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     return book, book.measured()
 
 
-PART_ROUNDS = 5  # layouts of a part while its short pages are being mended
+PART_LAYOUTS = 2  # layouts of a part while its short pages are mended, at most, for each of its pages
 
 
 def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corrections, measured,
                 book: parts.Book, laid_out: parts.Parts, limits, respaced: set[str]) -> tuple[bool, dict[str, tuple]]:
     """Mend the short pages of each part that has any (in its layout in `book`, or in its layout
     again if it is one of `respaced`, whose HTML changed since) and has changed since the last
-    build, each part laid out alone again after its corrections until none helps; whether any was
-    made, and each part's last layout (its entry: job, layout, key).
+    build, each part laid out alone again after each correction, page by page, until none helps;
+    whether any was made, and each part's last layout (its entry: job, layout, key).
 
     Each part is mended on its own (`corrections.PartMending`), as soon as its last layout or
     trials are done, while the others are laid out or tried on the executors: laid out (its first
     layout is the one the book was just made of, unless the numbers it found changed the part),
-    its short pages mended, the paragraphs its plans reach tried, and laid out again, from HTML
+    its first short page mended, the paragraphs its plan reaches tried, and laid out again from
+    where the correction reaches to the next short page (the layout ends there), from HTML
     written with the chapters of its source alone (the part is the same, and its layout's time
     does not grow with the book).  No part waits for another, and none's corrections depend on
-    another's, nor on the order they are done in.  Each part's last layout is kept, in the worker
-    that made it, for the next pass and its PDF."""
+    another's, nor on the order they are done in.  A part laid out PART_LAYOUTS times its pages is
+    laid out to its end once more, with no more corrections.  Each part's last layout, which
+    reaches its end, is kept, in the worker that made it, for the next pass and its PDF."""
     short = Counter(book.ids[book.part_of(page)] for page, _ in layout.short_pages(measured, limits))
     todo = [key for key in book.ids if (key in short or key in respaced) and key not in corrections.remembered]
     pitch = layout.line_pitch(measured)
@@ -164,7 +166,8 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
             source = _source_of(edition, key)
             mending[key].written(printer.write(Path(tmp) / (source or "book"), pages, corrections, source))
             layouts[key] += 1
-            laid_out.alone((key, None), chain[key], mending[key].html_path, key)
+            last = layouts[key] > PART_LAYOUTS * pages_of[key]  # to its end, its corrections as they are
+            laid_out.alone((key, None), chain[key], mending[key].html_path, key, None if last else mending[key].stop())
 
         def decide(key: str) -> None:
             decided = mending[key].decide()
@@ -172,7 +175,7 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
                 shares[key] = [None] * len(decided)
                 for share, call in enumerate(decided):
                     laid_out.call((key, share), trials + chain[key], *call)
-            elif decided and layouts[key] < PART_ROUNDS:
+            elif decided:
                 lay_out(key)
 
         for key in todo:
@@ -180,9 +183,11 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
         while found := laid_out.done():
             for (key, share), result in found:
                 if share is None:
-                    latest[key] = result
-                    mending[key].laid_out(result[1].measured)
-                    decide(key)
+                    if result[1].complete:
+                        latest[key] = result
+                    if layouts[key] <= PART_LAYOUTS * pages_of[key]:
+                        mending[key].laid_out(result[1].measured, result[1].complete)
+                        decide(key)
                     continue
                 shares[key][share] = result
                 if all(value is not None for value in shares[key]):

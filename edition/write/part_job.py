@@ -45,6 +45,7 @@ _kept: dict[str, "_Kept"] = {}  # a layout's name -> the layout, least lately us
 LET_GO_PAGES = 1000  # pages of kept layouts let go before the collector looks at all the process holds
 _let_go = 0  # pages of kept layouts let go since it last did
 WHOLE, AGAIN = "whole", "again"  # how a job laid its part out (`LaidPart.made`)
+PARTIAL = "~partial"  # the name of a kept layout ended early: its job's name and this
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +67,9 @@ class Job:
     part: str = ""  # the part's key (its first element's id): a new layout of it supersedes the one kept
     style: str = ""  # the digest of all its layout depends on but its HTML: a kept layout of the part
     # with the same is laid out again only where its changes reach (incremental.py)
+    # (floor, limits, pitch): a layout ended at the page after the first one from the page `floor` on
+    # that ends short (`layout.short_pages`), for its mending; else laid out to its end
+    stop: tuple | None = None
 
 
 @dataclasses.dataclass
@@ -83,6 +87,7 @@ class LaidPart:
     seconds: float = dataclasses.field(default=0.0, compare=False)
     made: str = dataclasses.field(default="", compare=False)
     given: int = dataclasses.field(default=0, compare=False)  # AGAIN: the pages the kept layout gave back
+    complete: bool = True  # False: a `Job.stop` ended it early (its pages are the part's first)
 
 
 def run(job: Job) -> LaidPart:
@@ -95,7 +100,7 @@ def run(job: Job) -> LaidPart:
         kept = _kept.pop(job.name, None)
         if kept is None:
             earlier = _earlier(job)
-            document, made = incremental.render(job.html, job.base_url, font_config, warnings, earlier)
+            document, made = incremental.render(job.html, job.base_url, font_config, warnings, earlier, _stop(job))
             if earlier is not None:  # its pages not taken over freed at once
                 cycles.broken(earlier.bare, made.bare)
             kept, how = _Kept(document, list(warnings), job.part, job.style, made), AGAIN if earlier else WHOLE
@@ -115,7 +120,7 @@ def run(job: Job) -> LaidPart:
             heights=[page.height for page in pages],
             measured=layout.measure(document, [""] * len(pages)),
             starts=pagination.page_starts(document, job.page_anchors),
-            warnings=kept.warnings)
+            warnings=kept.warnings, complete=kept.made.complete)
         if job.write:
             laid.phantoms = _stand_ins(pages)
             document.fonts = {}  # WeasyPrint's fonts of a last writing hold the glyphs it drew, in its order
@@ -123,9 +128,28 @@ def run(job: Job) -> LaidPart:
                 laid.pdf = document.write_pdf(pdf_variant=job.variant, pdf_tags=True)
             for name in laid.phantoms:
                 del pages[0].anchors[name]
-        _keep(job, kept)
+        _keep(kept_as(job, laid), kept)
     laid.seconds, laid.made, laid.given = time.perf_counter() - began, how, kept.made.given if how else 0
     return laid
+
+
+def _stop(job: Job):
+    """For a job with `stop`, the `stop` of incremental.render: true at a page made after a short
+    one from the floor on (as `layout.short_pages` finds them, a page and the next measured)."""
+    if job.stop is None:
+        return None
+    floor, limits, pitch = job.stop
+
+    def stop(index: int, page_boxes: list) -> bool:
+        return index > floor and bool(layout.short_pages(layout.measure_boxes(page_boxes[index - 1:index + 1], ["", ""]),
+                                                         limits, pitch))
+    return stop
+
+
+def kept_as(job: Job, laid: LaidPart) -> str:
+    """The name a process keeps the job's layout by: a layout ended early is not the job's whole
+    layout, and is kept only for a layout of its part again (`_earlier`)."""
+    return job.name if laid.complete else f"{job.name}{PARTIAL}"
 
 
 def fonts():
@@ -188,13 +212,13 @@ def _earlier(job: Job) -> incremental.Layout | None:
     return kept.made
 
 
-def _keep(job: Job, kept: _Kept) -> None:
-    """Keep the layout for another job of the same part (its numbers written again), instead of
-    any other layout of the part (a part laid out anew, its corrections changed, is not laid out
-    as before again); the least lately used let go beyond KEEP_PAGES."""
-    for name in [name for name, other in _kept.items() if job.part and other.part == job.part]:
-        _freed(_let_go_of(name))
-    _kept[job.name] = kept
+def _keep(name: str, kept: _Kept) -> None:
+    """Keep the layout by `name` for another job of the same part (its numbers written again),
+    instead of any other layout of the part (a part laid out anew, its corrections changed, is not
+    laid out as before again); the least lately used let go beyond KEEP_PAGES."""
+    for other_name in [other_name for other_name, other in _kept.items() if kept.part and other.part == kept.part]:
+        _freed(_let_go_of(other_name))
+    _kept[name] = kept
     while len(_kept) > 1 and sum(len(other.document.pages) for other in _kept.values()) > KEEP_PAGES:
         _freed(_let_go_of(next(iter(_kept))))
 

@@ -205,14 +205,17 @@ class Parts:
         self.memory = {_layout_key(entry[2]): entry for entry in done}  # a build goes forward: its last parts
         return _place(parts, done, done[-1])  # the blank verso: the last job
 
-    def alone(self, ticket, priority: float, html_path: Path, key: str) -> None:
+    def alone(self, ticket, priority: float, html_path: Path, key: str, stop: tuple | None = None) -> None:
         """Lay out the part named (its first element's id) of the print HTML at `html_path`, not
         written, unless a layout of it was made before in this build: `done` gives its entry (its
         job, its layout, its key) with `ticket`.  The layout is kept for the next layout of the
-        book, and in the worker that made it, which only writes it in when its PDF is wanted."""
+        book, and in the worker that made it, which only writes it in when its PDF is wanted.  With
+        `stop` (`part_job.Job.stop`), the layout may end early, at a short page: one not
+        `complete` is kept only in the worker, for the part's next layout."""
         head, bodies = split(html_path)
         assets = _assets(html_path.parent)
         job = self._job(next(p for p in self._parts(head, bodies) if p.key == key), html_path, None, None, (), assets)
+        job = dataclasses.replace(job, stop=stop)
         key = self._key(job, assets)
         if (entry := self._found(job, key, reuse=True)) is not None:
             self.finished.append((ticket, entry))
@@ -236,7 +239,8 @@ class Parts:
                 result = future.result()
                 if of is not None:  # a part's layout
                     result = self._finished(*of, result, home)
-                    self.memory[_layout_key(of[1])] = result
+                    if result[1].complete:
+                        self.memory[_layout_key(of[1])] = result
                 self.finished.append((ticket, result))
         found, self.finished = self.finished, []
         return found
@@ -315,7 +319,8 @@ class Parts:
     def _key(self, job: part_job.Job, assets: str) -> str:
         """The digest of all a job's result depends on: its layout's (a prefix), then its numbers'."""
         fields = dataclasses.replace(job, base_url="", page_anchors=tuple(sorted(job.page_anchors)),
-                                     number=None, numbers=(), keys=(), write=False, name="", part="", style="")
+                                     number=None, numbers=(), keys=(), write=False, name="", part="", style="",
+                                     stop=None)
         layout_digest = hashlib.sha256(f"{self.program}\0{assets}\0{fields!r}".encode()).hexdigest()[:32]
         numbers = f"{job.number}\0{job.numbers!r}\0{job.keys!r}" if job.write else "-"
         return f"{layout_digest}-{hashlib.sha256(numbers.encode()).hexdigest()[:16]}"
@@ -366,10 +371,10 @@ class Parts:
         """Note what the executor keeps once it has run the job, as part_job keeps it: the job's
         layout, last used, instead of any other of its part; the least lately used let go beyond
         KEEP_PAGES pages."""
-        held = self.held[home]
-        for name in [name for name, (part, _) in held.items() if name == job.name or (job.part and part == job.part)]:
+        held, kept = self.held[home], part_job.kept_as(job, laid)
+        for name in [name for name, (part, _) in held.items() if name == kept or (job.part and part == job.part)]:
             del held[name]
-        held[job.name] = (job.part, len(laid.heights))
+        held[kept] = (job.part, len(laid.heights))
         while len(held) > 1 and sum(pages for _, pages in held.values()) > part_job.KEEP_PAGES:
             del held[next(iter(held))]
 
@@ -403,7 +408,7 @@ class Parts:
 
     def _timed(self, job: part_job.Job, laid: part_job.LaidPart) -> None:
         """Note how long the job's part took to lay out whole, or to write alone."""
-        if laid.made == part_job.WHOLE and not job.write:
+        if laid.made == part_job.WHOLE and not job.write and laid.complete:
             self.whole[job.part] = (laid.seconds, len(job.html))
         elif not laid.made and job.write:
             self.writing[job.part] = laid.seconds
