@@ -18,7 +18,8 @@ spacing it is set in (`observe`).  A paragraph is tried only in the spacings a d
 decisions are made again, with the trials they reached made in one batch, until they reach none
 untried (`_settled`).  A paragraph with a loose line takes the first spacing that mends it
 (`intrinsic`: a function of the paragraph alone).  A short page is mended from a layout of its
-part (`fill`), each part on its own (`PartMending`), and its corrections are remembered for each
+part (`fill`), each part on its own and page by page (`PartMending`: the part laid out again to
+its next short page after each correction), and its corrections are remembered for each
 part of the book (`parts.py`) whose HTML and stylesheet are exactly the same.
 """
 

@@ -26,6 +26,10 @@ built the same.  The
 pages given back are pointed at the new tree's elements (the same ones, unchanged), their margin
 boxes are made again with the rest, and WeasyPrint's warnings for them are given again, in their
 place.
+
+A layout may end early, at a page a `stop` chooses as it is made (the mending ends one at the page
+after a short page): its document holds the pages made, and its `Layout`, not `complete`, is one a
+later layout goes on from like any other, the pages it did not make made then.
 """
 
 from __future__ import annotations
