@@ -385,10 +385,14 @@ def test_the_make_up_knows_which_layouts_each_worker_keeps(monkeypatch):
     laying.held = [{}]
     a, b, c = (dataclasses.replace(job(book(chapters=1, paragraphs=9 + k)), part=part) for k, part in enumerate("abc"))
     mended = dataclasses.replace(job(book(chapters=1, classes={3: "tight"})), part="a")
-    for step in (a, b, dataclasses.replace(a, write=True), mended, c, dataclasses.replace(b, write=True), a, c):
-        laying._held(0, step, part_job.run(step))
+    sectioned = book(chapters=1, classes={4: "tight"}).replace("<body>", "<body><section class='chapter' id='s'>")
+    ended = dataclasses.replace(job(sectioned), part="a", stop=(0, layout.Limits(short_page_lines=0.0), 14.0))
+    for step in (a, b, dataclasses.replace(a, write=True), mended, c, ended, dataclasses.replace(b, write=True), a, c):
+        laid = part_job.run(step)
+        laying._held(0, step, laid)
         assert list(laying.held[0]) == list(part_job._kept)
-        assert laying._keeper(step.name) == 0
+        assert laying._keeper(step.name) == (0 if step is not ended else None)  # ended early: kept apart
+        assert laid.complete == (step is not ended)
     assert laying._keeper(mended.name) is None  # a layout of its part laid out since took its place
     part_job.forget()
 

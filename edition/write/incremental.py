@@ -236,7 +236,7 @@ class _Maker:
                         following[-1]["content_changed"] = True  # the next page is not to be given back
                 self.pages.append((page, page.children, page.children[0].children))
                 yield page
-                if first_pass and self.stop is not None and not given and self.stop(k, [p for p, *_ in self.pages]):
+                if first_pass and self.stop is not None and self.stop(k, [p for p, *_ in self.pages]):
                     making.close()
                     self.ended(context, k)
                     break
