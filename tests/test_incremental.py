@@ -13,6 +13,7 @@ import pikepdf
 import pytest
 import weasyprint
 from pikepdf import Name
+from weasyprint.formatting_structure.boxes import MarginBox
 
 from edition.check import layout
 from edition.write import incremental, layout_fixes, parts, part_job
@@ -483,6 +484,8 @@ def test_a_layout_ended_early_goes_on_from_where_it_ended_as_the_part_laid_out_w
         early, kept = incremental.render(before, "", None, [], None, stop=lambda index, boxes: index == 5)
     full, _ = laid(before)
     assert not kept.complete and len(early.pages) == 6 < len(full.pages)
+    assert not any(isinstance(box, MarginBox) for page in early.pages for box in page._page_box.children)  # measured only
+    assert all(any(isinstance(box, MarginBox) for box in page._page_box.children) for page in full.pages)
     assert layout.measure(early, [""] * 6) == layout.measure(full, [""] * len(full.pages))[:6]
     if changed is not None:
         assert any(f"p{changed}" in page.anchors for page in early.pages[:5])

@@ -185,13 +185,27 @@ class _Maker:
     def hooked(self):
         from weasyprint import layout
 
-        initialize, make_all_pages = layout.initialize_page_maker, layout.make_all_pages
+        replaced = (layout.initialize_page_maker, layout.make_all_pages, layout.make_margin_boxes,
+                    layout.layout_backgrounds)
+        initialize, make_all_pages, make_margin_boxes, layout_backgrounds = replaced
         layout.initialize_page_maker = self.initialize(initialize)
         layout.make_all_pages = self.make_all_pages(make_all_pages)
+
+        # A layout ended early is measured, never drawn: its pages need no margin boxes nor
+        # backgrounds (a later layout that gives them back makes both)
+        def margin_boxes(context, page, state):
+            return make_margin_boxes(context, page, state) if self.complete else []
+
+        def backgrounds(page, get_image_from_uri):
+            if self.complete:
+                layout_backgrounds(page, get_image_from_uri)
+
+        layout.make_margin_boxes, layout.layout_backgrounds = margin_boxes, backgrounds
         try:
             yield
         finally:
-            layout.initialize_page_maker, layout.make_all_pages = initialize, make_all_pages
+            (layout.initialize_page_maker, layout.make_all_pages, layout.make_margin_boxes,
+             layout.layout_backgrounds) = replaced
 
     def initialize(self, initialize):
         def initialize_page_maker(context, root_box):
