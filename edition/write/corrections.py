@@ -30,6 +30,7 @@ import dataclasses
 import hashlib
 import json
 import math
+from collections import Counter
 from pathlib import Path
 
 from ..check.layout import (
@@ -266,7 +267,7 @@ class PartMending:
         self.pages: list[PageMeasure] = []
         self.complete = True  # the layout `pages` reached the part's end
         self.floor = 0  # the first page not passed over
-        self.tries: dict[int, int] = {}  # how many times each page was corrected
+        self.tries: Counter[int] = Counter()  # how many times each page was corrected
         self.reach = PART_SPECULATE
         self.asked: list[tuple[str, str]] = []
 
@@ -295,21 +296,22 @@ class PartMending:
         left as they were and the trials to make, each a function and its arguments, whose
         results, in order, `tried` takes."""
         corrections = self.corrections
-        while short := [entry for entry in short_pages_to_mend(self.pages, self.limits, self.pitch)
-                        if entry[0] >= self.floor][:1]:
-            page = short[0][0]
-            if self.tries.get(page, 0) >= PAGE_TRIES:
+        for short in short_pages_to_mend(self.pages, self.limits, self.pitch):
+            page = short[0]
+            if page < self.floor:
+                continue
+            if self.tries[page] >= PAGE_TRIES:
                 self.floor = page + 1
                 continue
             before = (dict(corrections.fills), dict(corrections.splits), dict(corrections.spacing))
             corrections.digests, corrections.reach, corrections.wanted = self.digests, self.reach, {}
-            changed = fill(corrections, self.pages, short, self.limits, self.pitch)
+            changed = fill(corrections, self.pages, [short], self.limits, self.pitch)
             if corrections.wanted:
                 corrections.fills, corrections.splits, corrections.spacing = before
                 self.reach *= 2
                 self.asked, documents = _trial_documents(corrections, [self.tree])
                 return [(_trial_lines, (str(self.html_path), self.limits), *document) for document in documents]
-            self.tries[page] = self.tries.get(page, 0) + 1
+            self.tries[page] += 1
             self.reach = PART_SPECULATE
             if changed:
                 return True

@@ -159,6 +159,7 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
     # pages to mend, about), their trials (which the next layout waits for) before any layout
     pages_of = Counter(book.ids[book.part_of(page)] for page in range(book.pages))
     chain = {key: pages_of[key] * (1 + short[key]) for key in todo}
+    most = {key: PART_LAYOUTS * pages_of[key] for key in todo}  # layouts while its short pages are mended
     trials = 1 + max(chain.values(), default=0)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -166,7 +167,7 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
             source = _source_of(edition, key)
             mending[key].written(printer.write(Path(tmp) / (source or "book"), pages, corrections, source))
             layouts[key] += 1
-            last = layouts[key] > PART_LAYOUTS * pages_of[key]  # to its end, its corrections as they are
+            last = layouts[key] > most[key]  # to its end, its corrections as they are
             laid_out.alone((key, None), chain[key], mending[key].html_path, key, None if last else mending[key].stop())
 
         def decide(key: str) -> None:
@@ -185,7 +186,7 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
                 if share is None:
                     if result[1].complete:
                         latest[key] = result
-                    if layouts[key] <= PART_LAYOUTS * pages_of[key]:
+                    if layouts[key] <= most[key]:
                         mending[key].laid_out(result[1].measured, result[1].complete)
                         decide(key)
                     continue
