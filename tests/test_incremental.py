@@ -216,7 +216,8 @@ def job(html: str, write: bool = False) -> part_job.Job:
 
 def test_a_worker_lays_a_part_out_again_from_its_last_layout_unless_it_was_written(monkeypatch):
     """The layout a worker kept of a part is where its next layout begins, if numbers were not
-    written into it (they are, in its boxes); the result is what a fresh worker gives."""
+    written into it (they are, in its boxes); the result, its pages' measures too, is what a fresh
+    worker gives."""
     part_job.forget()
     monkeypatch.setattr(part_job, "_kept", {})
     begun = []
@@ -230,6 +231,9 @@ def test_a_worker_lays_a_part_out_again_from_its_last_layout_unless_it_was_writt
     part_job.run(dataclasses.replace(job(before), name="written", write=True))
     part_job.run(job(book(classes={22: "loose"})))
     assert begun[-1] is None
+    part_job.forget()
+    fresh = part_job.run(job(after))  # the pages given back not measured again: measured the same
+    assert begun[-1] is None and fresh.measured == resumed.measured != part_job.run(job(before)).measured
     part_job.forget()
     fresh = part_job.run(job(after))
     assert resumed == fresh
@@ -371,6 +375,30 @@ def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_
     laying.ends[1] = time.monotonic() + 20  # T2's worker is making a layout that ends in 20 s
     laying._dispatch()
     assert [args for args, _ in workers[0].sent] == [("urgent",), ("called for",), ("T2 once more",)]
+
+
+def test_a_pass_sends_an_idle_worker_its_own_parts_before_one_another_worker_laid_out(monkeypatch):
+    """In a pass or the writing (`Parts._run`: `patient`), an idle worker is sent the work it
+    holds or no worker holds before a part whose layout another (busy) worker holds; that part
+    goes to it only once nothing else is left, when laying it out whole there ends sooner."""
+    monkeypatch.setattr(parts, "_remaining", lambda before, laid, after: 0.2)
+    laying = parts.Parts.__new__(parts.Parts)
+    workers = [HeldExecutor(), HeldExecutor()]
+    t2 = dataclasses.replace(job("<p>x</p>"), part="T2")
+    laying.executors, laying.home, laying.last, laying.ends = workers, {"T2": 1}, {"T2": (t2, None)}, [0.0, 0.0]
+    laying.whole, laying.writing, laying.held = {"T2": (10.0, 1)}, {}, [{}, {}]
+    laying.queued, laying.flight, laying.finished, laying.asked = [], {}, [], 0
+    laying.flight = {concurrent.futures.Future(): (1, 0, "busy", None)}  # worker 1 is busy for 20 s more
+    laying.ends[1] = time.monotonic() + 20
+    laying._queue(20, "T2 again", (t2, "key"), str, "T2 again")
+    laying.call("small", 1, str, "small")
+    laying._dispatch(patient=True)
+    assert [args for args, _ in workers[0].sent] == [("small",)]  # its own work first
+    workers[0].sent[0][1].set_result("done")
+    assert laying.done(patient=True) == [("small", "done")]
+    laying._dispatch(patient=True)  # as the next `done` does first
+    assert [args for args, _ in workers[0].sent] == [("small",), ("T2 again",)]  # then T2, whole
+    assert workers[1].sent == []
 
 
 def test_the_make_up_knows_which_layouts_each_worker_keeps(monkeypatch):

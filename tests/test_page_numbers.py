@@ -340,7 +340,7 @@ def test_a_worker_keeps_the_last_layout_of_each_part_and_lets_the_least_lately_u
     def keep(part: str, name: str, pages: int) -> None:
         part_job._kept.pop(name, None)  # as `run` takes a kept layout, and keeps it again
         part_job._keep(name, part_job._Kept(types.SimpleNamespace(pages=[None] * pages), [], part, "",
-                                           types.SimpleNamespace(bare=[])))
+                                           types.SimpleNamespace(bare=[]), {}))
 
     keep("T1", "T1-first", 4)
     keep("K", "K-first", 4)

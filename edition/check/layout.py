@@ -8,7 +8,9 @@ plain records (`Line`, `PageMeasure`); the checks only look at those records.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 import re
 import statistics
 
@@ -132,72 +134,74 @@ def measure(document, labels: list[str]) -> list[PageMeasure]:
 
 def measure_boxes(page_boxes: list, labels: list[str]) -> list[PageMeasure]:
     """`measure` of WeasyPrint's page boxes (laid out, their margin boxes made or not)."""
+    return counted([measure_page(page_box, index, labels[index]) for index, page_box in enumerate(page_boxes)])
+
+
+def measure_page(page_box, index: int, label: str) -> PageMeasure:
+    """One page's measure, as `measure_boxes` gives it but for the lines' `word_index` (`counted`
+    counts them over the pages in order)."""
     from weasyprint.css import AnonymousStyle
     from weasyprint.formatting_structure import boxes
 
     space = _space_width()
-    pages = []
-    for index, page_box in enumerate(page_boxes):
-        measured = PageMeasure(index, labels[index], [], [], page_box.content_box_y() + page_box.height)
+    measured = PageMeasure(index, label, [], [], page_box.content_box_y() + page_box.height)
 
-        pending: list[str] = []  # the starts of a block, given to its first line of text in the flow
+    pending: list[str] = []  # the starts of a block, given to its first line of text in the flow
 
-        def walk(box, area, block, ids, section, classes, absolute, note=None, context=frozenset()):
-            if isinstance(box, boxes.MarginBox):
-                return
-            if isinstance(box, boxes.FootnoteAreaBox):
-                area = "notes"
-                if box.children:
-                    measured.flow_limit = min(measured.flow_limit, box.position_y)
-            pseudo = "::" in (box.element_tag or "")
-            element = box.element if box.element_tag else None
-            if element is not None and not pseudo:
-                css = set((element.get("class") or "").split())
-                if (area == "notes" and css & NOTE_CLASSES and not isinstance(box, boxes.InlineBox)
-                        and not isinstance(box.style, AnonymousStyle)):  # a note, not a run of inline ones
-                    note = NoteMark.of(element)
-                    if note not in measured.notes:
-                        measured.notes.append(note)
-                        measured.note_heights[note] = box.margin_height()
-                if element.get("id") and not isinstance(box, boxes.TextBox):
-                    ids = [element.get("id"), *ids]
-                if element.tag == "section" and css & CHAPTER_CLASSES:
-                    section = element.get("id") or section
-                if isinstance(box, boxes.InlineBox):
-                    classes = classes | css
-                else:
-                    context = context | css
-                    pending.extend(starts_of(element))
-            if box.style is not None and box.style["position"] == "absolute":
-                absolute = True
-            if isinstance(box, boxes.BlockContainerBox):
-                block = box
-            if isinstance(box, boxes.LineBox):
-                measured.lines.append(_line(box, index, area, block, ids, section, classes, absolute, space, context))
-                if not absolute and measured.lines[-1].text.strip():  # not a margin number's line
-                    measured.lines[-1].starts[:0] = pending
-                    pending.clear()
-                run_in = [NoteMark.of(child.element) for child in box.children if isinstance(child, boxes.InlineBox)
-                          and area == "notes" and _classes(child) & NOTE_CLASSES]
-                for inline_note in run_in:  # notes run in (note_stack.py): each has its share of the line
-                    if inline_note not in measured.notes:
-                        measured.notes.append(inline_note)
-                    measured.note_heights[inline_note] = measured.note_heights.get(inline_note, 0.0) + box.height / len(run_in)
-                    measured.note_lines.setdefault(inline_note, []).append(measured.lines[-1])
-                if note is not None:
-                    measured.note_lines.setdefault(note, []).append(measured.lines[-1])
-                if area == "main" and not absolute:
-                    measured.flow_bottom = max(measured.flow_bottom, box.position_y + box.height)
-                return
-            if area == "main" and not absolute and isinstance(box, boxes.BlockLevelBox) and not box.children:
-                measured.flow_bottom = max(measured.flow_bottom, box.position_y + box.margin_height() - box.margin_bottom)
-            for child in getattr(box, "children", []):
-                walk(child, area, block, ids, section, classes, absolute, note, context)
+    def walk(box, area, block, ids, section, classes, absolute, note=None, context=frozenset()):
+        if isinstance(box, boxes.MarginBox):
+            return
+        if isinstance(box, boxes.FootnoteAreaBox):
+            area = "notes"
+            if box.children:
+                measured.flow_limit = min(measured.flow_limit, box.position_y)
+        pseudo = "::" in (box.element_tag or "")
+        element = box.element if box.element_tag else None
+        if element is not None and not pseudo:
+            css = set((element.get("class") or "").split())
+            if (area == "notes" and css & NOTE_CLASSES and not isinstance(box, boxes.InlineBox)
+                    and not isinstance(box.style, AnonymousStyle)):  # a note, not a run of inline ones
+                note = NoteMark.of(element)
+                if note not in measured.notes:
+                    measured.notes.append(note)
+                    measured.note_heights[note] = box.margin_height()
+            if element.get("id") and not isinstance(box, boxes.TextBox):
+                ids = [element.get("id"), *ids]
+            if element.tag == "section" and css & CHAPTER_CLASSES:
+                section = element.get("id") or section
+            if isinstance(box, boxes.InlineBox):
+                classes = classes | css
+            else:
+                context = context | css
+                pending.extend(starts_of(element))
+        if box.style is not None and box.style["position"] == "absolute":
+            absolute = True
+        if isinstance(box, boxes.BlockContainerBox):
+            block = box
+        if isinstance(box, boxes.LineBox):
+            measured.lines.append(_line(box, index, area, block, ids, section, classes, absolute, space, context))
+            if not absolute and measured.lines[-1].text.strip():  # not a margin number's line
+                measured.lines[-1].starts[:0] = pending
+                pending.clear()
+            run_in = [NoteMark.of(child.element) for child in box.children if isinstance(child, boxes.InlineBox)
+                      and area == "notes" and _classes(child) & NOTE_CLASSES]
+            for inline_note in run_in:  # notes run in (note_stack.py): each has its share of the line
+                if inline_note not in measured.notes:
+                    measured.notes.append(inline_note)
+                measured.note_heights[inline_note] = measured.note_heights.get(inline_note, 0.0) + box.height / len(run_in)
+                measured.note_lines.setdefault(inline_note, []).append(measured.lines[-1])
+            if note is not None:
+                measured.note_lines.setdefault(note, []).append(measured.lines[-1])
+            if area == "main" and not absolute:
+                measured.flow_bottom = max(measured.flow_bottom, box.position_y + box.height)
+            return
+        if area == "main" and not absolute and isinstance(box, boxes.BlockLevelBox) and not box.children:
+            measured.flow_bottom = max(measured.flow_bottom, box.position_y + box.margin_height() - box.margin_bottom)
+        for child in getattr(box, "children", []):
+            walk(child, area, block, ids, section, classes, absolute, note, context)
 
-        walk(page_box, "main", None, [], "", frozenset(), False)
-        pages.append(measured)
-    _count_words(pages)
-    return pages
+    walk(page_box, "main", None, [], "", frozenset(), False)
+    return measured
 
 
 def _classes(box) -> set[str]:
@@ -207,19 +211,25 @@ def _classes(box) -> set[str]:
     return set((box.element.get("class") or "").split())
 
 
-def _count_words(pages: list[PageMeasure]) -> None:
-    """Each main-flow line's `word_index`: the words of its block before it (a word hyphenated
-    across lines counts once, where it begins)."""
+def counted(pages: list[PageMeasure]) -> list[PageMeasure]:
+    """The pages as `measure_page` gives them, each main-flow line with its `word_index`: the words
+    of its block before it (a word hyphenated across lines counts once, where it begins).  The
+    pages and lines given are left as they are: those counted are copies."""
     seen: dict[str, int] = {}
     carried: dict[str, bool] = {}
+    fresh = []
     for page in pages:
-        for line in page.lines:
+        lines = {id(line): copy.copy(line) for line in page.lines}
+        for line in lines.values():
             if line.area != "main" or line.out_of_flow or not line.ids:
                 continue
             key = line.ids[0]
             line.word_index = seen.get(key, 0) - (1 if carried.get(key) else 0)
             seen[key] = line.word_index + len(line.text.split())
             carried[key] = bool(line.hyphen)
+        fresh.append(dataclasses.replace(page, lines=list(lines.values()), note_lines={
+            note: [lines[id(line)] for line in rows] for note, rows in page.note_lines.items()}))
+    return fresh
 
 
 def _line(box, index, area, block, ids, section, classes, absolute, space, context) -> Line:
@@ -273,8 +283,9 @@ def _line(box, index, area, block, ids, section, classes, absolute, space, conte
         starts=starts)
 
 
+@functools.cache
 def _space_width() -> float:
-    """The book face's word space in ems (EB Garamond's space glyph)."""
+    """The book face's word space in ems (EB Garamond's space glyph), read once per process."""
     from fontTools.ttLib import TTFont
 
     from ..render.fonts import book_fonts

@@ -100,14 +100,17 @@ def run(job: Job) -> LaidPart:
         kept = _kept.pop(job.name, None)
         if kept is None:
             earlier = _earlier(job)
-            document, made = incremental.render(job.html, job.base_url, font_config, warnings, earlier, _stop(job))
+            measures = dict(earlier.measures) if earlier is not None else {}
+            document, made = incremental.render(job.html, job.base_url, font_config, warnings,
+                                                earlier and earlier.made, _stop(job, measures))
+            measures = {id(page): measures[id(page)] for page, *_ in made.bare if id(page) in measures}
             if earlier is not None:  # its pages not taken over freed at once
-                cycles.broken(earlier.bare, made.bare)
-            kept, how = _Kept(document, list(warnings), job.part, job.style, made), AGAIN if earlier else WHOLE
+                cycles.broken(earlier.made.bare, made.bare)
+            kept, how = _Kept(document, list(warnings), job.part, job.style, made, measures), AGAIN if earlier else WHOLE
         document = kept.document
         pages = document.pages
         if job.write:
-            kept.written = True
+            kept.written, kept.measures = True, {}
             if job.number is not None:
                 page_numbers.folios(pages, job.number)
             page_numbers.fill(pages, dict(job.numbers))
@@ -118,7 +121,7 @@ def run(job: Job) -> LaidPart:
             anchors=[list(page.anchors) for page in pages],
             bookmarks=[list(page.bookmarks) for page in pages],
             heights=[page.height for page in pages],
-            measured=layout.measure(document, [""] * len(pages)),
+            measured=layout.counted([_measured(kept.measures, page._page_box, k) for k, page in enumerate(pages)]),
             starts=pagination.page_starts(document, job.page_anchors),
             warnings=kept.warnings, complete=kept.made.complete)
         if job.write:
@@ -133,17 +136,29 @@ def run(job: Job) -> LaidPart:
     return laid
 
 
-def _stop(job: Job):
+def _stop(job: Job, measures: dict):
     """For a job with `stop`, the `stop` of incremental.render: true at a page made after a short
-    one from the floor on (as `layout.short_pages` finds them, a page and the next measured)."""
+    one from the floor on (as `layout.short_pages` finds them, a page and the next measured, into
+    `measures`)."""
     if job.stop is None:
         return None
     floor, limits, pitch = job.stop
 
     def stop(index: int, page_boxes: list) -> bool:
-        return index > floor and bool(layout.short_pages(layout.measure_boxes(page_boxes[index - 1:index + 1], ["", ""]),
-                                                         limits, pitch))
+        pair = [dataclasses.replace(_measured(measures, page_boxes[k], k), index=k - index + 1)
+                for k in (index - 1, index)]
+        return index > floor and bool(layout.short_pages(pair, limits, pitch))
     return stop
+
+
+def _measured(measures: dict, page_box, index: int) -> layout.PageMeasure:
+    """The page's measure (`layout.measure_page`), taken once: `measures` holds those taken, by
+    their page box (a page a layout gives back is the kept layout's box, laid out as it was).
+    Their lines' `word_index` is left to `layout.counted`."""
+    held = measures.get(id(page_box))
+    if held is None or held[0] is not page_box or held[1].index != index:
+        held = measures[id(page_box)] = (page_box, layout.measure_page(page_box, index, ""))
+    return held[1]
 
 
 def kept_as(job: Job, laid: LaidPart) -> str:
@@ -194,13 +209,13 @@ class _Kept:
     part: str  # Job.part
     style: str  # Job.style
     made: incremental.Layout  # how it was made, for a layout of the part again
+    measures: dict  # its pages' measures as taken (`_measured`), for its pages a layout gives back
     written: bool = False  # numbers, folios and sides written into its boxes: no layout begins from it
 
 
-def _earlier(job: Job) -> incremental.Layout | None:
-    """How a kept layout of the job's part with the same style was made, let go of (its pages
-    become the new layout's); None if there is none, or if numbers were written into it (then
-    freed)."""
+def _earlier(job: Job) -> _Kept | None:
+    """A kept layout of the job's part with the same style, let go of (its pages become the new
+    layout's); None if there is none, or if numbers were written into it (then freed)."""
     name = next((name for name, kept in _kept.items() if job.part and (kept.part, kept.style) == (job.part, job.style)),
                 None)
     if name is None:
@@ -209,7 +224,7 @@ def _earlier(job: Job) -> incremental.Layout | None:
     if kept.written:
         _freed(kept)
         return None
-    return kept.made
+    return kept
 
 
 def _keep(name: str, kept: _Kept) -> None:

@@ -226,12 +226,12 @@ class Parts:
         """Run `function(*args)` (of no part) on an executor: `done` gives its result with `ticket`."""
         self._queue(priority, ticket, None, function, *args)
 
-    def done(self) -> list[tuple]:
+    def done(self, patient: bool = False) -> list[tuple]:
         """(ticket, result) of some of what `alone` and `call` were asked, as soon as they are done
         (none once all are given).  A worker that is idle is given work when this is called: what
         the results given last called for is queued by then (a part's trials after its layout are
-        sent before another part's layout waiting)."""
-        self._dispatch()
+        sent before another part's layout waiting); `patient`: as `_dispatch` sends it."""
+        self._dispatch(patient)
         if not self.finished and self.flight:
             finished, _ = concurrent.futures.wait(self.flight, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in sorted(finished, key=lambda f: self.flight[f][1]):
@@ -249,23 +249,28 @@ class Parts:
         self.asked += 1
         self.queued.append((-priority, self.asked, ticket, of, function, args))
 
-    def _dispatch(self) -> None:
+    def _dispatch(self, patient: bool = False) -> None:
         """Send the queued work, the highest priority first, to the executors with nothing to do
         (any number to one that is not a local worker): a part's layout as `_home` places it, the
         seconds left of each busy executor's last part layout counted, and held back while the
-        executor it goes to is busy."""
+        executor it goes to is busy.  With `patient` (work of no priority but its length: a pass, the
+        writing), a layout `_home` sends away from the executor that holds its part waits while an
+        idle one has other work: work of its own comes first."""
         room = 1 if len(self.executors) > 1 else math.inf
         now = time.monotonic()
-        for item in sorted(self.queued):
-            _, order, ticket, of, function, args = item
-            busy = Counter(home for home, *_ in self.flight.values())
-            # A busy executor's seconds left, never none (its layout may run past its estimate)
-            load = [max(self.ends[home] - now, 1e-3) if busy[home] >= room else 0.0 for home in range(len(self.executors))]
-            home = self._home(of[0], load) if of is not None else min(range(len(load)), key=load.__getitem__)
-            if busy[home] < room:
-                self.queued.remove(item)
-                self.ends[home] = now + load[home]
-                self.flight[self.executors[home].submit(function, *args)] = (home, order, ticket, of)
+        for moving in (False, True):
+            for item in sorted(self.queued):
+                _, order, ticket, of, function, args = item
+                busy = Counter(home for home, *_ in self.flight.values())
+                # A busy executor's seconds left, never none (its layout may run past its estimate)
+                load = [max(self.ends[home] - now, 1e-3) if busy[home] >= room else 0.0
+                        for home in range(len(self.executors))]
+                home = self._home(of[0], load) if of is not None else min(range(len(load)), key=load.__getitem__)
+                holder = self._holder(of[0]) if of is not None else None
+                if busy[home] < room and (moving or not patient or holder in (None, home)):
+                    self.queued.remove(item)
+                    self.ends[home] = now + load[home]
+                    self.flight[self.executors[home].submit(function, *args)] = (home, order, ticket, of)
 
     def written(self, book: Book, found: dict[str, int], html_path: Path) -> Book:
         """The book with every part's PDF written with the numbers `found` gives (its layout's), and
@@ -329,18 +334,18 @@ class Parts:
         """For each job and its key (`_key`), (the job whose result stands for it, that result,
         its key): kept from an earlier job of the same key (in this build, or on disk from the
         last); with `reuse`, from one laid out the same in this build, if written with other
-        numbers; or else run, the largest first."""
+        numbers; or else run, sent as the executors come free (`_dispatch`), the layouts a worker
+        keeps first (written, they stay kept), then the longest first."""
         done = {k: entry for k, (job, key) in enumerate(zip(jobs, keys))
                 if (entry := self._found(job, key, reuse)) is not None}
-        # The layouts a worker keeps first (written, they stay kept), then the longest first
-        todo = sorted((k for k in range(len(jobs)) if k not in done),
-                      key=lambda k: (self._keeper(jobs[k].name) is None, -self._estimate(jobs[k])[0]))
-        futures, load, homes = {}, [0.0] * len(self.executors), {}
-        for k in todo:
-            homes[k] = self._home(jobs[k], load)
-            futures[k] = self.executors[homes[k]].submit(part_job.run, jobs[k])
-        for k, future in futures.items():
-            done[k] = self._finished(jobs[k], keys[k], future.result(), homes[k])
+        longest = sum(self._estimate(job)[0] for job in jobs)  # a kept layout's priority: above all others'
+        for k in range(len(jobs)):
+            if k not in done:
+                kept = self._keeper(jobs[k].name) is not None
+                self._queue(self._estimate(jobs[k])[0] + longest * kept, ("run", k), (jobs[k], keys[k]),
+                            part_job.run, jobs[k])
+        while len(done) < len(jobs):
+            done.update((k, entry) for (_, k), entry in self.done(patient=True))
         return [done[k] for k in range(len(jobs))]
 
     def _found(self, job: part_job.Job, key: str, reuse: bool) -> tuple | None:
@@ -377,6 +382,11 @@ class Parts:
         held[kept] = (job.part, len(laid.heights))
         while len(held) > 1 and sum(pages for _, pages in held.values()) > part_job.KEEP_PAGES:
             del held[next(iter(held))]
+
+    def _holder(self, job: part_job.Job) -> int | None:
+        """The executor that keeps the job's layout, else the one that laid its part out last."""
+        held = self._keeper(job.name)
+        return held if held is not None else self.home.get(job.part)
 
     def _home(self, job: part_job.Job, load: list[float]) -> int:
         """The executor for a job, its `load` (the seconds of the jobs sent to each) counted: the
