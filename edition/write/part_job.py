@@ -36,7 +36,8 @@ import os
 import time
 
 from ..check import layout
-from . import cycles, font_subset, incremental, layout_fixes, line_numbers, page_numbers, pagination, pdf_writing
+from . import (cycles, font_subset, incremental, layout_fixes, line_numbers, page_numbers, pagination, pdf_writing,
+               stylesheets)
 
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
 _fonts_pid = None  # the process that made it: a forked one makes its own (they would share its font files)
@@ -96,7 +97,7 @@ def run(job: Job) -> LaidPart:
 
     font_config = fonts()
     began, how = time.perf_counter(), ""
-    with set_aside(), _warnings() as warnings, layout_fixes.applied(job.ladder, job.short):
+    with set_aside(), _warnings() as warnings, layout_fixes.applied(job.ladder, job.short), stylesheets.parsed_once():
         kept = _kept.pop(job.name, None)
         if kept is None:
             earlier = _earlier(job)
