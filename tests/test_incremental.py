@@ -358,7 +358,7 @@ def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_
     laying._queue(5, "T2 again", (t2, "key"), str, "T2 again")
     laying.call("small", 1, str, "small")
     laying.call("urgent", 9, str, "urgent")
-    laying._dispatch()
+    laying.dispatch()
     assert [args for args, _ in workers[0].sent] == [("urgent",)]
     assert [args for args, _ in workers[1].sent] == [("T2 again",)]  # its worker; "small" waits
     laying._queue(20, "T2 once more", (t2, "key"), str, "T2 once more")
@@ -366,14 +366,14 @@ def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_
     assert laying.done() == [("urgent", "done")]
     assert [args for args, _ in workers[0].sent] == [("urgent",)]  # idle until what the result calls for is queued
     laying.call("called for", 2, str, "called for")
-    laying._dispatch()  # as the next `done` does first
+    laying.dispatch()  # as the next `done` does first
     # Not T2's: its worker ends its layout (2 s) and T2's again (2 s) before a whole one (10 s) would
     assert [args for args, _ in workers[0].sent] == [("urgent",), ("called for",)]
     assert [args for args, _ in workers[1].sent] == [("T2 again",)]
     workers[0].sent[1][1].set_result("done")
     assert laying.done() == [("called for", "done")]
     laying.ends[1] = time.monotonic() + 20  # T2's worker is making a layout that ends in 20 s
-    laying._dispatch()
+    laying.dispatch()
     assert [args for args, _ in workers[0].sent] == [("urgent",), ("called for",), ("T2 once more",)]
 
 
@@ -392,11 +392,11 @@ def test_a_pass_sends_an_idle_worker_its_own_parts_before_one_another_worker_lai
     laying.ends[1] = time.monotonic() + 20
     laying._queue(20, "T2 again", (t2, "key"), str, "T2 again")
     laying.call("small", 1, str, "small")
-    laying._dispatch(patient=True)
+    laying.dispatch(patient=True)
     assert [args for args, _ in workers[0].sent] == [("small",)]  # its own work first
     workers[0].sent[0][1].set_result("done")
     assert laying.done(patient=True) == [("small", "done")]
-    laying._dispatch(patient=True)  # as the next `done` does first
+    laying.dispatch(patient=True)  # as the next `done` does first
     assert [args for args, _ in workers[0].sent] == [("small",), ("T2 again",)]  # then T2, whole
     assert workers[1].sent == []
 

@@ -179,8 +179,9 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
             elif decided:
                 lay_out(key)
 
-        for key in todo:
+        for key in sorted(todo, key=lambda key: -chain[key]):  # each sent as soon as its HTML is written
             lay_out(key)
+            laid_out.dispatch()
         while found := laid_out.done():
             for (key, share), result in found:
                 if share is None:

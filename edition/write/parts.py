@@ -230,8 +230,8 @@ class Parts:
         """(ticket, result) of some of what `alone` and `call` were asked, as soon as they are done
         (none once all are given).  A worker that is idle is given work when this is called: what
         the results given last called for is queued by then (a part's trials after its layout are
-        sent before another part's layout waiting); `patient`: as `_dispatch` sends it."""
-        self._dispatch(patient)
+        sent before another part's layout waiting); `patient`: as `dispatch` sends it."""
+        self.dispatch(patient)
         if not self.finished and self.flight:
             finished, _ = concurrent.futures.wait(self.flight, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in sorted(finished, key=lambda f: self.flight[f][1]):
@@ -249,7 +249,7 @@ class Parts:
         self.asked += 1
         self.queued.append((-priority, self.asked, ticket, of, function, args))
 
-    def _dispatch(self, patient: bool = False) -> None:
+    def dispatch(self, patient: bool = False) -> None:
         """Send the queued work, the highest priority first, to the executors with nothing to do
         (any number to one that is not a local worker): a part's layout as `_home` places it, the
         seconds left of each busy executor's last part layout counted, and held back while the
@@ -334,7 +334,7 @@ class Parts:
         """For each job and its key (`_key`), (the job whose result stands for it, that result,
         its key): kept from an earlier job of the same key (in this build, or on disk from the
         last); with `reuse`, from one laid out the same in this build, if written with other
-        numbers; or else run, sent as the executors come free (`_dispatch`), the layouts a worker
+        numbers; or else run, sent as the executors come free (`dispatch`), the layouts a worker
         keeps first (written, they stay kept), then the longest first."""
         done = {k: entry for k, (job, key) in enumerate(zip(jobs, keys))
                 if (entry := self._found(job, key, reuse)) is not None}
