@@ -146,9 +146,11 @@ def _stop(job: Job, measures: dict):
     floor, limits, pitch = job.stop
 
     def stop(index: int, page_boxes: list) -> bool:
+        if index <= floor:
+            return False
         pair = [dataclasses.replace(_measured(measures, page_boxes[k], k), index=k - index + 1)
                 for k in (index - 1, index)]
-        return index > floor and bool(layout.short_pages(pair, limits, pitch))
+        return bool(layout.short_pages(pair, limits, pitch))
     return stop
 
 

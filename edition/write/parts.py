@@ -258,7 +258,7 @@ class Parts:
         idle one has other work: work of its own comes first."""
         room = 1 if len(self.executors) > 1 else math.inf
         now = time.monotonic()
-        for moving in (False, True):
+        for moving in ((False, True) if patient else (True,)):
             for item in sorted(self.queued):
                 _, order, ticket, of, function, args = item
                 busy = Counter(home for home, *_ in self.flight.values())
@@ -267,7 +267,7 @@ class Parts:
                         for home in range(len(self.executors))]
                 home = self._home(of[0], load) if of is not None else min(range(len(load)), key=load.__getitem__)
                 holder = self._holder(of[0]) if of is not None else None
-                if busy[home] < room and (moving or not patient or holder in (None, home)):
+                if busy[home] < room and (moving or holder in (None, home)):
                     self.queued.remove(item)
                     self.ends[home] = now + load[home]
                     self.flight[self.executors[home].submit(function, *args)] = (home, order, ticket, of)
