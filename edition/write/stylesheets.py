@@ -13,8 +13,8 @@ media type and the font configuration (parsing one registers its `@font-face` fo
 parsing them adds to the document's counter styles is added again when they are taken from the
 cache, and its colour profiles read again from their files: LittleCMS writes a profile whose
 description was read (the PDF's output intent is named by it) otherwise, so one object written
-in two PDFs would give two profiles.  A document linking a stylesheet that is not a local file is parsed as
-WeasyPrint parses it.
+in two PDFs would give two profiles.  A document linking a stylesheet that is not a local file is
+parsed as WeasyPrint parses it.
 """
 
 from __future__ import annotations
