@@ -63,7 +63,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     printer = print_html.Printer(edition)
     corrections = None
     mended = 0  # rounds of mending short pages, each from a layout whose page numbers hold
-    holds = False
+    holds = settled = False
     with workers.executors() as executors, part_job.keeping():  # what this process kept let go after
         laid_out = parts.Parts(edition.settings, pagination.page_anchors(edition), out_dir / PARTS_CACHE,
                                executors)
@@ -81,8 +81,10 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                 laid_out_html = page_numbers.masked(html_path.read_text(encoding="utf-8"))
             with progress.stage(f"lay out the book (pass {attempt})"):
                 # The parts written too when `pages` are likely to be the book's: the last build's,
-                # or those of a layout that held.
-                book = laid_out.lay_out(html_path, pages, write=pages is not None and (attempt == 1 or holds))
+                # those of a layout that held, or those of the mended parts' last layouts (the pass
+                # after the mending lays out again only the back matter, as a rule, which comes last).
+                book = laid_out.lay_out(html_path, pages, write=pages is not None and (attempt == 1 or holds or settled))
+                settled = False
             measured = book.measured()
             if attempt == 1:
                 corrections.measure_median(stylesheet, measured)
@@ -107,6 +109,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                         if latest:  # the next pass written with the numbers the parts' last layouts give
                             mended_book = book.relaid(latest)
                             found = _numbers(mended_book, mended_book.measured(), numbered, edition)
+                            settled = True
                     mended += 1
             if holds and not changed:
                 break
@@ -127,6 +130,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
 
 
 PART_LAYOUTS = 2  # layouts of a part while its short pages are mended, at most, for each of its pages
+KEY_LAYOUTS = 2  # layouts of a part after its mending, for the keys of its last one, at most
 
 
 def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corrections, measured,
@@ -145,7 +149,13 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
     does not grow with the book).  No part waits for another, and none's corrections depend on
     another's, nor on the order they are done in.  A part laid out PART_LAYOUTS times its pages is
     laid out to its end once more, with no more corrections.  Each part's last layout, which
-    reaches its end, is kept, in the worker that made it, for the next pass and its PDF."""
+    reaches its end, is kept, in the worker that made it, for the next pass and its PDF.
+
+    A part's apparatus keys are written with the lines of its lemmas in the layout before the
+    mending, and the mending moves them: once a part is mended, the keys of its last layout are
+    written in, and if a key changed its shape (a line range became one line, a figure was gained)
+    the part is laid out again at once (at most KEY_LAYOUTS times), from the layout its worker
+    keeps, rather than in the next pass, when the worker may have let it go."""
     short = Counter(book.ids[book.part_of(page)] for page, _ in layout.short_pages(measured, limits))
     todo = [key for key in book.ids if (key in short or key in respaced) and key not in corrections.remembered]
     pitch = layout.line_pitch(measured)
@@ -153,6 +163,10 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
     digests = corrections.digests  # the book's paragraphs: a part's layouts read its source's alone
     mending = {key: typesetter.PartMending(corrections, limits, pitch) for key in todo}
     layouts = dict.fromkeys(todo, 0)
+    numbered = {block.id for block in edition.blocks.values() if block.id}
+    keyed: dict[str, dict] = {}  # a part's pages with the lemma lines of its mended layout
+    laid_as: dict[str, str] = {}  # the digest of the HTML of a part's last layout (parts.digests)
+    rekeyed = Counter()  # a part's layouts for its keys, after its mending
     shares: dict[str, list] = {}  # a part's trials' results, as they come
     latest: dict[str, tuple] = {}  # a part's last layout
     # The longest chains first (a part's layouts, each as long as its pages, as many as it has short
@@ -163,12 +177,26 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
     trials = 1 + max(chain.values(), default=0)
 
     with tempfile.TemporaryDirectory() as tmp:
-        def lay_out(key: str) -> None:
+        def lay_out(key: str, last: bool = False) -> None:
             source = _source_of(edition, key)
-            mending[key].written(printer.write(Path(tmp) / (source or "book"), pages, corrections, source))
+            mending[key].written(printer.write(Path(tmp) / (source or "book"), keyed.get(key, pages), corrections,
+                                               source))
+            laid_as[key] = _parts(mending[key].html_path)[0][key]
             layouts[key] += 1
-            last = layouts[key] > most[key]  # to its end, its corrections as they are
+            last = last or layouts[key] > most[key]  # to its end, its corrections as they are
             laid_out.alone((key, None), chain[key], mending[key].html_path, key, None if last else mending[key].stop())
+
+        def mended(key: str, measured: list) -> None:
+            """The part's mending is done with the layout `measured` (its pages): laid out again if
+            its keys change it."""
+            if rekeyed[key] >= KEY_LAYOUTS:
+                return
+            source = _source_of(edition, key)
+            keyed[key] = _with_lines(keyed.get(key, pages), line_numbers.lemma_lines(
+                measured, numbered, edition.settings.printing.line_numbering))
+            if parts.digests(*printer.render(keyed[key], corrections, source))[0][key] != laid_as[key]:
+                rekeyed[key] += 1
+                lay_out(key, last=True)
 
         def decide(key: str) -> None:
             decided = mending[key].decide()
@@ -178,6 +206,8 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
                     laid_out.call((key, share), trials + chain[key], *call)
             elif decided:
                 lay_out(key)
+            else:
+                mended(key, mending[key].pages)
 
         for key in sorted(todo, key=lambda key: -chain[key]):  # each sent as soon as its HTML is written
             lay_out(key)
@@ -187,9 +217,11 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
                 if share is None:
                     if result[1].complete:
                         latest[key] = result
-                    if layouts[key] <= most[key]:
+                    if layouts[key] <= most[key] and not rekeyed[key]:
                         mending[key].laid_out(result[1].measured, result[1].complete)
                         decide(key)
+                    else:
+                        mended(key, result[1].measured)
                     continue
                 shares[key][share] = result
                 if all(value is not None for value in shares[key]):
@@ -197,6 +229,16 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
                     decide(key)
     corrections.digests = digests
     return (corrections.fills, corrections.splits) != before, latest
+
+
+def _with_lines(pages: dict, lines: dict[str, int]) -> dict:
+    """`pages` with the lemma lines of a part's layout (`line_numbers.lemma_lines`) in place of
+    those of its notes it held."""
+    notes = {key.removeprefix(line_numbers.LEMMA) for key in lines if key.startswith(line_numbers.LEMMA)}
+    kept = {key: value for key, value in pages.items()
+            if not key.startswith((line_numbers.LEMMA, line_numbers.LEMMA_FROM))
+            or key.removeprefix(line_numbers.LEMMA).removeprefix(line_numbers.LEMMA_FROM) not in notes}
+    return kept | lines
 
 
 def _numbers(book: parts.Book, measured, numbered: set[str], edition: Edition) -> dict[str, int]:

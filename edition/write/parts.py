@@ -186,10 +186,10 @@ class Parts:
         self.asked = 0  # how much work `_queue` was given: the order of the same priority's
 
     def lay_out(self, html_path: Path, pages: dict[str, int] | None, write: bool) -> Book:
-        """The book laid out part by part.  A part laid out before in this build (whatever numbers
-        it was written with) is not laid out again; with `write`, a new one is written too, with
-        the numbers `pages` (the pages found by the last layout or build) gives it, if they tell
-        them all."""
+        """The book laid out part by part.  A part laid out before in this build is not laid out
+        again; with `write`, every part is written too, with the numbers `pages` (the pages found
+        by the last layout or build) gives it, if they tell them all (a part laid out before, only
+        written in, if its worker keeps it)."""
         head, bodies = split(html_path)
         parts, assets = self._parts(head, bodies), _assets(html_path.parent)
         texts = page_numbers.keys(html_path.read_text(encoding="utf-8"))
@@ -201,7 +201,7 @@ class Parts:
             jobs.append(self._job(part, html_path, number, _numbers(part, pages) if known else None,
                                   _keys(part, texts), assets))
         jobs.append(self._job(self._blank(head), html_path, None, (), (), assets))
-        done = self._run(jobs, [self._key(job, assets) for job in jobs], reuse=True)
+        done = self._run(jobs, [self._key(job, assets) for job in jobs], reuse=not write)
         self.memory = {_layout_key(entry[2]): entry for entry in done}  # a build goes forward: its last parts
         return _place(parts, done, done[-1])  # the blank verso: the last job
 

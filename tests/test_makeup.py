@@ -1,0 +1,96 @@
+"""write/makeup.py: what the make-up asks of the layouts, with the layouts stood in for."""
+
+from __future__ import annotations
+
+import re
+import types
+
+import pytest
+
+from edition.write import makeup, part_job
+from edition.write.line_numbers import LEMMA, LEMMA_FROM
+
+
+def test_a_part_s_lemma_lines_replace_those_it_held_and_no_other():
+    pages = {"p1": 3, f"{LEMMA}a": 5, f"{LEMMA_FROM}a": 4, f"{LEMMA}b": 9, f"{LEMMA_FROM}b": 8, f"{LEMMA}c": 2}
+    found = makeup._with_lines(pages, {f"{LEMMA}a": 6, f"{LEMMA}b": 9, f"{LEMMA_FROM}b": 7})
+    assert found == {"p1": 3, f"{LEMMA}a": 6, f"{LEMMA}b": 9, f"{LEMMA_FROM}b": 7, f"{LEMMA}c": 2}
+
+
+class _Mending:
+    """corrections.PartMending, mended in one layout."""
+
+    def __init__(self, *_) -> None:
+        self.pages, self.html_path = [], None
+
+    def written(self, html_path):
+        self.html_path = html_path
+
+    def stop(self):
+        return ("floor",)
+
+    def laid_out(self, pages, complete=True):
+        self.pages = pages
+
+    def decide(self):
+        return False
+
+
+class _Layouts:
+    """parts.Parts for the mending: each part laid out at once, its pages the layout's number."""
+
+    def __init__(self) -> None:
+        self.sent, self.waiting = [], []
+
+    def alone(self, ticket, priority, html_path, key, stop=None):
+        self.sent.append((html_path.read_text(encoding="utf-8"), stop))
+        laid = part_job.LaidPart([], [], [], [len(self.sent)], {}, [])
+        self.waiting.append((ticket, (None, laid, key)))
+
+    def dispatch(self, patient=False):
+        pass
+
+    def done(self, patient=False):
+        found, self.waiting = self.waiting, []
+        return found
+
+
+@pytest.mark.parametrize("lines, laid_out", [
+    # the lemma lines of each layout (by its number): the key's shape as the HTML prints it changes
+    ([None, {f"{LEMMA}n": 7, f"{LEMMA_FROM}n": 6}, {f"{LEMMA}n": 8}, {f"{LEMMA}n": 8, f"{LEMMA_FROM}n": 7}],
+     ["5", "6-7", "8"]),  # laid out again for its keys KEY_LAYOUTS times, no more
+    ([None, {f"{LEMMA}n": 12}], ["5"]),  # another figure, the same shape: not laid out again
+    ([None, {f"{LEMMA}n": 9, f"{LEMMA_FROM}n": 8}, {f"{LEMMA}n": 9, f"{LEMMA_FROM}n": 8}], ["5", "8-9"]),
+])
+def test_a_mended_part_is_laid_out_again_at_once_when_its_last_layout_changes_its_keys(monkeypatch, tmp_path, lines,
+                                                                                      laid_out):
+    """Once a part's mending ends, its keys are written with the lines of its last layout; if that
+    changes the part's HTML (masked: the shape of a key, not its figures), the part is laid out
+    again to its end, from the worker's kept layout, at once, not in the next pass."""
+    def render(pages, corrections=None, only=None):
+        line, first = pages.get(f"{LEMMA}n"), pages.get(f"{LEMMA_FROM}n")
+        return f"key {first}-{line}" if first else f"key {line}", "css"
+
+    def write(directory, pages, corrections=None, only=None):
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "book.html").write_text(render(pages)[0], encoding="utf-8")
+        return directory / "book.html"
+
+    shape = lambda html: {"a": re.sub("[0-9]+", "0", html)}
+    monkeypatch.setattr(makeup.typesetter, "PartMending", _Mending)
+    monkeypatch.setattr(makeup.line_numbers, "lemma_lines", lambda measured, numbered, restart: lines[measured[0]])
+    monkeypatch.setattr(makeup.layout, "short_pages", lambda measured, limits: [(0, 1.0)])
+    monkeypatch.setattr(makeup.layout, "line_pitch", lambda measured: 14.0)
+    monkeypatch.setattr(makeup, "_parts", lambda path: (shape(path.read_text(encoding="utf-8")), {}))
+    monkeypatch.setattr(makeup.parts, "digests", lambda html, css: (shape(html), {}))
+    settings = types.SimpleNamespace(printing=types.SimpleNamespace(line_numbering="paragraph"))
+    edition = types.SimpleNamespace(blocks={}, sources=[], settings=settings)
+    printer = types.SimpleNamespace(write=write, render=render)
+    corrections = types.SimpleNamespace(remembered=set(), fills={}, splits={}, digests={})
+    book = types.SimpleNamespace(ids=["a"], part_of=lambda page: 0, pages=1)
+    layouts = _Layouts()
+
+    _, latest = makeup._mend_parts(edition, printer, {f"{LEMMA}n": 5}, corrections, [], book, layouts, None, set())
+    assert [re.sub("key ", "", html) for html, _ in layouts.sent] == laid_out
+    assert [stop for _, stop in layouts.sent] == [("floor",)] + [None] * (len(laid_out) - 1)  # to its end
+    assert latest["a"][1].measured == [len(laid_out)]
