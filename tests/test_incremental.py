@@ -7,6 +7,7 @@ import concurrent.futures
 import dataclasses
 import io
 import re
+import threading
 import time
 
 import pikepdf
@@ -399,6 +400,24 @@ def test_a_pass_sends_an_idle_worker_its_own_parts_before_one_another_worker_lai
     laying.dispatch(patient=True)  # as the next `done` does first
     assert [args for args, _ in workers[0].sent] == [("small",), ("T2 again",)]  # then T2, whole
     assert workers[1].sent == []
+
+
+def test_done_without_waiting_gives_what_is_done_by_now(monkeypatch):
+    """`Parts.done(wait=False)` sends what is queued and gives the results in by now, none if none
+    is, without waiting for the work in flight."""
+    laying = parts.Parts.__new__(parts.Parts)
+    workers = [HeldExecutor()]
+    laying.executors, laying.home, laying.last, laying.ends = workers, {}, {}, [0.0]
+    laying.whole, laying.writing, laying.held = {}, {}, [{}]
+    laying.queued, laying.flight, laying.finished, laying.asked = [], {}, [], 0
+    laying.call("first", 1, str, "first")
+    settles = threading.Timer(2, lambda: workers[0].sent[0][1].set_result("done"))  # its result in 2 s
+    settles.start()
+    began = time.monotonic()
+    assert laying.done(wait=False) == [] and time.monotonic() - began < 1
+    assert [args for args, _ in workers[0].sent] == [("first",)]
+    settles.join()
+    assert laying.done(wait=False) == [("first", "done")]
 
 
 def test_the_make_up_knows_which_layouts_each_worker_keeps(monkeypatch):

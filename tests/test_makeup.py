@@ -50,7 +50,7 @@ class _Layouts:
     def dispatch(self, patient=False):
         pass
 
-    def done(self, patient=False):
+    def done(self, patient=False, wait=True):
         found, self.waiting = self.waiting, []
         return found
 
@@ -62,11 +62,31 @@ class _Layouts:
     ([None, {f"{LEMMA}n": 12}], ["5"]),  # another figure, the same shape: not laid out again
     ([None, {f"{LEMMA}n": 9, f"{LEMMA_FROM}n": 8}, {f"{LEMMA}n": 9, f"{LEMMA_FROM}n": 8}], ["5", "8-9"]),
 ])
-def test_a_mended_part_is_laid_out_again_at_once_when_its_last_layout_changes_its_keys(monkeypatch, tmp_path, lines,
-                                                                                      laid_out):
+def test_a_mended_part_is_laid_out_again_at_once_when_its_last_layout_changes_its_keys(monkeypatch, lines, laid_out):
     """Once a part's mending ends, its keys are written with the lines of its last layout; if that
     changes the part's HTML (masked: the shape of a key, not its figures), the part is laid out
     again to its end, from the worker's kept layout, at once, not in the next pass."""
+    layouts = _Layouts()
+    _, latest = makeup._mend_parts(*_mending(monkeypatch, lines, ["a"]), layouts, None, set())
+    assert [re.sub("key ", "", html) for html, _ in layouts.sent] == laid_out
+    assert [stop for _, stop in layouts.sent] == [("floor",)] + [None] * (len(laid_out) - 1)  # to its end
+    assert latest["a"][1].measured == [len(laid_out)]
+
+
+def test_the_mending_takes_the_results_in_while_it_sends_the_parts_out(monkeypatch):
+    """The parts' first layouts are sent one by one as their HTML is written, and what the
+    results in by then call for is sent before the next part's (a part the last pass laid out as
+    it is now is in at once): part a's layout for its keys goes before part b's first."""
+    layouts = _Layouts()
+    lines = [None, {f"{LEMMA}n": 7, f"{LEMMA_FROM}n": 6}, {f"{LEMMA}n": 7, f"{LEMMA_FROM}n": 6}, {}, {}]
+    makeup._mend_parts(*_mending(monkeypatch, lines, ["a", "b"]), layouts, None, set())
+    assert [stop for _, stop in layouts.sent] == [("floor",), None, ("floor",)]
+
+
+def _mending(monkeypatch, lines: list, keys: list[str]) -> tuple:
+    """The arguments of `makeup._mend_parts` up to its layouts, for parts `keys` of a page each,
+    each short, whose HTML is the key of a note 'n' (from the lemma lines `lines` of each layout,
+    by its number): the edition, the printer, the pages, the corrections, the measures, the book."""
     def render(pages, corrections=None, only=None):
         line, first = pages.get(f"{LEMMA}n"), pages.get(f"{LEMMA_FROM}n")
         return f"key {first}-{line}" if first else f"key {line}", "css"
@@ -76,10 +96,10 @@ def test_a_mended_part_is_laid_out_again_at_once_when_its_last_layout_changes_it
         (directory / "book.html").write_text(render(pages)[0], encoding="utf-8")
         return directory / "book.html"
 
-    shape = lambda html: {"a": re.sub("[0-9]+", "0", html)}
+    shape = lambda html: dict.fromkeys(keys, re.sub("[0-9]+", "0", html))
     monkeypatch.setattr(makeup.typesetter, "PartMending", _Mending)
     monkeypatch.setattr(makeup.line_numbers, "lemma_lines", lambda measured, numbered, restart: lines[measured[0]])
-    monkeypatch.setattr(makeup.layout, "short_pages", lambda measured, limits: [(0, 1.0)])
+    monkeypatch.setattr(makeup.layout, "short_pages", lambda measured, limits: [(k, 1.0) for k in range(len(keys))])
     monkeypatch.setattr(makeup.layout, "line_pitch", lambda measured: 14.0)
     monkeypatch.setattr(makeup, "_parts", lambda path: (shape(path.read_text(encoding="utf-8")), {}))
     monkeypatch.setattr(makeup.parts, "digests", lambda html, css: (shape(html), {}))
@@ -87,10 +107,5 @@ def test_a_mended_part_is_laid_out_again_at_once_when_its_last_layout_changes_it
     edition = types.SimpleNamespace(blocks={}, sources=[], settings=settings)
     printer = types.SimpleNamespace(write=write, render=render)
     corrections = types.SimpleNamespace(remembered=set(), fills={}, splits={}, digests={})
-    book = types.SimpleNamespace(ids=["a"], part_of=lambda page: 0, pages=1)
-    layouts = _Layouts()
-
-    _, latest = makeup._mend_parts(edition, printer, {f"{LEMMA}n": 5}, corrections, [], book, layouts, None, set())
-    assert [re.sub("key ", "", html) for html, _ in layouts.sent] == laid_out
-    assert [stop for _, stop in layouts.sent] == [("floor",)] + [None] * (len(laid_out) - 1)  # to its end
-    assert latest["a"][1].measured == [len(laid_out)]
+    book = types.SimpleNamespace(ids=keys, part_of=lambda page: page, pages=len(keys))
+    return edition, printer, {f"{LEMMA}n": 5}, corrections, [], book

@@ -209,10 +209,7 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
             else:
                 mended(key, mending[key].pages)
 
-        for key in sorted(todo, key=lambda key: -chain[key]):  # each sent as soon as its HTML is written
-            lay_out(key)
-            laid_out.dispatch()
-        while found := laid_out.done():
+        def take(found: list[tuple]) -> None:
             for (key, share), result in found:
                 if share is None:
                     if result[1].complete:
@@ -227,6 +224,14 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
                 if all(value is not None for value in shares[key]):
                     mending[key].tried(shares.pop(key))
                     decide(key)
+
+        # Each part sent as soon as its HTML is written, and the results in by then taken (a part
+        # the last pass laid out as it is now needs no layout: its result is in at once)
+        for key in sorted(todo, key=lambda key: -chain[key]):
+            lay_out(key)
+            take(laid_out.done(wait=False))
+        while found := laid_out.done():
+            take(found)
     corrections.digests = digests
     return (corrections.fills, corrections.splits) != before, latest
 

@@ -226,14 +226,16 @@ class Parts:
         """Run `function(*args)` (of no part) on an executor: `done` gives its result with `ticket`."""
         self._queue(priority, ticket, None, function, *args)
 
-    def done(self, patient: bool = False) -> list[tuple]:
+    def done(self, patient: bool = False, wait: bool = True) -> list[tuple]:
         """(ticket, result) of some of what `alone` and `call` were asked, as soon as they are done
-        (none once all are given).  A worker that is idle is given work when this is called: what
-        the results given last called for is queued by then (a part's trials after its layout are
-        sent before another part's layout waiting); `patient`: as `dispatch` sends it."""
+        (none once all are given; not `wait`: those done by now, maybe none).  A worker that is idle
+        is given work when this is called: what the results given last called for is queued by then
+        (a part's trials after its layout are sent before another part's layout waiting);
+        `patient`: as `dispatch` sends it."""
         self.dispatch(patient)
         if not self.finished and self.flight:
-            finished, _ = concurrent.futures.wait(self.flight, return_when=concurrent.futures.FIRST_COMPLETED)
+            finished, _ = concurrent.futures.wait(self.flight, timeout=None if wait else 0,
+                                                  return_when=concurrent.futures.FIRST_COMPLETED)
             for future in sorted(finished, key=lambda f: self.flight[f][1]):
                 home, _, ticket, of = self.flight.pop(future)
                 result = future.result()
