@@ -68,6 +68,11 @@ def streams(document) -> list[bytes]:
                 if isinstance(obj, pikepdf.Stream) and obj.get("/Type") not in (Name.Metadata, Name.ObjStm, Name.XRef)]
 
 
+def margins(page) -> list:
+    """The page's margin boxes."""
+    return [box for box in page._page_box.children if isinstance(box, MarginBox)]
+
+
 def outline(document) -> list:
     return [[(level, label) for level, label, _, _ in page.bookmarks] for page in document.pages]
 
@@ -75,16 +80,21 @@ def outline(document) -> list:
 @pytest.mark.parametrize("changed", [9, 22])
 def test_a_part_laid_out_again_from_its_change_is_the_part_laid_out_whole(changed):
     """A paragraph given other spacing: the layout that keeps the pages before the change and
-    makes the rest has the same pages (the kept ones the very boxes of the layout before), the
-    same measured lines, outline and warnings, and writes the same PDF as a layout of it whole."""
+    makes the rest has the same pages (the kept ones the very boxes of the layout before, their
+    margin boxes too), the same measured lines, outline and warnings, and writes the same PDF as
+    a layout of it whole."""
     before, after = book(), book(classes={changed: "tight"})
     old, kept = laid(before)
     kept_boxes = [page._page_box for page in old.pages]
+    kept_margins = [margins(page) for page in old.pages]
     whole, _ = laid(after)
     resumed, made = laid(after, kept)
     start = incremental.resumed_at(kept, made.elements)
     assert 0 < start < len(whole.pages) - 1  # pages were kept, and made again
     assert [page._page_box for page in resumed.pages[:start]] == kept_boxes[:start]
+    assert [margins(page) for page in resumed.pages[:start]] == kept_margins[:start]
+    assert all(set(map(id, margins(page))).isdisjoint(map(id, kept_margins[k]))
+               for k, page in enumerate(resumed.pages) if k >= start)  # made again
     assert len(resumed.pages) == len(whole.pages)
     assert layout.measure(resumed, [""] * len(resumed.pages)) == layout.measure(whole, [""] * len(whole.pages))
     assert outline(resumed) == outline(whole)

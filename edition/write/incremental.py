@@ -23,9 +23,11 @@ when it differs, or when its boxes as built do (their kinds, pseudo-elements, nu
 and generated text: a call moved within its paragraph, a note renumbered); this holds only when
 every changed element has a box in the old layout, and the boxes that stand for no element are
 built the same.  The
-pages given back are pointed at the new tree's elements (the same ones, unchanged), their margin
-boxes are made again with the rest, and WeasyPrint's warnings for them are given again, in their
-place.
+pages given back are pointed at the new tree's elements (the same ones, unchanged), and
+WeasyPrint's warnings for them are given again, in their place.  Their margin boxes are made again
+with the rest, but for the pages given back before the first made again, in the state they were
+made in: what such a page's margin boxes print (its counters, the strings its pages and those
+before set) is what it printed, and its margin boxes and backgrounds are the kept layout's.
 
 A layout may end early, at a page a `stop` chooses as it is made (the mending ends one at the page
 after a short page): its document holds the pages made, and its `Layout`, not `complete`, is one a
@@ -55,6 +57,7 @@ class Layout:
     warnings: list[str]  # the layout's warnings (those of building the boxes first)
     given: int = 0  # how many of its pages were the kept layout's, given back
     complete: bool = True  # False: ended early, at a page `render`'s `stop` chose
+    margins: list[tuple] = dataclasses.field(default_factory=list)  # each page's margin boxes (complete)
 
     @functools.cached_property
     def held(self) -> list[frozenset[int]]:
@@ -180,6 +183,9 @@ class _Maker:
         self.clean: list[bool] = []
         self.warned: list[int] = []
         self.given = 0
+        self.prefix = 0  # the pages given back before the first made again
+        self.margins: list[tuple] = []  # each page's margin boxes, as the layout's last step makes them
+        self.whole: list[bool] = []  # each page's: the kept page's, as it was
 
     @contextlib.contextmanager
     def hooked(self):
@@ -192,12 +198,23 @@ class _Maker:
         layout.make_all_pages = self.make_all_pages(make_all_pages)
 
         # A layout ended early is measured, never drawn: its pages need no margin boxes nor
-        # backgrounds (a later layout that gives them back makes both)
+        # backgrounds (a later layout that gives them back makes both).  A page given back with
+        # all those before it, in the state it had, is the kept page whole: its margin boxes (what
+        # they print depends on it, the pages before it and its state: counters, strings) and its
+        # backgrounds are those the kept layout made.
         def margin_boxes(context, page, state):
-            return make_margin_boxes(context, page, state) if self.complete else []
+            if not self.complete:
+                return []
+            k = len(self.margins)  # made page by page, in order, once the pages are made
+            kept = self.kept
+            same = (kept is not None and k < self.prefix and k < len(kept.margins)
+                    and kept.page_maker[k + 1][3] == state)
+            self.margins.append(kept.margins[k] if same else tuple(make_margin_boxes(context, page, state)))
+            self.whole.append(same)
+            return self.margins[-1]
 
         def backgrounds(page, get_image_from_uri):
-            if self.complete:
+            if self.complete and not self.whole[-1]:
                 layout_backgrounds(page, get_image_from_uri)
 
         layout.make_margin_boxes, layout.layout_backgrounds = margin_boxes, backgrounds
@@ -229,12 +246,13 @@ class _Maker:
             kept, first_pass = self.kept, not pages
             if kept is not None and first_pass:  # the kept pages, as they were made (before their margin boxes)
                 pages = [self.restored(k) for k in range(len(kept.bare) if self.remade is not None else self.start)]
-            self.pages, self.clean, self.warned, self.given = [], [], [], 0
+            self.pages, self.clean, self.warned, self.given, self.prefix = [], [], [], 0, 0
             handed = False  # the page before handed something over to this one
             making = make_all_pages(context, root_box, html, pages)
             for k, page in enumerate(making):
                 given = kept is not None and k < len(kept.bare) and page is kept.bare[k][0]
                 self.given += given
+                self.prefix += given and self.prefix == k
                 self.warned.append(len(self.warnings) - self.first)
                 if given:
                     if first_pass:
@@ -292,7 +310,7 @@ class _Maker:
         return Layout(elements=self.elements, order=self.order, shape=self.shape,
                       page_maker=list(self.context.page_maker), bare=self.pages, clean=self.clean,
                       warned=self.warned, warnings=list(self.warnings[self.first:]), given=self.given,
-                      complete=self.complete)
+                      complete=self.complete, margins=self.margins if self.complete else [])
 
 
 def _remake(changed: bool) -> dict:
