@@ -313,6 +313,22 @@ def test_the_pdf_steps_run_in_fresh_processes_that_hold_none_of_the_make_ups_mem
     assert resident < len(ballast) / 2
 
 
+def test_the_pdf_workers_are_all_started_before_the_first_call(monkeypatch):
+    """A spawned pool starts a worker only when a call finds none idle: the screen PDF, asked
+    for while the press PDF is being derived, waited 0.45 s for its worker to start.  All start
+    when the pool is made, and import the module they will run."""
+    import multiprocessing
+
+    from edition.write import workers
+
+    monkeypatch.setattr(workers, "_jobs", 2)
+    with workers.isolated("edition.write.merge") as pool:
+        started = len(multiprocessing.active_children())
+        imported = pool.submit(eval, "'edition.write.merge' in __import__('sys').modules").result()
+    assert started == 2
+    assert imported
+
+
 def test_a_part_is_open_only_while_it_is_copied(tmp_path):
     """qpdf parses a WeasyPrint PDF's whole object stream at once: merging holds the book's objects
     and one part's, not every part's beside them.  The growth of a fresh process's peak memory

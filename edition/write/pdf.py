@@ -32,7 +32,8 @@ def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Set
     black in DeviceGray, declared PDF/UA-1 instead of PDF/X.  Both get page labels: roman for the
     front matter, arabic from the first page of the text."""
     raw = press_path.with_name(press_path.name + ".raw")
-    with workers.isolated() as pool, tempfile.TemporaryDirectory(prefix=".parts-", dir=press_path.parent) as tmp:
+    with (workers.isolated(__name__) as pool,
+          tempfile.TemporaryDirectory(prefix=".parts-", dir=press_path.parent) as tmp):
         paths = []
         for k, (data, _) in enumerate(book.pdfs()):
             paths.append(Path(tmp, f"{k:04d}.pdf"))
