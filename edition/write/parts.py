@@ -386,21 +386,28 @@ class Parts:
             del held[next(iter(held))]
 
     def _holder(self, job: part_job.Job) -> int | None:
-        """The executor that keeps the job's layout, else the one that laid its part out last."""
+        """The executor that keeps the job's layout, else the one that laid its part out last if it
+        still keeps a layout of it (one that let it go lays it out whole, as any other would)."""
         held = self._keeper(job.name)
-        return held if held is not None else self.home.get(job.part)
+        if held is None and self._keeps(self.home.get(job.part), job.part):
+            held = self.home[job.part]
+        return held
+
+    def _keeps(self, home: int | None, part: str) -> bool:
+        """The executor `home` keeps a layout of the part, as `_held` notes what each keeps."""
+        return home is not None and any(kept == part for kept, _ in self.held[home].values())
 
     def _home(self, job: part_job.Job, load: list[float]) -> int:
         """The executor for a job, its `load` (the seconds of the jobs sent to each) counted: the
         one that keeps the same layout (it only writes the numbers in); else the one that laid the
-        part out last, which lays it out again from the first page the change reaches
-        (incremental.py; the share of the pages after it, as the last layout placed them), if the
-        jobs then end sooner than on the least busy; else the least busy."""
+        part out last and still keeps that layout, which lays it out again from the first page the
+        change reaches (incremental.py; the share of the pages after it, as the last layout placed
+        them), if the jobs then end sooner than on the least busy; else the least busy."""
         laying, writing = self._estimate(job)
         writing *= job.write
         least = min(range(len(load)), key=load.__getitem__)
         held, cost = self._keeper(job.name), writing
-        if held is None and job.part in self.home:
+        if held is None and self._keeps(self.home.get(job.part), job.part):
             held, cost = self.home[job.part], laying * _remaining(*self.last[job.part], job) + writing
         if held is None or max(load[held] + cost, load[least]) > max(load[least] + laying + writing, load[held]):
             held, cost = least, laying + writing
