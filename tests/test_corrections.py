@@ -362,3 +362,22 @@ def test_a_paragraphs_lines_in_a_layout_of_its_part_are_those_of_its_trial(built
         for document in documents:
             found |= corrections._trial_lines((str(built.html), limits), *document)
     assert {f"{key}{corrections.VARIANT}{shown[key][0] or 'none'}": shown[key][1] for key in sample} == found
+
+
+@pytest.mark.parametrize("trials, documents", [(5, [3, 2]), (700, [175] * 4), (1300, [217, 217, 217, 217, 216, 216])])
+def test_trials_are_shared_in_documents_of_a_like_length_as_many_as_the_workers_or_a_multiple(monkeypatch, trials,
+                                                                                              documents):
+    """The workers lay out a batch of trials at once, and the batch ends with its longest
+    document: the trials go into as many documents as there are workers, or twice as many, and
+    so on, none of more than TRIALS_PER_RENDER (with three documents for two workers, one worker
+    laid out the third alone, 5 s in the 4x bench edition's loose lines)."""
+    import lxml.html
+
+    from edition.write import corrections, workers
+
+    monkeypatch.setattr(workers, "_jobs", 2)
+    body = "".join(f'<p id="p{k}" class="numbered">Words {k}.</p>' for k in range(trials))
+    tree = lxml.html.document_fromstring(f"<html><head></head><body>{body}</body></html>").getroottree()
+    wanted = {f"p{k}": {"spacing-loose-1"} for k in range(trials)}
+    _, made = corrections._trial_documents(Corrections(wanted=wanted), [tree])
+    assert [source.count(corrections.VARIANT) for (source,) in made] == documents

@@ -650,14 +650,15 @@ def _try(corrections: Corrections, trees: list, html_path: Path, limits: Limits)
 
 def _trial_documents(corrections: Corrections, trees: list) -> tuple[list[tuple[str, str]], list[tuple[str]]]:
     """The (paragraph id, spacing) of each trial `corrections.wanted`, and the documents that lay
-    them out (each paragraph found in one of the print HTML `trees`), as many as the workers, in
-    renders of `TRIALS_PER_RENDER` at most (WeasyPrint's time grows faster than a document's
-    pages): each the argument of a call of `_trial_lines`."""
+    them out (each paragraph found in one of the print HTML `trees`), as many as the workers or a
+    multiple of them (each as long as the others: with five documents, one worker laid out its
+    third while the other waited), in renders of `TRIALS_PER_RENDER` at most (WeasyPrint's time
+    grows faster than a document's pages): each the argument of a call of `_trial_lines`."""
     from lxml import etree
 
     todo = [(key, spacing) for key in sorted(corrections.wanted) for spacing in SPACINGS
             if spacing in corrections.wanted[key]]
-    count = max(workers.jobs(), math.ceil(len(todo) / TRIALS_PER_RENDER))
+    count = workers.jobs() * max(math.ceil(len(todo) / (TRIALS_PER_RENDER * workers.jobs())), 1)
     shares = [todo[k::count] for k in range(min(count, len(todo)))]
     wanted = set(corrections.wanted)  # found in one walk: lxml's get_element_by_id walks the whole tree each time
     elements = {element.get("id"): element for tree in trees for element in tree.getroot().iter()
