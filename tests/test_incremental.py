@@ -389,22 +389,30 @@ def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_
     assert [args for args, _ in workers[0].sent] == [("urgent",), ("called for",), ("T2 once more",)]
 
 
-def test_a_pass_sends_an_idle_worker_its_own_parts_before_one_another_worker_laid_out(monkeypatch):
-    """In a pass or the writing (`Parts._run`: `patient`), an idle worker is sent the work it
-    holds or no worker holds before a part whose layout another (busy) worker holds; that part
-    goes to it only once nothing else is left, when laying it out whole there ends sooner."""
+def _pass_with_t2_held_by_a_busy_worker(monkeypatch, held: dict) -> tuple[parts.Parts, list[HeldExecutor]]:
+    """A pass (`patient`) on two workers, worker 1 busy for 20 s more, the one that laid part T2
+    out last and keeps the layouts `held`: T2 again (priority 20) and a small call (1) queued, and
+    dispatched.  Returns the make-up's `Parts` and the two workers."""
     monkeypatch.setattr(parts, "_remaining", lambda before, laid, after: 0.2)
     laying = parts.Parts.__new__(parts.Parts)
     workers = [HeldExecutor(), HeldExecutor()]
     t2 = dataclasses.replace(job("<p>x</p>"), part="T2")
     laying.executors, laying.home, laying.last, laying.ends = workers, {"T2": 1}, {"T2": (t2, None)}, [0.0, 0.0]
-    laying.whole, laying.writing, laying.held = {"T2": (10.0, 1)}, {}, [{}, {"T2's last": ("T2", 10)}]
+    laying.whole, laying.writing, laying.held = {"T2": (10.0, 1)}, {}, [{}, held]
     laying.queued, laying.flight, laying.finished, laying.asked = [], {}, [], 0
     laying.flight = {concurrent.futures.Future(): (1, 0, "busy", None)}  # worker 1 is busy for 20 s more
     laying.ends[1] = time.monotonic() + 20
     laying._queue(20, "T2 again", (t2, "key"), str, "T2 again")
     laying.call("small", 1, str, "small")
     laying.dispatch(patient=True)
+    return laying, workers
+
+
+def test_a_pass_sends_an_idle_worker_its_own_parts_before_one_another_worker_laid_out(monkeypatch):
+    """In a pass or the writing (`Parts._run`: `patient`), an idle worker is sent the work it
+    holds or no worker holds before a part whose layout another (busy) worker holds; that part
+    goes to it only once nothing else is left, when laying it out whole there ends sooner."""
+    laying, workers = _pass_with_t2_held_by_a_busy_worker(monkeypatch, {"T2's last": ("T2", 10)})
     assert [args for args, _ in workers[0].sent] == [("small",)]  # its own work first
     workers[0].sent[0][1].set_result("done")
     assert laying.done(patient=True) == [("small", "done")]
@@ -418,18 +426,7 @@ def test_a_part_whose_worker_let_its_layout_go_goes_to_an_idle_worker(monkeypatc
     last let go (as `Parts.held` notes what each keeps) is laid out whole wherever it goes, so it
     goes to an idle worker at once, the most urgent first, rather than wait for that busy one (in
     the writing of the 4x bench edition, a worker stood idle 19 s so)."""
-    monkeypatch.setattr(parts, "_remaining", lambda before, laid, after: 0.2)
-    laying = parts.Parts.__new__(parts.Parts)
-    workers = [HeldExecutor(), HeldExecutor()]
-    t2 = dataclasses.replace(job("<p>x</p>"), part="T2")
-    laying.executors, laying.home, laying.last, laying.ends = workers, {"T2": 1}, {"T2": (t2, None)}, [0.0, 0.0]
-    laying.whole, laying.writing, laying.held = {"T2": (10.0, 1)}, {}, [{}, {"other": ("K", 300)}]
-    laying.queued, laying.flight, laying.finished, laying.asked = [], {}, [], 0
-    laying.flight = {concurrent.futures.Future(): (1, 0, "busy", None)}  # worker 1 is busy for 20 s more
-    laying.ends[1] = time.monotonic() + 20
-    laying._queue(20, "T2 again", (t2, "key"), str, "T2 again")
-    laying.call("small", 1, str, "small")
-    laying.dispatch(patient=True)
+    _, workers = _pass_with_t2_held_by_a_busy_worker(monkeypatch, {"other": ("K", 300)})
     assert [args for args, _ in workers[0].sent] == [("T2 again",)]
     assert workers[1].sent == []
 
