@@ -185,7 +185,7 @@ class _Maker:
         self.given = 0
         self.prefix = 0  # the pages given back before the first made again
         self.margins: list[tuple] = []  # each page's margin boxes, as the layout's last step makes them
-        self.whole: list[bool] = []  # each page's: the kept page's, as it was
+        self.kept_page = False  # the page whose margin boxes were made last is the kept page, as it was
 
     @contextlib.contextmanager
     def hooked(self):
@@ -210,11 +210,11 @@ class _Maker:
             same = (kept is not None and k < self.prefix and k < len(kept.margins)
                     and kept.page_maker[k + 1][3] == state)
             self.margins.append(kept.margins[k] if same else tuple(make_margin_boxes(context, page, state)))
-            self.whole.append(same)
+            self.kept_page = same  # its backgrounds follow (`layout_document`)
             return self.margins[-1]
 
         def backgrounds(page, get_image_from_uri):
-            if self.complete and not self.whole[-1]:
+            if self.complete and not self.kept_page:
                 layout_backgrounds(page, get_image_from_uri)
 
         layout.make_margin_boxes, layout.layout_backgrounds = margin_boxes, backgrounds
