@@ -94,6 +94,43 @@ def test_a_rebuild_gives_unchanged_paragraphs_the_spacing_the_last_build_gave_th
     assert again.spacing == {"p1": "spacing-tight-1"}
 
 
+def test_a_paragraph_read_again_as_it_was_is_not_digested_again(tmp_path, monkeypatch):
+    """The make-up reads its print HTML at every layout of a part: a numbered paragraph whose
+    markup and stylesheet are what they were is given the digest it had without computing it
+    again; one changed, or the same under another stylesheet, is digested afresh.  The digests
+    are those a reading with nothing remembered gives."""
+    from edition.check.layout import Limits
+    from edition.write import corrections as module
+
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "book.css").write_text("p { margin: 0 }")
+    html = tmp_path / "book.html"
+    html.write_text('<html><head><link rel="stylesheet" href="assets/book.css"></head><body>'
+                    '<p id="p1" class="numbered">One.</p><p id="p2" class="numbered spacing-loose-1">Two.</p>'
+                    '<p id="p3">Not numbered.</p></body></html>')
+    real, digested = module._digest, []
+    monkeypatch.setattr(module, "_digest", lambda element, fed: digested.append(element.get("id")) or real(element, fed))
+
+    def read(corrections):
+        module._read(html, corrections, Limits())
+        return corrections.digests
+
+    kept = Corrections()
+    first = read(kept)
+    assert digested == ["p1", "p2"] and kept.as_written == {"p1": "", "p2": "spacing-loose-1"}
+    digested.clear()
+    assert read(kept) == first and digested == []
+    html.write_text(html.read_text().replace("Two.", "Two, changed."))
+    changed = read(kept)
+    assert digested == ["p2"] and changed["p1"] == first["p1"] and changed["p2"] != first["p2"]
+    assert changed == read(Corrections())
+    (assets / "book.css").write_text("p { margin: 1pt }")
+    digested.clear()
+    restyled = read(kept)
+    assert digested == ["p1", "p2"] and restyled == read(Corrections()) and restyled["p1"] != first["p1"]
+
+
 def lazily(table: dict[str, dict[str, list]], decide, monkeypatch) -> tuple:
     """What `decide(corrections)` gives with every trial made beforehand, and with the trials made
     as the decisions reach them (corrections._settled), with how many paragraph layouts those took."""

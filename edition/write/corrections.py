@@ -97,6 +97,7 @@ class Corrections:
     reach: int = SPECULATE  # untried paragraphs a plan may reach for each line it lacks, to decide again once tried
     median: float = 0.0  # the book's median word space (ems) the stretch limit multiplies (`measure_median`)
     median_of: str = ""  # the digest of the stylesheet it was measured with
+    digested: dict[bytes, str] = dataclasses.field(default_factory=dict, repr=False)  # a paragraph's markup as read, with the stylesheet (sha256) -> its digest (`_read`)
 
     @classmethod
     def load(cls, path: Path) -> "Corrections":
@@ -592,23 +593,35 @@ def apply_known(corrections: Corrections, html_path: Path, limits: Limits) -> No
 
 def _read(html_path: Path, corrections: Corrections, limits: Limits):
     """The print HTML parsed; every numbered paragraph's digest noted (with the stylesheet and the
-    limit of hyphenated lines in a row, which decide its lines too), and the spacing it is set in."""
-    from lxml import html as lxml_html
+    limit of hyphenated lines in a row, which decide its lines too), and the spacing it is set in.
+    A paragraph read before as it is now (its markup and the stylesheet the same) is not digested
+    again (`Corrections.digested`)."""
+    from lxml import etree
 
-    tree = lxml_html.parse(str(html_path))
+    tree = etree.parse(str(html_path), etree.HTMLParser())
     stylesheet = f"ladder={limits.ladder};runt={limits.runt};".encode() + b"".join((html_path.parent / link.get("href")).read_bytes()
                           for link in tree.getroot().iter("link") if link.get("rel") == "stylesheet")
-    numbered = [element for element in tree.getroot().iter()
-                if element.get("id") and "numbered" in (element.get("class") or "").split()]
-    corrections.digests = {element.get("id"): _digest(element, stylesheet) for element in numbered}
-    corrections.as_written = {element.get("id"): next((c for c in element.get("class").split() if c in SPACINGS), "")
-                           for element in numbered}
+    fed = hashlib.sha256(stylesheet)
+    corrections.digests, corrections.as_written = {}, {}
+    for element in tree.xpath(_NUMBERED):
+        read = fed.copy()
+        read.update(etree.tostring(element))
+        read = read.digest()
+        if read not in corrections.digested:
+            corrections.digested[read] = _digest(element, fed)
+        key = element.get("id")
+        corrections.digests[key] = corrections.digested[read]
+        corrections.as_written[key] = next((c for c in element.get("class").split() if c in SPACINGS), "")
     return tree
 
 
-def _digest(element, stylesheet: bytes) -> str:
-    """The paragraph's words and markup with the stylesheet: what decides its lines.  Notes that
-    float away keep only what makes their call; margin numbers, ids and spacings are left out."""
+_NUMBERED = "//*[@id != '' and contains(concat(' ', normalize-space(@class), ' '), ' numbered ')]"
+
+
+def _digest(element, stylesheet) -> str:
+    """The paragraph's words and markup with the stylesheet (a sha256 fed it): what decides its
+    lines.  Notes that float away keep only what makes their call; margin numbers, ids and
+    spacings are left out."""
     from lxml import etree
 
     clone = copy.deepcopy(element)
@@ -622,7 +635,9 @@ def _digest(element, stylesheet: bytes) -> str:
             node.attrib.pop(attribute, None)
     clone.set("class", " ".join(c for c in sorted(clone.get("class", "").split())
                                 if not c.startswith("spacing-") and c != DISPLAY_TIGHT))  # margins: no change of lines
-    return hashlib.sha256(stylesheet + etree.tostring(clone, encoding="utf-8")).hexdigest()[:20]
+    digest = stylesheet.copy()
+    digest.update(etree.tostring(clone, encoding="utf-8"))
+    return digest.hexdigest()[:20]
 
 
 def _settled(corrections: Corrections, trees: list, html_path: Path, limits: Limits, decide):
@@ -661,7 +676,7 @@ def _trial_documents(corrections: Corrections, trees: list) -> tuple[list[tuple[
     count = workers.jobs() * max(math.ceil(len(todo) / (TRIALS_PER_RENDER * workers.jobs())), 1)
     shares = [todo[k::count] for k in range(min(count, len(todo)))]
     wanted = set(corrections.wanted)  # found in one walk: lxml's get_element_by_id walks the whole tree each time
-    elements = {element.get("id"): element for tree in trees for element in tree.getroot().iter()
+    elements = {element.get("id"): element for tree in trees for element in tree.xpath("//*[@id]")
                 if element.get("id") in wanted}
     root = trees[0].getroot()
     documents = []
