@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import functools
 import hashlib
 import math
 import pickle
@@ -214,7 +215,8 @@ class Parts:
         `complete` is kept only in the worker, for the part's next layout."""
         head, bodies = split(html_path)
         assets = _assets(html_path.parent)
-        job = self._job(next(p for p in self._parts(head, bodies) if p.key == key), html_path, None, None, (), assets)
+        body = next(piece for piece in bodies if (first := _ID.search(piece[0])) and first[1] == key)
+        job = self._job(self._parts(head, [body])[0], html_path, None, None, (), assets)
         job = dataclasses.replace(job, stop=stop)
         key = self._key(job, assets)
         if (entry := self._found(job, key, reuse=True)) is not None:
@@ -299,7 +301,7 @@ class Parts:
             if path.stem not in self.used:
                 path.unlink()
 
-    def _parts(self, head: str, bodies: list[tuple[str, bool]]) -> list[Part]:
+    def _parts(self, head: str, bodies) -> list[Part]:
         parts = []
         for body, begins_text in bodies:
             ids = _ID.findall(body)
@@ -517,13 +519,18 @@ def _assets(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def split(html_path: Path | str) -> tuple[str, list[tuple[str, bool]]]:
+def split(html_path: Path | str) -> tuple[str, tuple[tuple[str, bool], ...]]:
     """The print HTML's head, and its body cut before every section that begins on a recto, each
     piece with whether it begins the text (the first source's title page, page 1); the HTML is
     given by its path, or as a string.  Each such section begins a piece of its own, but for the
     one after a source's title page, which goes with it (a title page is not laid out alone); the
     pieces of a source are the same whatever comes before it."""
-    root = lxml_html.parse(str(html_path)).getroot() if isinstance(html_path, Path) else lxml_html.fromstring(html_path)
+    return _split(html_path.read_text(encoding="utf-8") if isinstance(html_path, Path) else html_path)
+
+
+@functools.lru_cache(maxsize=2)  # the make-up digests a part's HTML, then lays the part out from it
+def _split(html: str) -> tuple[str, tuple[tuple[str, bool], ...]]:
+    root = lxml_html.fromstring(html)
     head = etree.tostring(root.find("head"), method="html", encoding="unicode")
     body = root.find("body")
     pieces: list[tuple[list[str], bool]] = [([body.text or ""], False)]
@@ -536,7 +543,7 @@ def split(html_path: Path | str) -> tuple[str, list[tuple[str, bool]]]:
         held = "title" if held is None and "part" in classes else "more"
         pieces[-1][0].append(etree.tostring(child, method="html", encoding="unicode"))
     # Each piece without the white space after it, which depends on what follows it in the book
-    return f'<html lang="{root.get("lang", "")}">{head}', [("".join(html).rstrip(), first) for html, first in pieces]
+    return f'<html lang="{root.get("lang", "")}">{head}', tuple(("".join(html).rstrip(), first) for html, first in pieces)
 
 
 def digests(html: str, css: str) -> tuple[dict[str, str], dict[str, str]]:
