@@ -158,7 +158,7 @@ _TABLE = [
      "usually nothing: the corrections tried every spacing; an unbreakable word or a run of names is the cause"),
     ("layout-overfull-line", "warning", "layout", "a line that runs more than half a point into the margin",
      "a long unbreakable word or URL: allow a break in it"),
-    ("layout-short-page", "warning", "layout", "a page that ends more than print: short-page-lines lines early (default 2) although its chapter goes on",
+    ("layout-short-page", "warning", "layout", "a page that ends more than print: short-page-lines lines early (default 2) although its chapter goes on (not when the next page begins with a table row that cannot break in the room left)",
      "usually nothing: the corrections tried; a note or paragraph division elsewhere changes the lines"),
     ("layout-note-away", "warning", "layout", "a note (source or editorial note, apparatus entry, parallels) printed on another page than its call",
      "should not happen: report it"),

@@ -186,7 +186,8 @@ def assert_columns_apart(lines: dict, settings, label: str) -> None:
 def test_a_concordance_row_broken_across_pages_begins_with_its_event(built):
     """Rows are kept whole but where that would leave a page short (write/row_breaks.py; the
     layout report finds no short page), and a row broken across pages has begun with its event:
-    each row's event stands on the page the row begins on, and some pages go on with a row."""
+    each row's event and its date stand on the page the row begins on, and some pages go on with
+    a row."""
     def squashed(text: str) -> str:  # words as the PDF's text gives them, whatever line breaks them
         return re.sub(r"[\s\-\u2010]", "", text)
 
@@ -196,6 +197,8 @@ def test_a_concordance_row_broken_across_pages_begins_with_its_event(built):
         event = " ".join(" ".join(row.xpath(".//span[@class='event']/text()")).split())
         page = built.page_of(row.get("id"))
         assert squashed(" ".join(event.split()[:3])) in squashed(built.pages[page]), (built.labels[page], event)
+        date = row.xpath("string(.//span[@class='event-date'])")
+        assert squashed(date) in squashed(built.pages[page]), (built.labels[page], event, date)
         events.append(squashed(event))
     continued = 0
     for index in concordance_pages(built)[1:]:

@@ -115,6 +115,8 @@ class PageMeasure:
     flow_bottom: float = 0.0  # the lowest point the main flow reaches (lines and boxes with no lines)
     note_heights: dict = dataclasses.field(default_factory=dict)  # NoteMark -> its height in the note area
     note_lines: dict = dataclasses.field(default_factory=dict)  # NoteMark -> its lines on the page
+    rows_bottom: float = 0.0  # the bottom of the main flow's last table row, its cells' padding with it (0: none)
+    row_head: float = 0.0  # the height the table row the main flow begins with needs on a page before it can break (`_row_head`; 0: none)
 
 
 @dataclasses.dataclass
@@ -195,13 +197,65 @@ def measure_page(page_box, index: int, label: str) -> PageMeasure:
             if area == "main" and not absolute:
                 measured.flow_bottom = max(measured.flow_bottom, box.position_y + box.height)
             return
+        if area == "main" and not absolute and isinstance(box, boxes.TableRowBox):
+            measured.rows_bottom = max(measured.rows_bottom, box.position_y + box.height)
         if area == "main" and not absolute and isinstance(box, boxes.BlockLevelBox) and not box.children:
             measured.flow_bottom = max(measured.flow_bottom, box.position_y + box.margin_height() - box.margin_bottom)
         for child in getattr(box, "children", []):
             walk(child, area, block, ids, section, classes, absolute, note, context)
 
     walk(page_box, "main", None, [], "", frozenset(), False)
+    measured.row_head = _row_head(page_box)
     return measured
+
+
+def _row_head(page_box) -> float:
+    """If the page's main flow begins with a body row of a table (after the table's repeated
+    head; the row's first part or the rest of it), the height it needs on a page before it can
+    break: from its top to the lowest of its cells' first places to break (`_first_break`)."""
+    from weasyprint.formatting_structure import boxes
+
+    box = page_box
+    while not isinstance(box, boxes.TableRowBox):
+        if isinstance(box, boxes.LineBox):
+            return 0.0
+        children = [child for child in getattr(box, "children", []) if child.is_in_normal_flow()
+                    and not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox))
+                    and not getattr(child, "is_header", False)]
+        if not children:
+            return 0.0
+        box = children[0]
+    return max((_first_break(cell) for cell in box.children), default=box.position_y) - box.position_y
+
+
+def _first_break(box) -> float:
+    """The bottom of the first place a block may break its content at (its content's bottom if
+    none: a table cell's padding is stretched to its row's height): after its first `orphans`
+    lines if it may break inside, else after its first in-flow child, or the first of them not
+    kept with the next (`break-after`, `break-before: avoid`)."""
+    from weasyprint.formatting_structure import boxes
+
+    bottom = box.content_box_y() + box.height
+    children = [child for child in box.children if child.is_in_normal_flow()]
+    if not children or box.style["break_inside"] in ("avoid", "avoid-page"):
+        return bottom
+    if isinstance(children[0], boxes.LineBox):
+        if len(children) < box.style["orphans"] + box.style["widows"]:
+            return bottom
+        line = children[box.style["orphans"] - 1]
+        return line.position_y + line.height
+    for child, following in zip(children, [*children[1:], None]):
+        end = child.content_box_y() + child.height
+        inside = _first_break(child) if isinstance(child, boxes.BlockContainerBox) else end
+        if inside < end:
+            return inside
+        if following is None or not (_avoided(child.style["break_after"]) or _avoided(following.style["break_before"])):
+            return end
+    return bottom
+
+
+def _avoided(value: str) -> bool:
+    return value in ("avoid", "avoid-page")
 
 
 def _classes(box) -> set[str]:
@@ -320,16 +374,21 @@ def line_pitch(pages: list[PageMeasure]) -> float:
 
 def short_pages(pages: list[PageMeasure], limits: Limits, pitch: float | None = None) -> list[tuple[int, float]]:
     """(page index, lines lacking) of every page that ends early while its chapter goes on; a line
-    is the `pitch` given (that of the whole book when `pages` are a part of it), else these pages'."""
+    is the `pitch` given (that of the whole book when `pages` are a part of it), else these pages'.
+    A page is not short when the next begins with a table row, or the rest of one, that cannot
+    break in the room left below the page's last row (a row breaks only where each of its cells
+    has begun: write/row_breaks.py; and an event's name and date are kept together)."""
     pitch = line_pitch(pages) if pitch is None else pitch
     found = []
     for page in pages:
         main = _main(page)
-        following = _main(pages[page.index + 1]) if page.index + 1 < len(pages) else []
-        if pitch and main and following and following[0].section == main[-1].section != "":
-            gap = (page.flow_limit - page.flow_bottom) / pitch
-            if gap > limits.short_page_lines + SHORT_SLACK:
-                found.append((page.index, gap))
+        following = pages[page.index + 1] if page.index + 1 < len(pages) else None
+        first = _main(following) if following is not None else []
+        if pitch and main and first and first[0].section == main[-1].section != "":
+            room = page.flow_limit - page.flow_bottom
+            if (room / pitch > limits.short_page_lines + SHORT_SLACK
+                    and following.row_head <= page.flow_limit - max(page.flow_bottom, page.rows_bottom)):
+                found.append((page.index, room / pitch))
     return found
 
 
