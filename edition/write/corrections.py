@@ -45,7 +45,7 @@ from ..check.layout import (
 )
 from ..render.html import CALL_FIRST, DISPLAY_KEY, DISPLAY_TIGHT
 from ..render.notes import RUN_IN
-from . import html_parsing, layout_fixes, part_job, stylesheets, workers
+from . import html_parsing, part_job, workers
 
 # Word spacings a typesetter may give a paragraph, in order of preference ("" is the book's own).
 SPACINGS = ("", "spacing-tight-1", "spacing-track-tight-1", "spacing-loose-1", "spacing-track-loose-1",
@@ -702,7 +702,7 @@ def _trial_lines(shared: tuple[str, Limits], source: str) -> dict[str, list]:
     """Lay out a trial document: for each trial paragraph, its `TRIAL`."""
     base_url, limits = shared
     # The trial let go of inside: collected
-    with part_job.set_aside(), layout_fixes.applied(limits.ladder, limits.short_page_lines), stylesheets.parsed_once():
+    with part_job.laying_out(limits.ladder, limits.short_page_lines):
         laid = html_parsing.parsed(source, base_url).render(font_config=part_job.fonts())
         pages = measure(laid, [""] * len(laid.pages))
         del laid

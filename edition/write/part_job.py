@@ -97,7 +97,7 @@ def run(job: Job) -> LaidPart:
 
     font_config = fonts()
     began, how = time.perf_counter(), ""
-    with set_aside(), _warnings() as warnings, layout_fixes.applied(job.ladder, job.short), stylesheets.parsed_once():
+    with laying_out(job.ladder, job.short), _warnings() as warnings:
         kept = _kept.pop(job.name, None)
         if kept is None:
             earlier = _earlier(job)
@@ -251,6 +251,15 @@ def _let_go_of(name: str) -> _Kept:
     kept = _kept.pop(name)
     _let_go += len(kept.document.pages)
     return kept
+
+
+@contextlib.contextmanager
+def laying_out(ladder: int, short: float):
+    """What a worker lays a document out in (a part, trial paragraphs): the collector set aside
+    (`set_aside`), the make-up's adjustments (`layout_fixes.applied`, with the limit of hyphenated
+    lines in a row and of lines a page may end early), the stylesheets parsed once."""
+    with set_aside(), layout_fixes.applied(ladder, short), stylesheets.parsed_once():
+        yield
 
 
 @contextlib.contextmanager
