@@ -126,6 +126,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
         corrections.save(out_dir / CORRECTIONS_CACHE)
     else:  # what each part's corrections were decided for: its HTML before any
         corrections.save(out_dir / CORRECTIONS_CACHE, parts.digests(*printer.render(found))[0])
+    parts.forget()
     return book, book.measured()
 
 

@@ -528,6 +528,11 @@ def split(html_path: Path | str) -> tuple[str, tuple[tuple[str, bool], ...]]:
     return _split(html_path.read_text(encoding="utf-8") if isinstance(html_path, Path) else html_path)
 
 
+def forget() -> None:
+    """Let go of the print HTML `split` keeps (the last two): a make-up that ends calls it."""
+    _split.cache_clear()
+
+
 @functools.lru_cache(maxsize=2)  # the make-up digests a part's HTML, then lays the part out from it
 def _split(html: str) -> tuple[str, tuple[tuple[str, bool], ...]]:
     root = lxml_html.fromstring(html)
