@@ -70,18 +70,50 @@ def test_the_number_of_jobs_changes_no_byte(tiny, tmp_path):
     assert outputs[0] == outputs[1] == outputs[2] and len(outputs[0]) >= 4
 
 
-@pytest.mark.slow  # a Dask cluster of two processes and two builds of a tiny edition: 10-20 s
+@pytest.mark.slow  # a Dask cluster of two processes and three builds of a tiny edition: 15-30 s
 def test_parts_laid_out_on_a_dask_cluster_give_the_same_bytes(tiny, tmp_path):
     """`--dask ADDRESS` sends the parts' layouts to a Dask cluster (here a LocalCluster of two
-    worker processes): they run there, and the files are those of a build in one process."""
+    worker processes): they run there, and the files are those of a build in one process; a
+    second build on the same cluster, whose workers kept the first's layouts and write them
+    again, gives them too."""
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        assert build(tiny, tmp_path / "dask", "--dask", cluster.scheduler_address) == 0
+        for out in ("dask", "dask-again"):
+            assert build(tiny, tmp_path / out, "--dask", cluster.scheduler_address) == 0
         prefix = cluster.scheduler.task_prefixes.get("run")  # part_job.run's tasks
         ran = prefix.all_durations.get("compute", 0) if prefix is not None else 0  # seconds they computed
     assert build(tiny, tmp_path / "here", "--jobs", "1") == 0
     files = [{p.name: p.read_bytes() for p in (tmp_path / out).iterdir() if p.is_file() and not p.name.startswith(".")}
-             for out in ("dask", "here")]
-    assert files[0] == files[1] and len(files[0]) >= 4
+             for out in ("dask", "dask-again", "here")]
+    assert files[0] == files[1] == files[2] and len(files[0]) >= 4
     assert ran > 0
+
+
+def test_a_kept_layout_written_again_gives_the_same_pdf(tmp_path):
+    """A worker keeps a part's layout after writing it, and writes it again when the part is
+    wanted with other numbers, or in the next build on a Dask worker.  WeasyPrint reads the output
+    intent's description as it writes a PDF, and LittleCMS then writes the profile otherwise (92
+    bytes more, and the merged book held two): each writing takes the profiles fresh from their
+    files, so it writes the profile the first wrote."""
+    import io
+    import shutil
+
+    import pikepdf
+
+    from edition.write import output_intent, page_numbers, part_job, parts
+
+    def profiles(pdf: bytes) -> list[bytes]:
+        with pikepdf.open(io.BytesIO(pdf)) as opened:
+            return [o.read_bytes() for o in opened.objects if isinstance(o, pikepdf.Stream) and o.stream_dict.get("/N") == 4]
+
+    shutil.copyfile(output_intent.DEFAULT_PROFILE, tmp_path / "output-intent.icc")
+    head = ("<html lang='en'><head><style>@page { size: A6 } @color-profile --output-intent { src: url(output-intent.icc);"
+            " components: c, m, y, k; } p { color: color(--output-intent 0 0 0 0.6) }</style></head>")
+    job = part_job.Job(page_numbers.masked(parts.document(head, "<p id='p'>Grey words.</p>", 1)), str(tmp_path / "book.html"),
+                       1, (), frozenset(), 3, 2.0, "pdf/x-4", 0, True, name="part", part="A")
+    with part_job.keeping():
+        first = part_job.run(job)
+        again = part_job.run(job)
+        assert again.made == ""  # the kept layout, written again
+    assert len(profiles(first.pdf)) == 1 and profiles(again.pdf) == profiles(first.pdf)

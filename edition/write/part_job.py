@@ -107,7 +107,8 @@ def run(job: Job) -> LaidPart:
             measures = {id(page): measures[id(page)] for page, *_ in made.bare if id(page) in measures}
             if earlier is not None:  # its pages not taken over freed at once
                 cycles.broken(earlier.made.bare, made.bare)
-            kept, how = _Kept(document, list(warnings), job.part, job.style, made, measures), AGAIN if earlier else WHOLE
+            kept, how = _Kept(document, list(warnings), job.part, job.style, made, measures,
+                              profiles=stylesheets.profile_sources(document.color_profiles)), AGAIN if earlier else WHOLE
         document = kept.document
         pages = document.pages
         if job.write:
@@ -128,6 +129,7 @@ def run(job: Job) -> LaidPart:
         if job.write:
             laid.phantoms = _stand_ins(pages)
             document.fonts = {}  # WeasyPrint's fonts of a last writing hold the glyphs it drew, in its order
+            document.color_profiles = stylesheets.profiles_again(kept.profiles)  # and its profiles, what it read
             with epoch(job.epoch), pdf_writing.quicker(), font_subset.harfbuzz():
                 laid.pdf = document.write_pdf(pdf_variant=job.variant, pdf_tags=True)
             for name in laid.phantoms:
@@ -214,6 +216,7 @@ class _Kept:
     made: incremental.Layout  # how it was made, for a layout of the part again
     measures: dict  # its pages' measures as taken (`_measured`), for its pages a layout gives back
     written: bool = False  # numbers, folios and sides written into its boxes: no layout begins from it
+    profiles: dict = dataclasses.field(default_factory=dict)  # its colour profiles as read (`stylesheets.profile_sources`)
 
 
 def _earlier(job: Job) -> _Kept | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import urllib.parse
 import urllib.request
 import weakref
@@ -93,12 +94,30 @@ def _sources(root, base_url: str | None) -> tuple | None:
 
 def _fresh(profile, url_fetcher):
     """A colour profile read again from its file, as WeasyPrint reads it: each document writes its
-    own (LittleCMS writes a profile it has read a tag of otherwise)."""
+    own (LittleCMS writes a profile it has read a tag of otherwise, and WeasyPrint reads the output
+    intent's description as it writes a PDF)."""
     from weasyprint.css import ColorProfile
     from weasyprint.urls import fetch
 
     with fetch(url_fetcher, profile.src) as response:
         return ColorProfile(response, profile.src, profile.rendering_intent, profile.components)
+
+
+def profile_sources(profiles: dict) -> dict[str, tuple]:
+    """What makes a document's colour profiles again (`profiles_again`), taken before it is
+    written: each one's bytes as read, URL, rendering intent and components.  A kept layout is
+    written again with profiles made from them, not from their files, which a build that kept it
+    on a Dask worker may have deleted since."""
+    return {name: (profile.content, profile.src, profile.rendering_intent, profile.components)
+            for name, profile in profiles.items()}
+
+
+def profiles_again(sources: dict[str, tuple]) -> dict:
+    """Colour profiles made anew from `profile_sources`, none of their tags read yet."""
+    from weasyprint.css import ColorProfile
+
+    return {name: ColorProfile(io.BytesIO(data), src, intent, components)
+            for name, (data, src, intent, components) in sources.items()}
 
 
 def _added(before: dict, after: dict) -> dict:
