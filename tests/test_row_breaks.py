@@ -22,12 +22,12 @@ STYLE = (f'@font-face {{ font-family: Book; src: url("{FONT}"); }} @page {{ size
 LEFT = 400 - 20 - 4.5 * LINE  # the space above the table that leaves 4.5 lines below its short row
 
 
-def lay_out(space: float, first_cell: str, limit: float | None, style: str = ""):
+def lay_out(space: float, first_cell: str, limit: float | None, style: str = "", count: int = 10):
     """A page of `space` px above a table of one short row and one tall one (`first_cell`, and ten
     references of a line each beside it), laid out with the adjustments and rows breaking rather
-    than leave more than `limit` lines (None: WeasyPrint alone), with `style` added; the pages'
-    measures."""
-    refs = "".join(f"<span class=ref>ref {k}</span>" for k in range(10))
+    than leave more than `limit` lines (None: WeasyPrint alone), with `style` added (and `count`
+    references); the pages' measures."""
+    refs = "".join(f"<span class=ref>ref {k}</span>" for k in range(count))
     html = (f"<style>{STYLE} {style}</style><section class='chapter' id='c'><div style='height: {space}px'></div><table>"
             f"<tr><td>short row</td><td><span class='ref'>1.1</span></td></tr>"
             f"<tr><td>{first_cell}</td><td>{refs}</td></tr></table></section>")
@@ -107,3 +107,18 @@ def test_an_event_and_its_date_begin_a_row_together():
     assert "event" not in words_on(kept[0]) and "event date" in words_on(kept[1])
     assert lines_left(kept[0]) == pytest.approx(2.3) and kept[1].row_head == padding + 2 * LINE
     assert short(kept) == []
+
+
+def test_a_row_that_cannot_break_needs_its_whole_height():
+    """A row of an event and its date with no references (most of the 4x bench edition's
+    concordance) cannot break: it goes whole or not at all, its cells' bottom padding with it.
+    2.3 lines are left below the last line, 4 px less below the last row: the row's event and
+    date would fit there, with their padding above, but not with the padding below too."""
+    padding = 4
+    space = 400 - (LINE + padding) - 2.3 * LINE
+    style = f"td {{ padding: {padding}px 0 }}"
+    pages = lay_out(space, "event<span style='display: block; break-before: avoid'>date</span>", Limits().short_page_lines,
+                    style, count=0)
+    assert "event" not in words_on(pages[0]) and "event date" in words_on(pages[1])
+    assert pages[1].row_head == 2 * padding + 2 * LINE > pages[0].flow_limit - pages[0].rows_bottom
+    assert short(pages) == []

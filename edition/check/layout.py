@@ -212,7 +212,9 @@ def measure_page(page_box, index: int, label: str) -> PageMeasure:
 def _row_head(page_box) -> float:
     """If the page's main flow begins with a body row of a table (after the table's repeated
     head; the row's first part or the rest of it), the height it needs on a page before it can
-    break: from its top to the lowest of its cells' first places to break (`_first_break`)."""
+    break: from its top to the lowest of its cells' first places to break (`_first_break`); or, if
+    none of its cells can break before its content ends, its whole height, the cells' padding
+    below their content with it (a row that cannot break goes whole)."""
     from weasyprint.formatting_structure import boxes
 
     box = page_box
@@ -225,7 +227,10 @@ def _row_head(page_box) -> float:
         if not children:
             return 0.0
         box = children[0]
-    return max((_first_break(cell) for cell in box.children), default=box.position_y) - box.position_y
+    breaks = [(_first_break(cell), cell.content_box_y() + cell.height) for cell in box.children]
+    if all(first >= end for first, end in breaks):
+        return box.height
+    return max(first for first, _ in breaks) - box.position_y
 
 
 def _first_break(box) -> float:
