@@ -242,7 +242,7 @@ def _first_break(box) -> float:
 
     bottom = box.content_box_y() + box.height
     children = [child for child in box.children if child.is_in_normal_flow()]
-    if not children or box.style["break_inside"] in ("avoid", "avoid-page"):
+    if not children or _avoided(box.style["break_inside"]):
         return bottom
     if isinstance(children[0], boxes.LineBox):
         if len(children) < box.style["orphans"] + box.style["widows"]:
