@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import datetime
 import io
 import re
 import threading
 import time
+import types
 
 import pikepdf
 import pytest
@@ -17,7 +19,7 @@ from pikepdf import Name
 from weasyprint.formatting_structure.boxes import MarginBox
 
 from edition.check import layout
-from edition.write import incremental, layout_fixes, parts, part_job
+from edition.write import incremental, layout_fixes, parts, part_job, workers
 
 STYLE = """<style>
 @page { size: A6; margin: 14mm 11mm 16mm;
@@ -260,7 +262,7 @@ def test_a_part_of_the_real_book_laid_out_again_is_the_part_laid_out_whole(built
     head, bodies = parts.split(html_path)
     from edition.write import page_numbers
 
-    body = next(body for body, _ in bodies if "id=\"part-K\"" in body or "id='part-K'" in body)
+    body = next(body for body, *_ in bodies if "id=\"part-K\"" in body or "id='part-K'" in body)
     before = page_numbers.masked(parts.document(head, body, None))
     ids = re.findall(r'<p id="(K\.[0-9.]+)"', before)
     after = before
@@ -289,10 +291,41 @@ def test_each_section_that_begins_on_a_recto_is_a_part_of_its_own_but_after_a_ti
                 ("chapter", "C.1"), ("appendix", "chronology"), ("appendix index", "index-persons")]
     body = "".join(f'<section class="{classes}" id="{key}"><p>{key}</p></section>' for classes, key in sections)
     _, bodies = parts.split(f"<html><head><title>t</title></head><body>{body}</body></html>")
-    assert [re.findall(r'<section[^>]* id="([^"]+)"', piece) for piece, _ in bodies] == [
+    assert [re.findall(r'<section[^>]* id="([^"]+)"', piece) for piece, *_ in bodies] == [
         ["h", "t"], ["part-A", "A.1"], ["A.2"], ["part-B"], ["part-C", "C.p"], ["C.1"], ["chronology"],
         ["index-persons"]]
-    assert [first for _, first in bodies] == [False, True] + [False] * 6
+    assert [piece.begins_text for piece in bodies] == [False, True] + [False] * 6
+    assert [piece.back for piece in bodies] == [False] * 6 + [True, True]
+
+
+def test_a_layout_made_before_any_page_number_is_known_leaves_the_back_matter_out(monkeypatch, tmp_path):
+    """The back matter prints the text's page numbers at their own width, and its indices no
+    reference at all before a layout tells them: a first layout with no numbers (a cold build)
+    does not lay it out, for nothing (at 4x, its concordance was laid out and mended so, 26 s of
+    a worker's time), and says so (`Book.left_out`: the make-up's pass does not hold then); a
+    layout with numbers lays it out."""
+    sections = [("half-title", "h"), ("part first", "part-A"), ("chapter", "A.1"), ("chapter", "A.2"),
+                ("appendix", "chronology"), ("appendix index", "index-persons")]
+    body = "".join(f'<section class="{classes}" id="{key}"><p>{key}</p></section>' for classes, key in sections)
+    html_path = tmp_path / "book.html"
+    html_path.write_text(f"<html><head><title>t</title></head><body>{body}</body></html>", encoding="utf-8")
+    sent = []
+
+    def run(job):
+        sent.append(job.part)
+        return part_job.LaidPart([[job.part]], [[]], [800.0], [layout.PageMeasure(0, "", [], [], 700.0)], {}, [])
+
+    monkeypatch.setattr(parts.part_job, "run", run)
+    printing = types.SimpleNamespace(hyphen_ladder=2, short_page_lines=2.0, press_variant="pdf/x-4", line_numbers=0,
+                                     line_numbering="paragraph")
+    settings = types.SimpleNamespace(printing=printing, date=datetime.date(2026, 1, 2))
+    laying = parts.Parts(settings, lambda ids: set(), None, [workers._Here()])
+    cold = laying.lay_out(html_path, None, write=False)
+    assert cold.ids == ["h", "part-A", "A.2"] and cold.left_out == ("chronology", "index-persons")
+    assert sorted(sent) == ["", "A.2", "h", "part-A"]  # and the blank verso
+    numbered = laying.lay_out(html_path, cold.anchor_pages(), write=False)
+    assert numbered.ids == ["h", "part-A", "A.2", "chronology", "index-persons"] and numbered.left_out == ()
+    assert sorted(sent[4:]) == ["chronology", "index-persons"]  # the others laid out before, as they are
 
 
 def test_a_part_goes_back_to_its_worker_when_what_it_lays_out_again_there_ends_sooner():

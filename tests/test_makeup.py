@@ -107,5 +107,5 @@ def _mending(monkeypatch, lines: list, keys: list[str]) -> tuple:
     edition = types.SimpleNamespace(blocks={}, sources=[], settings=settings)
     printer = types.SimpleNamespace(write=write, render=render)
     corrections = types.SimpleNamespace(remembered=set(), fills={}, splits={}, digests={})
-    book = types.SimpleNamespace(ids=keys, part_of=lambda page: page, pages=len(keys))
+    book = types.SimpleNamespace(ids=keys, part_of=lambda page: page, pages=len(keys), left_out=())
     return edition, printer, {f"{LEMMA}n": 5}, corrections, [], book

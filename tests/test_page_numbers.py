@@ -65,7 +65,7 @@ def test_no_page_number_moves_a_line_or_a_page_break(built):
     999; every page breaks its lines at the same words, at the same heights."""
     head, bodies = parts.split(built.html)
     checked = 0
-    for body, _ in bodies:
+    for body, *_ in bodies:
         if 'class="pg"' not in body:
             continue
         source = parts.document(head, body, 1)
@@ -140,7 +140,7 @@ def test_line_keys_laid_out_with_figures_0_and_written_in_stand_as_the_keys_laid
     written in afterwards: a chapter so made has every text box (lines, notes, keys) where the same
     chapter laid out with its keys has it, at the same width, with the same text."""
     head, bodies = parts.split(built.html)
-    body = min((b for b, _ in bodies if len(re.findall(r'class="app-number"[^>]*>[0-9.\u2013]*[1-9]', b)) >= 5), key=len)
+    body = min((b for b, *_ in bodies if len(re.findall(r'class="app-number"[^>]*>[0-9.\u2013]*[1-9]', b)) >= 5), key=len)
     laid_out = page_numbers.masked(parts.document(head, body, 1))
     texts = page_numbers.keys(body)
     keyed = page_numbers._KEY.sub(lambda m: m[1] + texts[m[2]] + m[4], laid_out)
@@ -180,7 +180,7 @@ def test_margin_notes_laid_out_on_the_wrong_side_are_mirrored_to_the_right_one(b
     """A chapter laid out with every margin note on the versos' side, its notes then put on the side
     of their page, stands as the same chapter laid out with each note on its side."""
     head, bodies = parts.split(built.html)
-    body = min((b for b, _ in bodies if 'class="pn recto"' in b and 'class="pn verso"' in b), key=len)
+    body = min((b for b, *_ in bodies if 'class="pn recto"' in b and 'class="pn verso"' in b), key=len)
     right = parts.document(head, body, 1)
     wrong = re.sub(r'class="(pn|srcpage) (recto|verso)"', r'class="\1 verso"', right)
     assert wrong != right
@@ -206,9 +206,9 @@ def test_a_sources_parts_are_the_same_in_the_book_and_in_the_html_of_that_source
     compared = 0
     for source in edition.sources:
         _, alone = parts.split(print_html.write(edition, tmp_path / source.siglum, pages, only=source.siglum))
-        own = [page_numbers.masked(body) for body, _ in alone
+        own = [page_numbers.masked(body) for body, *_ in alone
                if re.search(rf'id="(part-{source.siglum}|{source.siglum}\.[^"]*)"', body[:2000])]
-        assert own and all(piece in {page_numbers.masked(body) for body, _ in book} for piece in own)
+        assert own and all(piece in {page_numbers.masked(body) for body, *_ in book} for piece in own)
         compared += len(own)
     assert compared >= len(edition.sources)
 

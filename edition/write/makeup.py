@@ -56,7 +56,11 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     out again as the first step of its mending.  The numbers the layout found need not hold yet
     (an apparatus key that gained a figure, a reference that became a range): each part being
     mended is laid out with them before its short pages are measured, and the next pass is
-    written with those of its last layout."""
+    written with those of its last layout.  A first layout with no numbers to print (no earlier
+    build's) leaves the back matter out (`parts.Parts.lay_out`): the pass after the mending lays
+    it out with the numbers of the mended text, and the second round of mending mends it (laid out
+    before, with every number a placeholder and its indices empty, it was laid out and mended for
+    nothing)."""
     cited = set(edition.targets) | {m.id for m in edition.mentions} | contents_entries(edition) | {LAST_PAGE}
     numbered = {block.id for block in edition.blocks.values() if block.id}  # whose lines the apparatus cites
     pages = _read(out_dir / PAGES_CACHE)  # the last build's pages: usually right, so one layout confirms them
@@ -92,7 +96,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                 found = _numbers(book, measured, numbered, edition)
                 # The HTML with the numbers of this layout: the same but for them if this layout holds.
                 html_path = printer.write(html_dir, found, corrections)
-                holds = page_numbers.masked(html_path.read_text(encoding="utf-8")) == laid_out_html
+                holds = not book.left_out and page_numbers.masked(html_path.read_text(encoding="utf-8")) == laid_out_html
             cited |= {key for key in found if key.startswith((SOURCE_PAGE, line_numbers.LEMMA, line_numbers.LEMMA_FROM))} | set(book.ids)  # margin notes' sides; parts' folios
             changed = False
             if attempt <= MAX_LAYOUTS - CONFIRMING:  # the last layouts only confirm

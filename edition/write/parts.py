@@ -29,6 +29,7 @@ import pickle
 import re
 import time
 import types
+import typing
 from collections import Counter
 from pathlib import Path
 
@@ -43,6 +44,9 @@ from .print_html import ASSETS
 # Classes of the body's sections that begin on a recto, each a part of its own.
 RECTO_SECTIONS = {"part", "part-opening", "chapter", "appendix"}
 FIRST_TEXT = {"part", "first"}  # the classes of the first source's title page: page 1
+# The class of the back matter's sections, which print the text's page numbers at their own width
+# (page_numbers.py): a layout made before any numbers are known leaves them out (`Parts.lay_out`)
+BACK_MATTER = "appendix"
 # A blank page, as WeasyPrint's :blank pages of the whole book: no running head, no folio.
 BLANK = "@page :first { " + " ".join(f"@{box} {{ content: none; }}" for box in (
     "top-left", "top-center", "top-right", "bottom-left", "bottom-center", "bottom-right")) + " }"
@@ -63,6 +67,15 @@ class Part:
     prints: frozenset[str]  # the anchors whose pages its boxes print
     keyed: tuple[str, ...]  # the apparatus entries whose line keys it prints (page_numbers.keys)
     page_anchors: frozenset[str]  # its ids where a page may begin (the EPUB's page list)
+    back: bool = False  # back matter (BACK_MATTER): laid out only once the text's page numbers are known
+
+
+class Piece(typing.NamedTuple):
+    """A piece of the print HTML's body that begins on a recto (`split`)."""
+
+    html: str
+    begins_text: bool  # the first source's title page: page 1
+    back: bool  # a section of the back matter (BACK_MATTER)
 
 
 @dataclasses.dataclass
@@ -86,6 +99,7 @@ class Book:
     warnings: list[str]
     median: float = 0.0  # the book's median word space, in ems, as the make-up measured it (0: not measured)
     blank: tuple | None = None  # the blank verso's (job, layout, key), placed before a part that would begin on a verso
+    left_out: tuple[str, ...] = ()  # the keys of the back matter's parts, not laid out yet (`Parts.lay_out`)
 
     @property
     def pages(self) -> int:
@@ -154,7 +168,7 @@ class Book:
         begin on a verso); what they were written with is forgotten."""
         parts = [placed.part for placed in self.parts]
         done = [entries.get(placed.part.key) or (None, placed.laid, placed.key) for placed in self.parts]
-        return _place(parts, done, self.blank, self.median)
+        return dataclasses.replace(_place(parts, done, self.blank, self.median), left_out=self.left_out)
 
     def pdfs(self) -> list[tuple[bytes, frozenset[str]]]:
         """Every part's PDF and the stand-in anchors in it, in order (`Parts.written` makes them)."""
@@ -190,9 +204,14 @@ class Parts:
         """The book laid out part by part.  A part laid out before in this build is not laid out
         again; with `write`, every part is written too, with the numbers `pages` (the pages found
         by the last layout or build) gives it, if they tell them all (a part laid out before, only
-        written in, if its worker keeps it)."""
+        written in, if its worker keeps it).  Without `pages` (no layout has told any number yet),
+        the back matter is left out (`Book.left_out`): its HTML then prints none of the text's
+        numbers, its indices none of their references, and it comes last, so that the text's
+        numbers do not depend on it: the next pass, with the numbers, lays it out."""
         head, bodies = split(html_path)
         parts, assets = self._parts(head, bodies), _assets(html_path.parent)
+        left_out = tuple(part.key for part in parts if part.back and pages is None)
+        parts = [part for part in parts if part.key not in left_out]
         texts = page_numbers.keys(html_path.read_text(encoding="utf-8"))
         jobs, before_text = [], True
         for part in parts:
@@ -204,7 +223,7 @@ class Parts:
         jobs.append(self._job(self._blank(head), html_path, None, (), (), assets))
         done = self._run(jobs, [self._key(job, assets) for job in jobs], reuse=not write)
         self.memory = {_layout_key(entry[2]): entry for entry in done}  # a build goes forward: its last parts
-        return _place(parts, done, done[-1])  # the blank verso: the last job
+        return dataclasses.replace(_place(parts, done, done[-1]), left_out=left_out)  # the blank verso: the last job
 
     def alone(self, ticket, priority: float, html_path: Path, key: str, stop: tuple | None = None) -> None:
         """Lay out the part named (its first element's id) of the print HTML at `html_path`, not
@@ -215,7 +234,7 @@ class Parts:
         `complete` is kept only in the worker, for the part's next layout."""
         head, bodies = split(html_path)
         assets = _assets(html_path.parent)
-        body = next(piece for piece in bodies if (first := _ID.search(piece[0])) and first[1] == key)
+        body = next(piece for piece in bodies if (first := _ID.search(piece.html)) and first[1] == key)
         job = self._job(self._parts(head, [body])[0], html_path, None, None, (), assets)
         job = dataclasses.replace(job, stop=stop)
         key = self._key(job, assets)
@@ -303,11 +322,11 @@ class Parts:
 
     def _parts(self, head: str, bodies) -> list[Part]:
         parts = []
-        for body, begins_text in bodies:
+        for body, begins_text, back in bodies:
             ids = _ID.findall(body)
             parts.append(Part(next(iter(ids), ""), page_numbers.masked(document(head, body, None)), begins_text,
                               frozenset(_PRINTS.findall(body)), tuple(sorted(page_numbers.keys(body))),
-                              frozenset(self.page_anchors(set(ids)))))
+                              frozenset(self.page_anchors(set(ids))), back))
         return parts
 
     def _blank(self, head: str) -> Part:
@@ -519,12 +538,12 @@ def _assets(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def split(html_path: Path | str) -> tuple[str, tuple[tuple[str, bool], ...]]:
+def split(html_path: Path | str) -> tuple[str, tuple[Piece, ...]]:
     """The print HTML's head, and its body cut before every section that begins on a recto, each
-    piece with whether it begins the text (the first source's title page, page 1); the HTML is
-    given by its path, or as a string.  Each such section begins a piece of its own, but for the
-    one after a source's title page, which goes with it (a title page is not laid out alone); the
-    pieces of a source are the same whatever comes before it."""
+    piece with whether it begins the text (the first source's title page, page 1) and whether it
+    is back matter; the HTML is given by its path, or as a string.  Each such section begins a
+    piece of its own, but for the one after a source's title page, which goes with it (a title
+    page is not laid out alone); the pieces of a source are the same whatever comes before it."""
     return _split(html_path.read_text(encoding="utf-8") if isinstance(html_path, Path) else html_path)
 
 
@@ -534,21 +553,22 @@ def forget() -> None:
 
 
 @functools.lru_cache(maxsize=2)  # the make-up digests a part's HTML, then lays the part out from it
-def _split(html: str) -> tuple[str, tuple[tuple[str, bool], ...]]:
+def _split(html: str) -> tuple[str, tuple[Piece, ...]]:
     root = lxml_html.fromstring(html)
     head = etree.tostring(root.find("head"), method="html", encoding="unicode")
     body = root.find("body")
-    pieces: list[tuple[list[str], bool]] = [([body.text or ""], False)]
+    pieces: list[tuple[list[str], bool, bool]] = [([body.text or ""], False, False)]
     held = None  # what the last piece holds: nothing yet, a source's "title" page alone, or "more"
     for child in body:
         classes = set((child.get("class") or "").split())
         if child.tag == "section" and classes & RECTO_SECTIONS and ("part" in classes or held == "more"):
-            pieces.append(([], classes >= FIRST_TEXT))
+            pieces.append(([], classes >= FIRST_TEXT, BACK_MATTER in classes))
             held = None
         held = "title" if held is None and "part" in classes else "more"
         pieces[-1][0].append(etree.tostring(child, method="html", encoding="unicode"))
     # Each piece without the white space after it, which depends on what follows it in the book
-    return f'<html lang="{root.get("lang", "")}">{head}', tuple(("".join(html).rstrip(), first) for html, first in pieces)
+    return f'<html lang="{root.get("lang", "")}">{head}', tuple(Piece("".join(html).rstrip(), first, back)
+                                                                for html, first, back in pieces)
 
 
 def digests(html: str, css: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -557,7 +577,7 @@ def digests(html: str, css: str) -> tuple[dict[str, str], dict[str, str]]:
     id in the book -> the id of its part."""
     head, bodies = split(html)
     found, owners = {}, {}
-    for body, _ in bodies:
+    for body, *_ in bodies:
         ids = _ID.findall(body)
         if not ids:
             continue
