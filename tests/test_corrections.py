@@ -377,7 +377,7 @@ def test_a_paragraphs_lines_in_a_layout_of_its_part_are_those_of_its_trial(built
     from edition.write import corrections, html_parsing, layout_fixes, page_numbers, part_job, parts
 
     head, bodies = parts.split(built.html)
-    body = next(body for body, _ in bodies if 'id="K.2"' in body)
+    body = next(body for body, *_ in bodies if 'id="K.2"' in body)
     limits = Limits()
     noted = Corrections()
     with part_job.keeping():
