@@ -168,7 +168,7 @@ class Book:
         begin on a verso); what they were written with is forgotten."""
         parts = [placed.part for placed in self.parts]
         done = [entries.get(placed.part.key) or (None, placed.laid, placed.key) for placed in self.parts]
-        return dataclasses.replace(_place(parts, done, self.blank, self.median), left_out=self.left_out)
+        return _place(parts, done, self.blank, self.median, self.left_out)
 
     def pdfs(self) -> list[tuple[bytes, frozenset[str]]]:
         """Every part's PDF and the stand-in anchors in it, in order (`Parts.written` makes them)."""
@@ -223,7 +223,7 @@ class Parts:
         jobs.append(self._job(self._blank(head), html_path, None, (), (), assets))
         done = self._run(jobs, [self._key(job, assets) for job in jobs], reuse=not write)
         self.memory = {_layout_key(entry[2]): entry for entry in done}  # a build goes forward: its last parts
-        return dataclasses.replace(_place(parts, done, done[-1]), left_out=left_out)  # the blank verso: the last job
+        return _place(parts, done, done[-1], left_out=left_out)  # the blank verso: the last job
 
     def alone(self, ticket, priority: float, html_path: Path, key: str, stop: tuple | None = None) -> None:
         """Lay out the part named (its first element's id) of the print HTML at `html_path`, not
@@ -467,9 +467,10 @@ class Parts:
             replace_atomically(self.cache_dir / f"{key}.pickle", lambda tmp: tmp.write_bytes(pickle.dumps(laid)))
 
 
-def _place(parts: list[Part], done: list[tuple], blank: tuple, median: float = 0.0) -> Book:
+def _place(parts: list[Part], done: list[tuple], blank: tuple, median: float = 0.0,
+           left_out: tuple[str, ...] = ()) -> Book:
     """The parts in order, each with its (job, layout, key) (job None: not written), the blank
-    verso's before any that would begin on a verso."""
+    verso's before any that would begin on a verso; `left_out`: the parts not laid out yet."""
     placed, page, first_text, warnings = [], 0, None, []
     for part, (job, laid, key) in zip(parts, done):
         if page % 2:  # a part begins on a recto
@@ -482,7 +483,7 @@ def _place(parts: list[Part], done: list[tuple], blank: tuple, median: float = 0
         placed.append(Placed(part, page, number, laid, written, key))
         page += len(laid.heights)
         warnings += laid.warnings
-    return Book(placed, first_text or 0, warnings, median, blank)
+    return Book(placed, first_text or 0, warnings, median, blank, left_out)
 
 
 def _remaining(before: part_job.Job, laid: part_job.LaidPart, after: part_job.Job) -> float:
