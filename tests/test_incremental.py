@@ -328,6 +328,38 @@ def test_a_layout_made_before_any_page_number_is_known_leaves_the_back_matter_ou
     assert sorted(sent[4:]) == ["chronology", "index-persons"]  # the others laid out before, as they are
 
 
+@pytest.mark.parametrize("keep, ahead", [(300, True), (3, False)])
+def test_a_pass_that_writes_lays_the_back_matter_out_first_if_no_worker_lets_a_layout_go(monkeypatch, tmp_path,
+                                                                                          keep, ahead):
+    """The pass after a cold build's mending writes the text's parts, and lays out the back matter,
+    whose folios wait for its layouts and its writing for its folios: its layouts go first
+    (`Parts._ahead`: at 1x its writing waited for all the text's), unless the workers would then
+    let go of layouts waiting to be written (part_job.KEEP_PAGES each)."""
+    sections = [("half-title", "h"), ("part first", "part-A"), ("chapter", "A.2"), ("appendix", "chronology"),
+                ("appendix index", "index-persons")]
+    body = "".join(f'<section class="{classes}" id="{key}"><p>{key}</p></section>' for classes, key in sections)
+    html_path = tmp_path / "book.html"
+    html_path.write_text(f"<html><head><title>t</title></head><body>{body}</body></html>", encoding="utf-8")
+    sent = []
+
+    def run(job):
+        sent.append((job.part, job.write))
+        return part_job.LaidPart([[job.part]], [[]], [800.0], [layout.PageMeasure(0, "", [], [], 700.0)], {}, [])
+
+    monkeypatch.setattr(parts.part_job, "run", run)
+    monkeypatch.setattr(parts.part_job, "KEEP_PAGES", keep)
+    printing = types.SimpleNamespace(hyphen_ladder=2, short_page_lines=2.0, press_variant="pdf/x-4", line_numbers=0,
+                                     line_numbering="paragraph")
+    settings = types.SimpleNamespace(printing=printing, date=datetime.date(2026, 1, 2))
+    laying = parts.Parts(settings, lambda ids: set(), None, [workers._Here()])
+    cold = laying.lay_out(html_path, None, write=False)
+    del sent[:]
+    laying.lay_out(html_path, cold.anchor_pages(), write=True)
+    back = [("chronology", False), ("index-persons", False)]
+    assert sorted(sent[:2] if ahead else sent[-2:]) == back
+    assert {part for part, write in sent if write} == {"h", "part-A"}  # the text (A.2 goes with its part's title)
+
+
 def test_a_part_goes_back_to_its_worker_when_what_it_lays_out_again_there_ends_sooner():
     """The make-up sends a part to the worker that laid it out last when the pages it must lay
     out again there (from the page before the first id ahead of the change) keep both workers

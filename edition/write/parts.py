@@ -362,14 +362,31 @@ class Parts:
         done = {k: entry for k, (job, key) in enumerate(zip(jobs, keys))
                 if (entry := self._found(job, key, reuse)) is not None}
         longest = sum(self._estimate(job)[0] for job in jobs)  # a kept layout's priority: above all others'
+        ahead = self._ahead([job for k, job in enumerate(jobs) if k not in done])
         for k in range(len(jobs)):
             if k not in done:
                 kept = self._keeper(jobs[k].name) is not None
-                self._queue(self._estimate(jobs[k])[0] + longest * kept, ("run", k), (jobs[k], keys[k]),
+                rank = 2 if jobs[k].name in ahead else kept
+                self._queue(self._estimate(jobs[k])[0] + longest * rank, ("run", k), (jobs[k], keys[k]),
                             part_job.run, jobs[k])
         while len(done) < len(jobs):
             done.update((k, entry) for (_, k), entry in self.done(patient=True))
         return [done[k] for k in range(len(jobs))]
+
+    def _ahead(self, jobs: list[part_job.Job]) -> set[str]:
+        """The names of the jobs to send before all others in a pass that writes: those that only
+        lay their part out (the back matter, in the pass after a cold build's mending: its folios
+        wait for its layouts, and its writing for its folios), if every part's layout then fits in
+        what the workers keep (part_job.KEEP_PAGES each), so that none lets go of a layout waiting
+        to be written; its pages counted at the rate of those laid out."""
+        laying = [job for job in jobs if not job.write]
+        if not laying or len(laying) == len(jobs) or not self.last:
+            return set()
+        known = [(len(job.html), len(laid.heights)) for job, laid in self.last.values()]
+        rate = sum(pages for _, pages in known) / max(sum(size for size, _ in known), 1)
+        pages = sum(pages for _, pages in known) + rate * sum(len(job.html) for job in laying
+                                                              if job.part not in self.last)
+        return {job.name for job in laying} if pages <= part_job.KEEP_PAGES * len(self.executors) else set()
 
     def _found(self, job: part_job.Job, key: str, reuse: bool) -> tuple | None:
         """The entry of a job kept from an earlier one of the same key (in this build, or on disk
