@@ -41,6 +41,7 @@ def test_a_documents_stylesheets_are_parsed_once_and_laid_out_and_written_as_wea
     shutil.copy(PROFILE, tmp_path / "press.icc")
     (tmp_path / "book.css").write_text(STYLE, encoding="utf-8")
     monkeypatch.setattr(stylesheets, "_kept", {})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the PDFs' dates: else two writings a second apart differ
     parsed = []
     find = css.find_stylesheets
     monkeypatch.setattr(css, "find_stylesheets", lambda *args: parsed.append(1) or find(*args))
