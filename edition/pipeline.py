@@ -111,40 +111,42 @@ def _write(edition: Edition, staging: Path, out_dir: Path, wanted: list[str], re
            progress: Progress, draft: bool) -> list[Path]:
     """Lay the book out and write every wanted format into `staging`; return the outputs (the
     print HTML's assets with it).  The make-up's caches and findings go to `out_dir`."""
-    settings = edition.settings
-    limits = layout.Limits.of(settings.printing)
-    book, measured = makeup.lay_out(edition, staging, out_dir, progress, limits, draft)
-    html = staging / f"{settings.slug}.html"
-    for message in book.warnings:
-        report.add(Location(display_path(out_dir / html.name)),
-                   "layout-unsettled" if message == makeup.UNSETTLED else "weasyprint-warning", message)
-    made = [html, staging / print_html.ASSETS] if "html" in wanted else []
-    with progress.stage("check the page make-up"):
-        found = layout.run(measured, Locator(edition), report, limits, book.median)
-        replace_atomically(out_dir / LAYOUT_REPORT, lambda tmp: tmp.write_text(
-            json.dumps(found, indent=1, ensure_ascii=False), encoding="utf-8"))
-    with contextlib.ExitStack() as writing:  # the PDFs are written while the rest goes on
-        if "pdf" in wanted:
-            screen, press = staging / f"{settings.slug}.pdf", staging / f"{settings.slug}-press.pdf"
-            with progress.stage("hand the parts to the PDF workers"):
-                press_written = writing.enter_context(pdf.written(book, screen, press, settings))
-            made += [screen, press]
-        if "epub" in wanted:
-            page_list = pagination.page_list(book.page_starts(), book.pages, book.first_text)
-            with progress.stage("write the EPUB"):  # while the parts are put together
-                made.append(epub.write(edition, staging, page_list))
-        if "pdf" in wanted:
-            with progress.stage("write the press and screen PDFs"):
-                pool = press_written()
-            with progress.stage("preflight the press PDF"):
-                from .check import preflight  # imported here: `build.py check` never pays for pikepdf
+    with contextlib.ExitStack() as pdf_workers:  # started now, they are ready when the parts are
+        pool = pdf_workers.enter_context(pdf.workers_for_pdfs()) if "pdf" in wanted else None
+        settings = edition.settings
+        limits = layout.Limits.of(settings.printing)
+        book, measured = makeup.lay_out(edition, staging, out_dir, progress, limits, draft)
+        html = staging / f"{settings.slug}.html"
+        for message in book.warnings:
+            report.add(Location(display_path(out_dir / html.name)),
+                       "layout-unsettled" if message == makeup.UNSETTLED else "weasyprint-warning", message)
+        made = [html, staging / print_html.ASSETS] if "html" in wanted else []
+        with progress.stage("check the page make-up"):
+            found = layout.run(measured, Locator(edition), report, limits, book.median)
+            replace_atomically(out_dir / LAYOUT_REPORT, lambda tmp: tmp.write_text(
+                json.dumps(found, indent=1, ensure_ascii=False), encoding="utf-8"))
+        with contextlib.ExitStack() as writing:  # the PDFs are written while the rest goes on
+            if "pdf" in wanted:
+                screen, press = staging / f"{settings.slug}.pdf", staging / f"{settings.slug}-press.pdf"
+                with progress.stage("hand the parts to the PDF workers"):
+                    press_written = writing.enter_context(pdf.written(book, screen, press, settings, pool))
+                made += [screen, press]
+            if "epub" in wanted:
+                page_list = pagination.page_list(book.page_starts(), book.pages, book.first_text)
+                with progress.stage("write the EPUB"):  # while the parts are put together
+                    made.append(epub.write(edition, staging, page_list))
+            if "pdf" in wanted:
+                with progress.stage("write the press and screen PDFs"):
+                    press_written()
+                with progress.stage("preflight the press PDF"):
+                    from .check import preflight  # imported here: `build.py check` never pays for pikepdf
 
-                findings = pool.submit(preflight.check, press, True, points(settings.page.bleed)).result()
-            for code, message in preflight.summary(findings):
-                report.add(Location(display_path(out_dir / press.name)), code, message)
-            with progress.stage("finish the screen PDF"):
-                writing.close()
-    return made
+                    findings = pool.submit(preflight.check, press, True, points(settings.page.bleed)).result()
+                for code, message in preflight.summary(findings):
+                    report.add(Location(display_path(out_dir / press.name)), code, message)
+                with progress.stage("finish the screen PDF"):
+                    writing.close()
+        return made
 
 
 def _move(path: Path, out_dir: Path) -> Path:

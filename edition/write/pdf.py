@@ -18,13 +18,21 @@ from ..read.settings import Settings
 from . import device_gray, merge, parts, press, replace_atomically, workers
 
 
+def workers_for_pdfs():
+    """The spawned workers `written` writes the PDFs in (`workers.isolated`: pikepdf holds every
+    object of the book, and its memory stays apart from the make-up's), this module imported in
+    each: opened before the make-up, they start while it reads the HTML, and are ready when the
+    parts are."""
+    return workers.isolated(__name__)
+
+
 @contextlib.contextmanager
-def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Settings):
-    """Write both PDFs from the parts' PDFs, put together once (merge.py), in spawned workers
-    (`workers.isolated`: pikepdf holds every object of the book, and its memory stays apart from
-    the make-up's).  Inside, the parts are being put together while the caller goes on (with the
-    EPUB); the function it is given waits for the press PDF and returns the workers, for what needs
-    the press PDF (its preflight), while the screen PDF is being written.  Both are written on exit.
+def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Settings,
+            pool: concurrent.futures.Executor):
+    """Write both PDFs from the parts' PDFs, put together once (merge.py), on `pool` (from
+    `workers_for_pdfs`).  Inside, the parts are being put together while the caller goes on (with
+    the EPUB); the function it is given waits for the press PDF, so that what needs it (its
+    preflight) can go to `pool` while the screen PDF is being written.  Both are written on exit.
 
     WeasyPrint writes each part as the press needs it: the PDF/X variant of edition.yaml, tagged,
     with bleed, TrimBox and BleedBox; press.py adds the slug with the crop marks, names the output
@@ -32,8 +40,7 @@ def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Set
     black in DeviceGray, declared PDF/UA-1 instead of PDF/X.  Both get page labels: roman for the
     front matter, arabic from the first page of the text."""
     raw = press_path.with_name(press_path.name + ".raw")
-    with (workers.isolated(__name__) as pool,
-          tempfile.TemporaryDirectory(prefix=".parts-", dir=press_path.parent) as tmp):
+    with tempfile.TemporaryDirectory(prefix=".parts-", dir=press_path.parent) as tmp:
         paths = []
         for k, (data, _) in enumerate(book.pdfs()):
             paths.append(Path(tmp, f"{k:04d}.pdf"))
@@ -41,13 +48,12 @@ def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Set
         merged = pool.submit(merge.merge, paths, raw, book.outline(), [phantoms for _, phantoms in book.pdfs()])
         derived: list[concurrent.futures.Future] = []
 
-        def press() -> concurrent.futures.Executor:
+        def press() -> None:
             if not derived:
                 merged.result()
                 derived.extend(pool.submit(_derived, raw, path, book.first_text, screen, settings)
                                for path, screen in ((press_path, False), (screen_path, True)))
             derived[0].result()
-            return pool
 
         try:
             yield press
