@@ -36,7 +36,7 @@ import math
 import textwrap
 
 from ..check.layout import Limits
-from . import cycles, note_area, note_stack, row_breaks
+from . import cycles, id_anchors, note_area, note_stack, row_breaks
 
 HYPHENATE_LIMIT_LINES = 2  # consecutive hyphenated line ends a typesetter accepts
 HYPHENS = ("\u2010", "-")
@@ -54,10 +54,11 @@ def applied(limit_lines: int = HYPHENATE_LIMIT_LINES, short_page_lines: float = 
     linebox_layout = block._linebox_layout
     inline.split_first_line = _trailing_space(split_first_line)
     inline.get_next_linebox = _limit_lines(get_next_linebox, limit_lines)
-    block._linebox_layout = _rewritten(block, linebox_layout, *FOOTNOTE_POLICY)
-    LayoutContext._update_footnote_area = _rewritten(layout, update_footnote_area, *FOOTNOTE_OVERFLOW)
+    block._linebox_layout = rewritten(block, linebox_layout, *FOOTNOTE_POLICY)
+    LayoutContext._update_footnote_area = rewritten(layout, update_footnote_area, *FOOTNOTE_OVERFLOW)
     try:
-        with note_stack.applied(), note_area.applied(), row_breaks.applied(short_page_lines), cycles.applied():
+        with (note_stack.applied(), note_area.applied(), row_breaks.applied(short_page_lines), cycles.applied(),
+              id_anchors.applied()):
             yield
     finally:
         inline.split_first_line, inline.get_next_linebox = split_first_line, get_next_linebox
@@ -76,7 +77,7 @@ FOOTNOTE_OVERFLOW = ("overflow = last_child_bottom > footnote_area_bottom",
                      "overflow = last_child_bottom > footnote_area_bottom + 1e-3")
 
 
-def _rewritten(module, function, old: str, new: str):
+def rewritten(module, function, old: str, new: str):
     """`function` compiled again from its own source with `old` replaced by `new`, in its module's
     namespace; RuntimeError if `old` is not found exactly once (another WeasyPrint version)."""
     source = inspect.getsource(function)

@@ -39,7 +39,7 @@ import re
 from markupsafe import Markup, escape
 
 from ..render.apparatus import KEY, KEY_OF
-from . import pagination
+from . import id_anchors, pagination
 
 PLACEHOLDER = "000"  # the number of an anchor no layout has placed yet
 CLASS = "pg"
@@ -152,11 +152,11 @@ def fill(pages_laid_out, pages: dict[str, int] | None) -> None:
         if moved:  # their links and anchors where their words now stand (as WeasyPrint's `gather_anchors` sets them)
             page.links = [(kind, target, rectangle_aabb(None, *box.hit_area()) if id(box) in moved else rectangle, box)
                           for kind, target, rectangle, box in page.links]
-            names = {box.style["anchor"] for box in moved.values()} & page.anchors.keys()
+            names = {id_anchors.anchor(box) for box in moved.values()} & page.anchors.keys()
             first = {}  # an anchor is its name's first box on the page
             for box in page._page_box.descendants(placeholders=True):
-                if box.style["anchor"] in names:
-                    first.setdefault(box.style["anchor"], box)
+                if id_anchors.anchor(box) in names:
+                    first.setdefault(id_anchors.anchor(box), box)
             for name, box in first.items():
                 if id(box) in moved:
                     x, y, width, height = box.hit_area()
