@@ -360,6 +360,43 @@ def test_a_pass_that_writes_lays_the_back_matter_out_first_if_no_worker_lets_a_l
     assert {part for part, write in sent if write} == {"h", "part-A"}  # the text (A.2 goes with its part's title)
 
 
+@pytest.mark.parametrize("told", [True, False])
+def test_a_pass_that_writes_writes_the_back_matter_once_it_is_laid_out_with_the_numbers_it_is_placed_at(
+        monkeypatch, tmp_path, told):
+    """The back matter's folios wait for its layouts: a pass that writes and is told how to find
+    the book's numbers (`numbers`) writes it in the pass, as soon as every part is laid out, with
+    its folio and the numbers of the book as then placed, and writes again a part written with
+    other numbers (the contents, which print the back matter's pages); not told, it leaves them
+    to the writing after the pass (`Parts.written`)."""
+    sections = [("half-title", "h"), ("part first", "part-A"), ("chapter", "A.2"), ("appendix", "chronology"),
+                ("appendix index", "index-persons")]
+    body = "".join(f'<section class="{classes}" id="{key}"><p>{key}</p></section>' for classes, key in sections)
+    body = body.replace("<p>h</p>", '<p>h <span class="pg" data-page-of="index-persons">000</span></p>')
+    html_path = tmp_path / "book.html"
+    html_path.write_text(f"<html><head><title>t</title></head><body>{body}</body></html>", encoding="utf-8")
+    sent = []
+
+    def run(job):
+        sent.append((job.part, job.write, job.number, job.numbers))
+        return part_job.LaidPart([[job.part]], [[]], [800.0], [layout.PageMeasure(0, "", [], [], 700.0)], {}, [])
+
+    monkeypatch.setattr(parts.part_job, "run", run)
+    printing = types.SimpleNamespace(hyphen_ladder=2, short_page_lines=2.0, press_variant="pdf/x-4", line_numbers=0,
+                                     line_numbering="paragraph")
+    settings = types.SimpleNamespace(printing=printing, date=datetime.date(2026, 1, 2))
+    laying = parts.Parts(settings, lambda ids: set(), None, [workers._Here()])
+    cold = laying.lay_out(html_path, None, write=False)
+    book = laying.lay_out(html_path, cold.anchor_pages(), write=True,
+                          numbers=(lambda placed: placed.anchor_pages()) if told else None)
+    written = {placed.part.key: placed.written for placed in book.parts}
+    if not told:
+        assert written["chronology"] is None and written["index-persons"] is None
+        return
+    assert written["chronology"] == (3, (), ()) and written["index-persons"] == (5, (), ())  # blank versos between
+    assert written["h"] == (None, (("index-persons", 5),), ())
+    assert ("h", True, None, ()) in sent  # first with what the text's numbers told: not the index's page
+
+
 def test_a_part_goes_back_to_its_worker_when_what_it_lays_out_again_there_ends_sooner():
     """The make-up sends a part to the worker that laid it out last when the pages it must lay
     out again there (from the page before the first id ahead of the change) keep both workers

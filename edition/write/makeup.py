@@ -87,7 +87,8 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
                 # The parts written too when `pages` are likely to be the book's: the last build's,
                 # those of a layout that held, or those of the mended parts' last layouts (the pass
                 # after the mending lays out again only the back matter, as a rule, which comes last).
-                book = laid_out.lay_out(html_path, pages, write=pages is not None and (attempt == 1 or holds or settled))
+                book = laid_out.lay_out(html_path, pages, write=pages is not None and (attempt == 1 or holds or settled),
+                                        numbers=lambda placed: _numbers(placed, placed.measured(), numbered, edition))
                 settled = False
             measured = book.measured()
             if attempt == 1:

@@ -200,14 +200,19 @@ class Parts:
         self.finished: list[tuple] = []  # (ticket, result) done, not given yet
         self.asked = 0  # how much work `_queue` was given: the order of the same priority's
 
-    def lay_out(self, html_path: Path, pages: dict[str, int] | None, write: bool) -> Book:
+    def lay_out(self, html_path: Path, pages: dict[str, int] | None, write: bool,
+                numbers: typing.Callable[[Book], dict[str, int]] | None = None) -> Book:
         """The book laid out part by part.  A part laid out before in this build is not laid out
         again; with `write`, every part is written too, with the numbers `pages` (the pages found
         by the last layout or build) gives it, if they tell them all (a part laid out before, only
         written in, if its worker keeps it).  Without `pages` (no layout has told any number yet),
         the back matter is left out (`Book.left_out`): its HTML then prints none of the text's
         numbers, its indices none of their references, and it comes last, so that the text's
-        numbers do not depend on it: the next pass, with the numbers, lays it out."""
+        numbers do not depend on it: the next pass, with the numbers, lays it out.  A part whose
+        numbers `pages` does not tell (the back matter, in that pass: its folios) is written in
+        the pass too, with those `numbers` gives of the book as placed once it is laid out, and so
+        is a part written with other numbers than those (the contents, which print the back
+        matter's pages), while the rest is being written (`_early`)."""
         head, bodies = split(html_path)
         parts, assets = self._parts(head, bodies), _assets(html_path.parent)
         left_out = tuple(part.key for part in parts if part.back and pages is None)
@@ -221,9 +226,35 @@ class Parts:
             jobs.append(self._job(part, html_path, number, _numbers(part, pages) if known else None,
                                   _keys(part, texts), assets))
         jobs.append(self._job(self._blank(head), html_path, None, (), (), assets))
-        done = self._run(jobs, [self._key(job, assets) for job in jobs], reuse=not write)
+        keys = [self._key(job, assets) for job in jobs]
+        early = None
+        if write and numbers is not None:
+            early = functools.partial(self._early, parts, html_path, texts, assets, numbers, left_out)
+        done = self._run(jobs, keys, reuse=not write, early=early)
         self.memory = {_layout_key(entry[2]): entry for entry in done}  # a build goes forward: its last parts
         return _place(parts, done, done[-1], left_out=left_out)  # the blank verso: the last job
+
+    def _early(self, parts: list[Part], html_path: Path, texts: dict[str, str], assets: str, numbers,
+               left_out: tuple[str, ...], jobs: list[part_job.Job], keys: list[str],
+               entries: list[tuple | None]) -> dict[int, tuple[part_job.Job, str]]:
+        """The jobs (and keys) that write the parts of the pass's `jobs` again with the numbers
+        `numbers` gives of the book as `entries` (each job's (job, layout, key), None where not
+        done yet: its layout of this build stands for it) place it, by the parts' places: those
+        not written, and those written with other numbers; none if a part's layout is not known."""
+        laid = [entry or self.memory.get(_layout_key(key)) for entry, key in zip(entries, keys)]
+        if any(entry is None for entry in laid):
+            return {}
+        book = _place(parts, laid[:-1], laid[-1], left_out=left_out)  # the blank verso: the last job
+        found = numbers(book)
+        placed = {p.part.key: p for p in book.parts}
+        again = {}
+        for k, (part, job) in enumerate(zip(parts, jobs)):
+            number = placed[part.key].number if job.number is not None or not job.write else None
+            printed = (number, _numbers(part, found), _keys(part, texts))
+            if not job.write or (job.number, job.numbers, job.keys) != printed:
+                writing = self._job(part, html_path, *printed, assets)
+                again[k] = (writing, self._key(writing, assets))
+        return again
 
     def alone(self, ticket, priority: float, html_path: Path, key: str, stop: tuple | None = None) -> None:
         """Lay out the part named (its first element's id) of the print HTML at `html_path`, not
@@ -353,12 +384,16 @@ class Parts:
         numbers = f"{job.number}\0{job.numbers!r}\0{job.keys!r}" if job.write else "-"
         return f"{layout_digest}-{hashlib.sha256(numbers.encode()).hexdigest()[:16]}"
 
-    def _run(self, jobs: list[part_job.Job], keys: list[str], reuse: bool = False) -> list[tuple]:
+    def _run(self, jobs: list[part_job.Job], keys: list[str], reuse: bool = False, early=None) -> list[tuple]:
         """For each job and its key (`_key`), (the job whose result stands for it, that result,
         its key): kept from an earlier job of the same key (in this build, or on disk from the
         last); with `reuse`, from one laid out the same in this build, if written with other
         numbers; or else run, sent as the executors come free (`dispatch`), the layouts a worker
-        keeps first (written, they stay kept), then the longest first."""
+        keeps first (written, they stay kept), then the longest first.  With `early`, once every
+        job that only lays out is done: `early` of the jobs, their keys and the entries done by
+        then (None for the others) gives jobs (and keys) to run as well, by the places of those
+        they stand for."""
+        jobs, keys, count = list(jobs), list(keys), len(jobs)
         done = {k: entry for k, (job, key) in enumerate(zip(jobs, keys))
                 if (entry := self._found(job, key, reuse)) is not None}
         longest = sum(self._estimate(job)[0] for job in jobs)  # a kept layout's priority: above all others'
@@ -369,9 +404,21 @@ class Parts:
                 rank = 2 if jobs[k].name in ahead else kept
                 self._queue(self._estimate(jobs[k])[0] + longest * rank, ("run", k), (jobs[k], keys[k]),
                             part_job.run, jobs[k])
-        while len(done) < len(jobs):
+        laying = {k for k, job in enumerate(jobs) if not job.write}
+        early = early if laying else None
+        instead: dict[int, int] = {}  # a job's place -> that of the job that stands for it
+        while True:
+            if early is not None and laying <= done.keys():
+                for k, (job, key) in early(jobs[:count], keys[:count], [done.get(k) for k in range(count)]).items():
+                    instead[k] = len(jobs)
+                    jobs.append(job)
+                    keys.append(key)
+                    self._queue(self._estimate(job)[0], ("run", instead[k]), (job, key), part_job.run, job)
+                early = None
+            if len(done) == len(jobs):
+                break
             done.update((k, entry) for (_, k), entry in self.done(patient=True))
-        return [done[k] for k in range(len(jobs))]
+        return [done[instead.get(k, k)] for k in range(count)]
 
     def _ahead(self, jobs: list[part_job.Job]) -> set[str]:
         """The names of the jobs to send before all others in a pass that writes: those that only
