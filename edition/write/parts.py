@@ -148,19 +148,9 @@ class Book:
         """Page index -> where its text begins (pagination.page_starts, over the book)."""
         return {placed.first + k: start for placed in self.placed for k, start in placed.laid.starts.items()}
 
-    def outline(self) -> list:
-        """The bookmark tree, as WeasyPrint's `make_bookmark_tree(0.75, transform_pages=True)` makes it."""
-        from weasyprint.anchors import make_page_bookmark_tree
-        from weasyprint.matrix import Matrix
-
-        root: list = []
-        skipped, last_by_depth, previous = [], [root], 0
-        for placed in self.placed:
-            for k, (bookmarks, height) in enumerate(zip(placed.laid.bookmarks, placed.laid.heights)):
-                page = types.SimpleNamespace(bookmarks=bookmarks)
-                matrix = Matrix(a=PDF_SCALE, d=-PDF_SCALE, f=height * PDF_SCALE)
-                previous = make_page_bookmark_tree(page, skipped, last_by_depth, previous, placed.first + k, matrix)
-        return root
+    def bookmarks(self) -> list[tuple[list, float]]:
+        """Each page's bookmarks and height, in order: what `outline` makes the bookmark tree of."""
+        return [page for placed in self.placed for page in zip(placed.laid.bookmarks, placed.laid.heights)]
 
     def relaid(self, entries: dict[str, tuple]) -> "Book":
         """The book with the parts `entries` names (key -> (job, layout, its key): a part laid out
@@ -548,6 +538,22 @@ def _place(parts: list[Part], done: list[tuple], blank: tuple, median: float = 0
         page += len(laid.heights)
         warnings += laid.warnings
     return Book(placed, first_text or 0, warnings, median, blank, left_out)
+
+
+def outline(pages: list[tuple[list, float]]) -> list:
+    """The bookmark tree of the pages (`Book.bookmarks`: each page's bookmarks and height), as
+    WeasyPrint's `make_bookmark_tree(0.75, transform_pages=True)` makes it (the PDF's workers
+    make it: this process need not import WeasyPrint)."""
+    from weasyprint.anchors import make_page_bookmark_tree
+    from weasyprint.matrix import Matrix
+
+    root: list = []
+    skipped, last_by_depth, previous = [], [root], 0
+    for number, (bookmarks, height) in enumerate(pages):
+        page = types.SimpleNamespace(bookmarks=bookmarks)
+        matrix = Matrix(a=PDF_SCALE, d=-PDF_SCALE, f=height * PDF_SCALE)
+        previous = make_page_bookmark_tree(page, skipped, last_by_depth, previous, number, matrix)
+    return root
 
 
 def _remaining(before: part_job.Job, laid: part_job.LaidPart, after: part_job.Job) -> float:

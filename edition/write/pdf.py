@@ -20,10 +20,10 @@ from . import device_gray, merge, parts, press, replace_atomically, workers
 
 def workers_for_pdfs():
     """The spawned workers `written` writes the PDFs in (`workers.isolated`: pikepdf holds every
-    object of the book, and its memory stays apart from the make-up's), this module imported in
-    each: opened before the make-up, they start while it reads the HTML, and are ready when the
-    parts are."""
-    return workers.isolated(__name__)
+    object of the book, and its memory stays apart from the make-up's), this module and WeasyPrint
+    (for the outline) imported in each: opened before the make-up, they start while it reads the
+    HTML, and are ready when the parts are."""
+    return workers.isolated(__name__, "weasyprint.anchors")
 
 
 @contextlib.contextmanager
@@ -45,7 +45,7 @@ def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Set
         for k, (data, _) in enumerate(book.pdfs()):
             paths.append(Path(tmp, f"{k:04d}.pdf"))
             paths[-1].write_bytes(data)
-        merged = pool.submit(merge.merge, paths, raw, book.outline(), [phantoms for _, phantoms in book.pdfs()])
+        merged = pool.submit(_merged, paths, raw, book.bookmarks(), [phantoms for _, phantoms in book.pdfs()])
         derived: list[concurrent.futures.Future] = []
 
         def press() -> None:
@@ -62,6 +62,10 @@ def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Set
         finally:
             concurrent.futures.wait([merged, *derived])  # none reads the parts or the raw PDF any more
             raw.unlink(missing_ok=True)
+
+
+def _merged(paths: list[Path], raw: Path, bookmarks: list[tuple[list, float]], phantoms: list) -> None:
+    merge.merge(paths, raw, parts.outline(bookmarks), phantoms)
 
 
 def _derived(raw: Path, path: Path, first_text: int, screen: bool, settings: Settings) -> None:
