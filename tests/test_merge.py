@@ -7,13 +7,17 @@ import os
 import pickle
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pikepdf
 import pytest
 import weasyprint
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pikepdf import Array, Dictionary, Name
 
+from edition.write import parts
 from edition.write.merge import merge
 from edition.write.output_intent import DEFAULT_PROFILE
 
@@ -350,3 +354,35 @@ def test_a_part_is_open_only_while_it_is_copied(tmp_path):
                             check=True, cwd=Path(__file__).parents[1]).stdout
     read = subprocess.run([sys.executable, "-c", reading, str(book)], capture_output=True, check=True).stdout
     assert int(merged) < 1.7 * int(read), (int(merged), int(read))
+
+
+HEADINGS = """<style>@page { size: 200px 150px } h1, h2, h3, h4 { font-size: 10px; margin: 0 0 60px }</style>
+<h1>One</h1><h3>One, three</h3><h2>One, two</h2><h4>Four</h4><h2>Two again</h2><h1>Second</h1><h4>Deep</h4>
+<h2>Up</h2><h1 style="bookmark-state: closed">Closed</h1>"""
+
+
+def test_the_outline_is_weasyprint_s_bookmark_tree():
+    """parts.outline makes, from each page's bookmarks and height, the tree WeasyPrint's
+    `make_bookmark_tree(0.75, transform_pages=True)` makes (levels skipped, pages, points, states)."""
+    document = weasyprint.HTML(string=HEADINGS).render()
+    assert len(document.pages) > 3
+    expected = document.make_bookmark_tree(scale=0.75, transform_pages=True)
+    assert parts.outline([(page.bookmarks, page.height) for page in document.pages]) == expected
+    assert [label for label, *_ in expected] == ["One", "Second", "Closed"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.integers(1, 6), max_size=4), max_size=8))
+def test_the_outline_nests_any_levels_as_weasyprint_does(levels):
+    from weasyprint.anchors import make_page_bookmark_tree
+    from weasyprint.matrix import Matrix
+
+    pages = [([(level, f"{k}.{j}", (float(j), 10.0 * j), "open") for j, level in enumerate(page)], 100.0 + k)
+             for k, page in enumerate(levels)]
+    root: list = []
+    skipped, last_by_depth, previous = [], [root], 0
+    for number, (bookmarks, height) in enumerate(pages):
+        page = types.SimpleNamespace(bookmarks=bookmarks)
+        matrix = Matrix(a=0.75, d=-0.75, f=height * 0.75)
+        previous = make_page_bookmark_tree(page, skipped, last_by_depth, previous, number, matrix)
+    assert parts.outline(pages) == root

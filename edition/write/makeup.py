@@ -44,6 +44,12 @@ LAST_PAGE = "*last-page"  # the key of the book's last page among the anchors' p
 UNSETTLED = f"the page numbers still moved after {MAX_LAYOUTS} layout passes; the last one is used"
 
 
+def workers_for_layouts():
+    """The make-up's workers (`workers.executors`), started now and made ready (`part_job.warm`)
+    while this process goes on: `lay_out` inside lays the parts out on them."""
+    return workers.executors(warm=part_job.warm)
+
+
 def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: layout.Limits = layout.Limits(),
             draft: bool = False):
     """Lay the book out until its corrections hold, with its page numbers and sides filled in (a

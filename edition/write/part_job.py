@@ -189,6 +189,13 @@ def fonts():
     return _fonts
 
 
+def warm() -> None:
+    """In a worker, before its first job: WeasyPrint imported, the fonts configured."""
+    import weasyprint  # noqa: F401
+
+    fonts()
+
+
 @contextlib.contextmanager
 def keeping():
     """The layouts this process makes inside kept (one job: the parts are laid out here), and let

@@ -28,7 +28,6 @@ import math
 import pickle
 import re
 import time
-import types
 import typing
 from collections import Counter
 from pathlib import Path
@@ -541,18 +540,20 @@ def _place(parts: list[Part], done: list[tuple], blank: tuple, median: float = 0
 
 
 def outline(pages: list[tuple[list, float]]) -> list:
-    """The bookmark tree of the pages (`Book.bookmarks`: each page's bookmarks and height), as
-    WeasyPrint's `make_bookmark_tree(0.75, transform_pages=True)` makes it (the PDF's workers
-    make it: this process need not import WeasyPrint)."""
-    from weasyprint.anchors import make_page_bookmark_tree
-    from weasyprint.matrix import Matrix
-
+    """The bookmark tree of the pages (`Book.bookmarks`: each page's bookmarks and height), in the
+    form of WeasyPrint's `make_bookmark_tree(0.75, transform_pages=True)`: each bookmark (label,
+    (page, x, y) in PDF points from the page's foot, children, state) a child of the last one
+    before it of a lower level (tests/test_merge.py compares the two)."""
     root: list = []
-    skipped, last_by_depth, previous = [], [root], 0
+    open_: list[tuple[int, list]] = []  # the bookmarks that may take children: (level, children)
     for number, (bookmarks, height) in enumerate(pages):
-        page = types.SimpleNamespace(bookmarks=bookmarks)
-        matrix = Matrix(a=PDF_SCALE, d=-PDF_SCALE, f=height * PDF_SCALE)
-        previous = make_page_bookmark_tree(page, skipped, last_by_depth, previous, number, matrix)
+        for level, label, (x, y), state in bookmarks:
+            while open_ and open_[-1][0] >= level:
+                open_.pop()
+            children: list = []
+            (open_[-1][1] if open_ else root).append(
+                (label, (number, x * PDF_SCALE, y * -PDF_SCALE + height * PDF_SCALE), children, state))
+            open_.append((level, children))
     return root
 
 

@@ -20,10 +20,10 @@ from . import device_gray, merge, parts, press, replace_atomically, workers
 
 def workers_for_pdfs():
     """The spawned workers `written` writes the PDFs in (`workers.isolated`: pikepdf holds every
-    object of the book, and its memory stays apart from the make-up's), this module and WeasyPrint
-    (for the outline) imported in each: opened before the make-up, they start while it reads the
-    HTML, and are ready when the parts are."""
-    return workers.isolated(__name__, "weasyprint.anchors")
+    object of the book, and its memory stays apart from the make-up's), this module imported in
+    each: opened before the make-up, they start while it reads the HTML, and are ready when the
+    parts are."""
+    return workers.isolated(__name__)
 
 
 @contextlib.contextmanager

@@ -46,14 +46,19 @@ def on_dask(address: str | None):
 
 
 @contextlib.contextmanager
-def executors():
+def executors(warm=None):
     """Executors for jobs that need nothing of this process: the Dask cluster's, if one is set;
     else one per local worker, each a forked process of its own (a job sent back to the worker
-    that ran an earlier one can use what it kept); else (one job) this process."""
+    that ran an earlier one can use what it kept), sent `warm` (a function of nothing) at once, to
+    make ready while this process goes on; else (one job) this process.  Inside, `executors()`
+    gives the same ones."""
     import concurrent.futures
     import multiprocessing
 
     global _open
+    if _open is not None:
+        yield _open
+        return
     with contextlib.ExitStack() as stack:
         if _dask is not None:
             from distributed import Client  # the `dask` extra
@@ -65,6 +70,8 @@ def executors():
         else:
             _open = [stack.enter_context(concurrent.futures.ProcessPoolExecutor(
                 1, mp_context=multiprocessing.get_context("fork"))) for _ in range(jobs())]
+            for executor in _open if warm is not None else ():
+                executor.submit(warm)
         try:
             yield _open
         finally:
