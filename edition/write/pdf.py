@@ -18,12 +18,16 @@ from ..read.settings import Settings
 from . import device_gray, merge, parts, press, replace_atomically, workers
 
 
+NICE = 10  # how much lower the PDF workers' priority is than the make-up's
+
+
 def workers_for_pdfs():
     """The spawned workers `written` writes the PDFs in (`workers.isolated`: pikepdf holds every
     object of the book, and its memory stays apart from the make-up's), this module imported in
-    each: opened before the make-up, they start while it reads the HTML, and are ready when the
-    parts are."""
-    return workers.isolated(__name__)
+    each: opened before the make-up, they start while it writes the HTML and its workers get
+    ready, at a lower priority (they wait till the end, when nothing else needs the cores), and
+    are ready when the parts are."""
+    return workers.isolated(__name__, nice=NICE)
 
 
 @contextlib.contextmanager

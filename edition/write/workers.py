@@ -93,14 +93,15 @@ class _Here:
 
 
 @contextlib.contextmanager
-def isolated(*modules: str):
+def isolated(*modules: str, nice: int = 0):
     """An executor whose workers (as many as the jobs) are fresh processes, spawned: they hold
     nothing of this process's memory, so that a step whose memory grows with the book (the PDF
     put together, derived and preflighted: pikepdf holds every object of it) does not add to the
     make-up's; with one job, this process.  What they run and are given must be picklable.  All
     of them are started at once, each importing `modules` (what they will run) as it starts: the
     pool would start a worker only when a call found none idle, the second one while the first
-    call ran, and that call would wait for it (0.45 s of the screen PDF's writing)."""
+    call ran, and that call would wait for it (0.45 s of the screen PDF's writing).  `nice`: how
+    much lower their priority is (`os.nice`)."""
     import concurrent.futures
     import multiprocessing
 
@@ -108,14 +109,15 @@ def isolated(*modules: str):
         yield _Here()
         return
     with concurrent.futures.ProcessPoolExecutor(jobs(), mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=_imported, initargs=modules) as pool:
+                                                initializer=_imported, initargs=(nice, *modules)) as pool:
         for _ in range(jobs()):  # each call while none is idle starts a worker
             pool.submit(int)
         yield pool
 
 
-def _imported(*modules: str) -> None:
-    """In a worker, as it starts: `modules` imported."""
+def _imported(nice: int, *modules: str) -> None:
+    """In a worker, as it starts: its priority lowered by `nice`, `modules` imported."""
+    os.nice(nice)
     for module in modules:
         importlib.import_module(module)
 
