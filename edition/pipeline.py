@@ -111,12 +111,12 @@ def _write(edition: Edition, staging: Path, out_dir: Path, wanted: list[str], re
            progress: Progress, draft: bool) -> list[Path]:
     """Lay the book out and write every wanted format into `staging`; return the outputs (the
     print HTML's assets with it).  The make-up's caches and findings go to `out_dir`."""
-    with contextlib.ExitStack() as started:  # the workers started now are ready when the make-up needs them
+    with contextlib.ExitStack() as started:  # the PDF workers started now are ready when the parts are
         pool = started.enter_context(pdf.workers_for_pdfs()) if "pdf" in wanted else None
-        started.enter_context(makeup.workers_for_layouts())
         settings = edition.settings
         limits = layout.Limits.of(settings.printing)
-        book, measured = makeup.lay_out(edition, staging, out_dir, progress, limits, draft)
+        with makeup.workers_for_layouts():  # and let go of, with all they keep, once the book is laid out
+            book, measured = makeup.lay_out(edition, staging, out_dir, progress, limits, draft)
         html = staging / f"{settings.slug}.html"
         for message in book.warnings:
             report.add(Location(display_path(out_dir / html.name)),

@@ -46,7 +46,7 @@ UNSETTLED = f"the page numbers still moved after {MAX_LAYOUTS} layout passes; th
 
 def workers_for_layouts():
     """The make-up's workers (`workers.executors`), started now and made ready (`part_job.warm`)
-    while this process goes on: `lay_out` inside lays the parts out on them."""
+    while `lay_out`, inside, writes the HTML: it lays the parts out on them."""
     return workers.executors(warm=part_job.warm)
 
 
