@@ -298,32 +298,43 @@ def test_each_section_that_begins_on_a_recto_is_a_part_of_its_own_but_after_a_ti
     assert [piece.back for piece in bodies] == [False] * 6 + [True, True]
 
 
-def test_a_layout_made_before_any_page_number_is_known_leaves_the_back_matter_out(monkeypatch, tmp_path):
-    """The back matter prints the text's page numbers at their own width, and its indices no
-    reference at all before a layout tells them: a first layout with no numbers (a cold build)
-    does not lay it out, for nothing (at 4x, its concordance was laid out and mended so, 26 s of
-    a worker's time), and says so (`Book.left_out`: the make-up's pass does not hold then); a
-    layout with numbers lays it out."""
-    sections = [("half-title", "h"), ("part first", "part-A"), ("chapter", "A.1"), ("chapter", "A.2"),
-                ("appendix", "chronology"), ("appendix index", "index-persons")]
-    body = "".join(f'<section class="{classes}" id="{key}"><p>{key}</p></section>' for classes, key in sections)
+def _parts_of_sections(monkeypatch, tmp_path, sections: list[tuple[str, str]], body=lambda body: body):
+    """A book of `sections` (class, id), each a paragraph of its id (`body` may change the body),
+    and the make-up's `Parts` laying it out in this process, each part one page; returns them
+    and the list of the jobs run."""
+    html = "".join(f'<section class="{classes}" id="{key}"><p>{key}</p></section>' for classes, key in sections)
     html_path = tmp_path / "book.html"
-    html_path.write_text(f"<html><head><title>t</title></head><body>{body}</body></html>", encoding="utf-8")
+    html_path.write_text(f"<html><head><title>t</title></head><body>{body(html)}</body></html>", encoding="utf-8")
     sent = []
 
     def run(job):
-        sent.append(job.part)
+        sent.append(job)
         return part_job.LaidPart([[job.part]], [[]], [800.0], [layout.PageMeasure(0, "", [], [], 700.0)], {}, [])
 
     monkeypatch.setattr(parts.part_job, "run", run)
     printing = types.SimpleNamespace(hyphen_ladder=2, short_page_lines=2.0, press_variant="pdf/x-4", line_numbers=0,
                                      line_numbering="paragraph")
     settings = types.SimpleNamespace(printing=printing, date=datetime.date(2026, 1, 2))
-    laying = parts.Parts(settings, lambda ids: set(), None, [workers._Here()])
+    return html_path, parts.Parts(settings, lambda ids: set(), None, [workers._Here()]), sent
+
+
+BACK = [("half-title", "h"), ("part first", "part-A"), ("chapter", "A.2"), ("appendix", "chronology"),
+        ("appendix index", "index-persons")]
+
+
+def test_a_layout_made_before_any_page_number_is_known_leaves_the_back_matter_out(monkeypatch, tmp_path):
+    """The back matter prints the text's page numbers at their own width, and its indices no
+    reference at all before a layout tells them: a first layout with no numbers (a cold build)
+    does not lay it out, for nothing (at 4x, its concordance was laid out and mended so, 26 s of
+    a worker's time), and says so (`Book.left_out`: the make-up's pass does not hold then); a
+    layout with numbers lays it out."""
+    html_path, laying, jobs = _parts_of_sections(monkeypatch, tmp_path, [*BACK[:2], ("chapter", "A.1"), *BACK[2:]])
     cold = laying.lay_out(html_path, None, write=False)
+    sent = [job.part for job in jobs]
     assert cold.ids == ["h", "part-A", "A.2"] and cold.left_out == ("chronology", "index-persons")
     assert sorted(sent) == ["", "A.2", "h", "part-A"]  # and the blank verso
     numbered = laying.lay_out(html_path, cold.anchor_pages(), write=False)
+    sent = [job.part for job in jobs]
     assert numbered.ids == ["h", "part-A", "A.2", "chronology", "index-persons"] and numbered.left_out == ()
     assert sorted(sent[4:]) == ["chronology", "index-persons"]  # the others laid out before, as they are
 
@@ -335,26 +346,12 @@ def test_a_pass_that_writes_lays_the_back_matter_out_first_if_no_worker_lets_a_l
     whose folios wait for its layouts and its writing for its folios: its layouts go first
     (`Parts._ahead`: at 1x its writing waited for all the text's), unless the workers would then
     let go of layouts waiting to be written (part_job.KEEP_PAGES each)."""
-    sections = [("half-title", "h"), ("part first", "part-A"), ("chapter", "A.2"), ("appendix", "chronology"),
-                ("appendix index", "index-persons")]
-    body = "".join(f'<section class="{classes}" id="{key}"><p>{key}</p></section>' for classes, key in sections)
-    html_path = tmp_path / "book.html"
-    html_path.write_text(f"<html><head><title>t</title></head><body>{body}</body></html>", encoding="utf-8")
-    sent = []
-
-    def run(job):
-        sent.append((job.part, job.write))
-        return part_job.LaidPart([[job.part]], [[]], [800.0], [layout.PageMeasure(0, "", [], [], 700.0)], {}, [])
-
-    monkeypatch.setattr(parts.part_job, "run", run)
+    html_path, laying, jobs = _parts_of_sections(monkeypatch, tmp_path, BACK)
     monkeypatch.setattr(parts.part_job, "KEEP_PAGES", keep)
-    printing = types.SimpleNamespace(hyphen_ladder=2, short_page_lines=2.0, press_variant="pdf/x-4", line_numbers=0,
-                                     line_numbering="paragraph")
-    settings = types.SimpleNamespace(printing=printing, date=datetime.date(2026, 1, 2))
-    laying = parts.Parts(settings, lambda ids: set(), None, [workers._Here()])
     cold = laying.lay_out(html_path, None, write=False)
-    del sent[:]
+    del jobs[:]
     laying.lay_out(html_path, cold.anchor_pages(), write=True)
+    sent = [(job.part, job.write) for job in jobs]
     back = [("chronology", False), ("index-persons", False)]
     assert sorted(sent[:2] if ahead else sent[-2:]) == back
     assert {part for part, write in sent if write} == {"h", "part-A"}  # the text (A.2 goes with its part's title)
@@ -368,26 +365,12 @@ def test_a_pass_that_writes_writes_the_back_matter_once_it_is_laid_out_with_the_
     its folio and the numbers of the book as then placed, and writes again a part written with
     other numbers (the contents, which print the back matter's pages); not told, it leaves them
     to the writing after the pass (`Parts.written`)."""
-    sections = [("half-title", "h"), ("part first", "part-A"), ("chapter", "A.2"), ("appendix", "chronology"),
-                ("appendix index", "index-persons")]
-    body = "".join(f'<section class="{classes}" id="{key}"><p>{key}</p></section>' for classes, key in sections)
-    body = body.replace("<p>h</p>", '<p>h <span class="pg" data-page-of="index-persons">000</span></p>')
-    html_path = tmp_path / "book.html"
-    html_path.write_text(f"<html><head><title>t</title></head><body>{body}</body></html>", encoding="utf-8")
-    sent = []
-
-    def run(job):
-        sent.append((job.part, job.write, job.number, job.numbers))
-        return part_job.LaidPart([[job.part]], [[]], [800.0], [layout.PageMeasure(0, "", [], [], 700.0)], {}, [])
-
-    monkeypatch.setattr(parts.part_job, "run", run)
-    printing = types.SimpleNamespace(hyphen_ladder=2, short_page_lines=2.0, press_variant="pdf/x-4", line_numbers=0,
-                                     line_numbering="paragraph")
-    settings = types.SimpleNamespace(printing=printing, date=datetime.date(2026, 1, 2))
-    laying = parts.Parts(settings, lambda ids: set(), None, [workers._Here()])
+    html_path, laying, jobs = _parts_of_sections(monkeypatch, tmp_path, BACK, lambda body: body.replace(
+        "<p>h</p>", '<p>h <span class="pg" data-page-of="index-persons">000</span></p>'))
     cold = laying.lay_out(html_path, None, write=False)
     book = laying.lay_out(html_path, cold.anchor_pages(), write=True,
                           numbers=(lambda placed: placed.anchor_pages()) if told else None)
+    sent = [(job.part, job.write, job.number, job.numbers) for job in jobs]
     written = {placed.part.key: placed.written for placed in book.parts}
     if not told:
         assert written["chronology"] is None and written["index-persons"] is None
