@@ -42,8 +42,9 @@ from . import (cycles, font_subset, incremental, layout_fixes, line_numbers, pag
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
 _fonts_pid = None  # the process that made it: a forked one makes its own (they would share its font files)
 # Pages of laid-out parts a process keeps, to write them with other numbers and lay them out again
-# where a change reaches: all a worker lays out of the 4x bench edition (1,008 pages), its peak
-# 783 MiB (VmHWM; 603 MiB keeping 300, when the 4x build took 123.9 s against 118.4 s)
+# where a change reaches: all a worker lays out of the 4x bench edition (1,008 pages).  Keeping
+# 600, a cold 4x build took 118.4 s and a worker peaked at 783 MiB (VmHWM); keeping 300, 123.9 s
+# and 603 MiB.
 KEEP_PAGES = 600
 _kept: dict[str, "_Kept"] = {}  # a layout's name -> the layout, least lately used first
 LET_GO_PAGES = 1000  # pages of kept layouts let go before the collector looks at all the process holds
