@@ -29,7 +29,11 @@ from ..read import icc
 PAINT_STROKE = {"S", "s", "B", "B*", "b", "b*"}
 PAINT_FILL = {"f", "F", "f*", "B", "B*", "b", "b*"}
 SHOW_TEXT = {"Tj", "TJ", "'", '"'}
-TEXT_STATE = {"BT", "ET", "Tm", "Td", "TD", "T*", "Tf", "Tc", "Tw", "Tz", "TL", "Ts", "Tr", "BDC", "BMC", "EMC"}
+PATH = {"m", "l", "c", "v", "y", "re"}
+# The operators a scan reads (pikepdf parses the others without making them objects: the text,
+# most of a page's instructions, is only read on a page whose fill turns to the registration colour)
+SCANNED = " ".join(sorted({"q", "Q", "cm", "w", "cs", "CS", "rg", "RG", "g", "G", "k", "K", "sc", "scn", "SC", "SCN",
+                           "sh", "gs", "Do", "n", "BI", "ID", "EI"} | PATH | PAINT_STROKE | PAINT_FILL))
 DEVICE = {"/DeviceGray": "gray", "/G": "gray", "/DeviceRGB": "rgb", "/RGB": "rgb", "/DeviceCMYK": "cmyk",
           "/CMYK": "cmyk", "/Pattern": "pattern"}
 ICC_FAMILY = {"GRAY": "gray", "RGB": "rgb", "CMYK": "cmyk", "Lab": "lab"}
@@ -268,14 +272,15 @@ class _Scan:
         if self.version is not None and self.version < 4:
             self.add("preflight-transparency", f"{what}: PDF/X-{self.version} allows no transparency")
 
-    def content(self, holder, resources, ctm: list[float]) -> None:
+    def content(self, holder, resources, ctm: list[float], text: bool = False) -> None:
+        """Scan a content stream (a page's, a form's, a pattern's) drawn with the matrix `ctm`; its
+        text too if `text`, else only if its fill turns to the registration colour (scanned again)."""
         self.resources(resources)
         fill, stroke = ("gray", "DeviceGray"), ("gray", "DeviceGray")
         stack, subpaths, line_width = [], [], 1.0
-        for instruction in pikepdf.parse_content_stream(holder):
+        registered = False  # the fill was the registration colour: text shown then is a finding
+        for instruction in pikepdf.parse_content_stream(holder, "" if text else SCANNED):
             op = str(instruction.operator)
-            if op in TEXT_STATE:  # most of a page: nothing to check
-                continue
             if op in SHOW_TEXT:
                 if fill[0] == "all":
                     self.add("preflight-marks", "text in the registration colour (/All)")
@@ -298,6 +303,7 @@ class _Scan:
                 family = self.family(operands[0], resources)
                 self.allow(family, f"{'stroke' if op == 'CS' else 'fill'} colour")
                 fill, stroke = (family, stroke) if op == "cs" else (fill, family)
+                registered |= fill[0] == "all"
             elif op in ("rg", "RG", "g", "G", "k", "K"):
                 family = {"rg": ("rgb", "DeviceRGB"), "g": ("gray", "DeviceGray"), "k": ("cmyk", "DeviceCMYK")}[op.lower()]
                 self.allow(family, f"{'stroke' if op.isupper() else 'fill'} colour ({op})")
@@ -319,7 +325,7 @@ class _Scan:
                 self.x_object(resources.get("/XObject", {}).get(str(operands[0])), resources, ctm)
             elif op in ("m", "re"):
                 subpaths.append([])
-            if op in ("m", "l", "c", "v", "y") and operands and subpaths:
+            if op in PATH - {"re"} and operands and subpaths:
                 numbers = [float(v) for v in operands]
                 subpaths[-1] += [_transform(ctm, x, y) for x, y in zip(numbers[::2], numbers[1::2])]
             elif op == "re":
@@ -329,6 +335,8 @@ class _Scan:
                 if (op in PAINT_STROKE and stroke[0] == "all") or (op in PAINT_FILL and fill[0] == "all"):
                     self.registration(subpaths, line_width * max(abs(v) for v in ctm[:4]))
                 subpaths = []
+        if registered and not text:
+            self.content(holder, resources, ctm, text=True)
 
     def tint(self, family: tuple[str, str], values: list) -> None:
         """Text and rules in CMYK are black or a tint of it: K alone."""
