@@ -251,10 +251,12 @@ def _mend_parts(edition: Edition, printer: print_html.Printer, pages: dict, corr
 def _with_lines(pages: dict, lines: dict[str, int]) -> dict:
     """`pages` with the lemma lines of a part's layout (`line_numbers.lemma_lines`) in place of
     those of its notes it held."""
-    notes = {key.removeprefix(line_numbers.LEMMA) for key in lines if key.startswith(line_numbers.LEMMA)}
-    kept = {key: value for key, value in pages.items()
-            if not key.startswith((line_numbers.LEMMA, line_numbers.LEMMA_FROM))
-            or key.removeprefix(line_numbers.LEMMA).removeprefix(line_numbers.LEMMA_FROM) not in notes}
+    kept = dict(pages)
+    for key in lines:
+        if key.startswith(line_numbers.LEMMA):
+            note = key.removeprefix(line_numbers.LEMMA)
+            kept.pop(line_numbers.LEMMA + note, None)
+            kept.pop(line_numbers.LEMMA_FROM + note, None)
     return kept | lines
 
 

@@ -178,6 +178,7 @@ class Parts:
         self.home: dict[str, int] = {}  # a part's key -> the executor that last laid it out
         self.held: list[dict[str, tuple[str, int]]] = [{} for _ in executors]  # what each keeps (`_held`)
         self.last: dict[str, tuple[part_job.Job, part_job.LaidPart]] = {}  # a part's key -> its last job, laid out
+        self.shares: dict[int, tuple[part_job.Job, float]] = {}  # id -> a job waiting, `_remaining` of its part's last
         self.memory: dict[str, part_job.LaidPart] = {}
         self.used: set[str] = set()  # the keys of the last book's parts
         self.program = stamp.program()
@@ -438,6 +439,7 @@ class Parts:
         """The entry of a job run on the executor `home`, what it keeps noted."""
         self._keep(key, laid)
         self.last[job.part] = (job, laid)
+        self.shares.clear()
         if job.part:
             self.home[job.part] = home
         self._held(home, job, laid)
@@ -482,11 +484,19 @@ class Parts:
         least = min(range(len(load)), key=load.__getitem__)
         held, cost = self._keeper(job.name), writing
         if held is None and self._keeps(self.home.get(job.part), job.part):
-            held, cost = self.home[job.part], laying * _remaining(*self.last[job.part], job) + writing
+            held, cost = self.home[job.part], laying * self._remaining(job) + writing
         if held is None or max(load[held] + cost, load[least]) > max(load[least] + laying + writing, load[held]):
             held, cost = least, laying + writing
         load[held] += cost
         return held
+
+    def _remaining(self, job: part_job.Job) -> float:
+        """`_remaining` of the job after its part's last layout, found once while that is the last
+        (`dispatch` places every job waiting each time it is called)."""
+        held = self.shares.get(id(job))
+        if held is None or held[0] is not job:
+            held = self.shares[id(job)] = (job, _remaining(*self.last[job.part], job))
+        return held[1]
 
     def _estimate(self, job: part_job.Job) -> tuple[float, float]:
         """The seconds a whole layout of the job's part takes, and its writing: as measured in this
