@@ -397,6 +397,7 @@ def test_a_part_goes_back_to_its_worker_when_what_it_lays_out_again_there_ends_s
     laying.whole, laying.writing = {"p": (4.0, len(html))}, {}  # a whole layout of the part took 4 s
     for changed, worker in ((late, 0), (early, 1)):
         laying.home, laying.last, laying.held = {"p": 0}, {"p": (before, laid)}, [{before.name: ("p", 10)}, {}]
+        laying.shares = {}
         load = [2.0, 0.0]  # the part's worker is busier
         assert laying._home(dataclasses.replace(changed, name="new"), load) == worker
 
@@ -451,7 +452,7 @@ def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_
     laying.executors, laying.home, laying.last, laying.ends = workers, {"T2": 1}, {"T2": (t2, None)}, [0.0, 0.0]
     laying.whole, laying.writing = {"T2": (10.0, 1)}, {}  # its whole layout: 10 s
     laying.held = [{}, {"T2's last": ("T2", 10)}]  # its worker keeps its last layout
-    laying.queued, laying.flight, laying.finished, laying.asked = [], {}, [], 0
+    laying.queued, laying.flight, laying.finished, laying.asked, laying.shares = [], {}, [], 0, {}
     laying._queue(5, "T2 again", (t2, "key"), str, "T2 again")
     laying.call("small", 1, str, "small")
     laying.call("urgent", 9, str, "urgent")
@@ -484,7 +485,7 @@ def _pass_with_t2_held_by_a_busy_worker(monkeypatch, held: dict) -> tuple[parts.
     t2 = dataclasses.replace(job("<p>x</p>"), part="T2")
     laying.executors, laying.home, laying.last, laying.ends = workers, {"T2": 1}, {"T2": (t2, None)}, [0.0, 0.0]
     laying.whole, laying.writing, laying.held = {"T2": (10.0, 1)}, {}, [{}, held]
-    laying.queued, laying.flight, laying.finished, laying.asked = [], {}, [], 0
+    laying.queued, laying.flight, laying.finished, laying.asked, laying.shares = [], {}, [], 0, {}
     laying.flight = {concurrent.futures.Future(): (1, 0, "busy", None)}  # worker 1 is busy for 20 s more
     laying.ends[1] = time.monotonic() + 20
     laying._queue(20, "T2 again", (t2, "key"), str, "T2 again")
@@ -523,7 +524,7 @@ def test_done_without_waiting_gives_what_is_done_by_now(monkeypatch):
     workers = [HeldExecutor()]
     laying.executors, laying.home, laying.last, laying.ends = workers, {}, {}, [0.0]
     laying.whole, laying.writing, laying.held = {}, {}, [{}]
-    laying.queued, laying.flight, laying.finished, laying.asked = [], {}, [], 0
+    laying.queued, laying.flight, laying.finished, laying.asked, laying.shares = [], {}, [], 0, {}
     laying.call("first", 1, str, "first")
     settles = threading.Timer(2, lambda: workers[0].sent[0][1].set_result("done"))  # its result in 2 s
     settles.start()

@@ -26,11 +26,13 @@ from ..render.notes import Footnotes
 from ..render.running_heads import running_head
 from ..render.typography import Typography
 from . import images, line_numbers, output_intent, page_numbers, replace_atomically
+from .corrections import Corrections
 
 ASSETS = "assets"
 CONCORDANCE_EVENT = 28  # the concordance's event column, in % of the measure (book.css)
 CONCORDANCE_ACCOUNT = 44.0  # points an account's column needs, gutter included: its widest reference ('pp. 123–124')
 OUTPUT_PROFILE = "output-intent.icc"
+_NONE = Corrections()  # what no corrections answer: the same HTML as corrections that make none
 
 
 @dataclasses.dataclass
@@ -159,9 +161,8 @@ def render(edition: Edition, pages: dict[str, int] | None = None, corrections=No
                                          series=settings.printing.series,
                                          line=kept.asker("line"),
                                          line_by_page=settings.printing.line_numbering == line_numbers.PAGE,
-                                         spacing=kept.asker("spacing") if corrections else None),
-                        Footnotes(split=kept.asker("split") if corrections else None,
-                                  continued=kept.asker("continued") if corrections else None,
+                                         spacing=kept.asker("spacing")),
+                        Footnotes(split=kept.asker("split"), continued=kept.asker("continued"),
                                   run_in=settings.printing.run_in))
     renderer.typography = kept.typography
     # `only` a source: its parts alone are wanted, so neither the back matter nor the introduction
@@ -207,17 +208,15 @@ class Kept:
         self.typography = Typography(edition.settings)
         self.pieces: dict[tuple, tuple[list, object]] = {}  # key -> (its answers, the piece)
         self.answers: dict[str, Callable | None] = {}  # the answers of the rendering under way
-        self.corrected = False
         self.noted: list | None = None  # the answers the piece being rendered took
 
     def answering(self, pages: dict[str, int] | None, corrections) -> None:
         """Answer from these pages and corrections from now on."""
-        self.corrected = corrections is not None  # a piece rendered without corrections asks nothing of them
         self.answers = {"page": lambda key: page_numbers.printed(key, pages), "side": page_sides(pages),
                         "line": lambda key: line_numbers.lines(pages, key),
-                        "spacing": corrections.css if corrections else None,
-                        "split": corrections.split if corrections else None,
-                        "continued": corrections.continued if corrections else None}
+                        "spacing": corrections.css if corrections else _NONE.css,
+                        "split": corrections.split if corrections else _NONE.split,
+                        "continued": corrections.continued if corrections else _NONE.continued}
 
     def ask(self, name: str, key: str):
         """The answer of `name` for `key`, noted for the piece being rendered."""
@@ -237,7 +236,6 @@ class Kept:
 
     def piece(self, key: tuple[str, str], render: Callable):
         """The piece `key`, rendered by `render()` unless it was with the same answers."""
-        key = (*key, self.corrected)
         held = self.pieces.get(key)
         if held is not None and all(self.answers[name](asked) == answer for name, asked, answer in held[0]):
             return held[1]

@@ -14,6 +14,7 @@ reverse), is up to date.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -52,11 +53,15 @@ def program(out_dir: Path | None = None) -> str:
               if "__pycache__" not in path.parts]
     for name, path in sorted(files):
         digest.update(name.encode() + b"\0" + _file_digest(path).encode() + b"\0")
-    # Each once: a distribution is found again on every path entry that holds it (the checkout's
-    # own egg-info, once per time the checkout is on sys.path).
-    libraries = sorted({f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()})
-    digest.update("\n".join(libraries).encode())
+    digest.update("\n".join(_libraries()).encode())
     return digest.hexdigest()
+
+
+@functools.cache  # the libraries this process runs: those it found installed first (it reads them once)
+def _libraries() -> list[str]:
+    """Each installed distribution and its version, once: a distribution is found again on every
+    path entry that holds it (the checkout's own egg-info, once per time the checkout is on sys.path)."""
+    return sorted({f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()})
 
 
 def up_to_date(out_dir: Path, digest: str, slug: str, formats: list[str], draft: bool) -> list[Diagnostic] | None:
