@@ -334,11 +334,16 @@ def test_the_printer_renders_each_html_once_and_each_piece_again_only_where_what
 
 
 @pytest.mark.slow
-def test_a_trial_page_makes_no_margin_boxes_and_its_paragraphs_lines_are_those_of_a_book_page(built, tmp_path):
+def test_a_trial_page_makes_no_margin_boxes_and_its_paragraphs_lines_are_those_of_a_book_page(built, tmp_path,
+                                                                                              monkeypatch):
     """Trial documents of real paragraphs: their pages hold no running heads nor folios to make
-    (a tenth of a trial's time), and each paragraph's lines are found the same as on a page of
-    the book's own (the trial page's rule taken out of the stylesheet)."""
+    (a tenth of a trial's time), nor margin boxes at all (`_undrawn`: measured, never drawn), and
+    each paragraph's lines are found the same as on a page of the book's own (the trial page's
+    rule taken out of the stylesheet, the margin boxes made)."""
+    import contextlib
     import shutil
+
+    from weasyprint import layout as weasyprint_layout
 
     import lxml.html
 
@@ -357,7 +362,10 @@ def test_a_trial_page_makes_no_margin_boxes_and_its_paragraphs_lines_are_those_o
         laid = html_parsing.parsed(source, str(built.html)).render(font_config=part_job.fonts())
         assert len(laid.pages) >= trials  # a page each
         assert not [box for page in laid.pages for box in page._page_box.children if type(box).__name__ == "MarginBox"]
+        made = weasyprint_layout.make_margin_boxes
         found = corrections._trial_lines((str(built.html), Limits()), source)
+        assert weasyprint_layout.make_margin_boxes is made  # as it was after the trial
+        monkeypatch.setattr(corrections, "_undrawn", contextlib.nullcontext)  # the book's pages: drawn
         plain = tmp_path / "plain"
         shutil.copytree(built.html.parent / "assets", plain / "assets")
         css = plain / "assets" / "book.css"
