@@ -280,8 +280,8 @@ class Printer:
 
     def _frozen(self, pages: dict[str, int] | None) -> frozenset | None:
         """The items of `pages` as a frozenset, made once for each dict while it holds the same
-        (the make-up renders from the same pages again and again: at 4x, making the frozenset of
-        its 100,000 items anew each time took 14 ms, comparing them with a copy 3)."""
+        (the make-up renders from the same pages again and again: profiled in the mending of a
+        cold 4x build, making the frozenset anew took 2.3 s of its 164 renders)."""
         if pages is None:
             return None
         held = self.frozen.get(id(pages))
