@@ -109,3 +109,18 @@ def _mending(monkeypatch, lines: list, keys: list[str]) -> tuple:
     corrections = types.SimpleNamespace(remembered=set(), fills={}, splits={}, digests={})
     book = types.SimpleNamespace(ids=keys, part_of=lambda page: page, pages=len(keys), left_out=())
     return edition, printer, {f"{LEMMA}n": 5}, corrections, [], book
+
+
+@pytest.mark.slow
+def test_the_last_builds_pages_hold_every_page_the_contents_print(built):
+    """A rebuild writes the contents in its first pass from the last build's pages
+    (`makeup.PAGES_CACHE`): they hold the page of every entry the contents print (a source's
+    parts that group its chapters with the rest), so that the contents are not written again
+    once the pass has found the one it lacked."""
+    import json
+
+    html = built.html.read_text(encoding="utf-8")
+    contents = html[html.index('<nav class="contents"'):html.index("</nav>")]
+    printed = set(re.findall(r'data-page-of="([^"]+)"', contents))
+    assert any(".part" in key for key in printed)  # M's parts
+    assert printed <= set(json.loads((built.out / makeup.PAGES_CACHE).read_text(encoding="utf-8")))

@@ -200,12 +200,16 @@ class Parts:
         numbers, its indices none of their references, and it comes last, so that the text's
         numbers do not depend on it: the next pass, with the numbers, lays it out.  A part whose
         numbers `pages` does not tell (the back matter, in that pass: its folios; the contents,
-        which print its pages) is written in the pass too, with those `numbers` gives of the book
-        as placed once it is laid out, and so is a part written with other numbers than those,
-        while the rest is being written (`_early`)."""
+        which print the pages of parts `pages` does not place) is written in the pass too, with
+        those `numbers` gives of the book as placed once it is laid out, and so is a part written
+        with other numbers than those, while the rest is being written (`_early`)."""
         head, bodies = split(html_path)
         parts, assets = self._parts(head, bodies), _assets(html_path.parent)
         left_out = tuple(part.key for part in parts if part.back and pages is None)
+        # The ids of the parts `pages` does not place (the back matter, after a cold build's first
+        # pass): a part that prints the page of one of them waits for `_early` (the contents)
+        unplaced = {key for part, (body, *_) in zip(parts, bodies) if pages is not None and part.key not in pages
+                    for key in _ID.findall(body)}
         parts = [part for part in parts if part.key not in left_out]
         texts = page_numbers.keys(html_path.read_text(encoding="utf-8"))
         jobs, before_text = [], True
@@ -213,9 +217,7 @@ class Parts:
             before_text &= not part.begins_text
             number = None if before_text else 1 if part.begins_text else (pages or {}).get(part.key)
             known = write and pages is not None and (before_text or number is not None)
-            # A part that prints the page of one `pages` does not tell (the contents, the back
-            # matter's) waits for `_early`, which writes it with the numbers of the book as placed
-            known = known and (numbers is None or not part.prints - pages.keys())
+            known = known and (numbers is None or not part.prints & unplaced)
             jobs.append(self._job(part, html_path, number, _numbers(part, pages) if known else None,
                                   _keys(part, texts), assets))
         jobs.append(self._job(self._blank(head), html_path, None, (), (), assets))

@@ -127,9 +127,11 @@ def source_head(source: Source) -> str:
 
 
 def contents_entries(edition: Edition) -> set[str]:
-    """The ids whose pages the contents print (besides chapters and sections, which are targets)."""
+    """The ids whose pages the contents print (besides chapters and sections, which are targets):
+    the front and back matter's, the sources' and the parts of a source that group its chapters."""
     back = {"chronology", "concordance", "index-persons", "index-places"}
-    return {"half-title", "sigla", "introduction", *back} | {f"part-{s.siglum}" for s in edition.sources}
+    return ({"half-title", "sigla", "introduction", *back} | {f"part-{s.siglum}" for s in edition.sources}
+            | {division.part.id for s in edition.sources for division in s.chapters if division.part is not None})
 
 
 def page_sides(pages: dict[str, int] | None):
