@@ -209,7 +209,7 @@ class Kept:
     def __init__(self, edition: Edition) -> None:
         self.typography = Typography(edition.settings)
         self.pieces: dict[tuple, tuple[list, object]] = {}  # key -> (its answers, the piece)
-        self.answers: dict[str, Callable | None] = {}  # the answers of the rendering under way
+        self.answers: dict[str, Callable] = {}  # the answers of the rendering under way
         self.noted: list | None = None  # the answers the piece being rendered took
 
     def answering(self, pages: dict[str, int] | None, corrections) -> None:
