@@ -155,8 +155,8 @@ def fill(pages_laid_out, pages: dict[str, int] | None) -> None:
             names = {id_anchors.anchor(box) for box in moved.values()} & page.anchors.keys()
             first = {}  # an anchor is its name's first box on the page
             for box in page._page_box.descendants(placeholders=True):
-                if id_anchors.anchor(box) in names:
-                    first.setdefault(id_anchors.anchor(box), box)
+                if (name := id_anchors.anchor(box)) in names:
+                    first.setdefault(name, box)
             for name, box in first.items():
                 if id(box) in moved:
                     x, y, width, height = box.hit_area()

@@ -67,6 +67,7 @@ class Part:
     keyed: tuple[str, ...]  # the apparatus entries whose line keys it prints (page_numbers.keys)
     page_anchors: frozenset[str]  # its ids where a page may begin (the EPUB's page list)
     back: bool = False  # back matter (BACK_MATTER): laid out only once the text's page numbers are known
+    ids: frozenset[str] = frozenset()  # the ids of its elements
 
 
 class Piece(typing.NamedTuple):
@@ -208,8 +209,7 @@ class Parts:
         left_out = tuple(part.key for part in parts if part.back and pages is None)
         # The ids of the parts `pages` does not place (the back matter, after a cold build's first
         # pass): a part that prints the page of one of them waits for `_early` (the contents)
-        unplaced = {key for part, (body, *_) in zip(parts, bodies) if pages is not None and part.key not in pages
-                    for key in _ID.findall(body)}
+        unplaced = frozenset().union(*(part.ids for part in parts if part.key not in (pages or {})))
         parts = [part for part in parts if part.key not in left_out]
         texts = page_numbers.keys(html_path.read_text(encoding="utf-8"))
         jobs, before_text = [], True
@@ -352,7 +352,7 @@ class Parts:
             ids = _ID.findall(body)
             parts.append(Part(next(iter(ids), ""), page_numbers.masked(document(head, body, None)), begins_text,
                               frozenset(_PRINTS.findall(body)), tuple(sorted(page_numbers.keys(body))),
-                              frozenset(self.page_anchors(set(ids))), back))
+                              frozenset(self.page_anchors(set(ids))), back, frozenset(ids)))
         return parts
 
     def _blank(self, head: str) -> Part:
