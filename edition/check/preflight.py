@@ -29,11 +29,11 @@ from ..read import icc
 PAINT_STROKE = {"S", "s", "B", "B*", "b", "b*"}
 PAINT_FILL = {"f", "F", "f*", "B", "B*", "b", "b*"}
 SHOW_TEXT = {"Tj", "TJ", "'", '"'}
-PATH = {"m", "l", "c", "v", "y", "re"}
+POINTS = {"m", "l", "c", "v", "y"}  # path operators whose operands are points
 # The operators a scan reads (pikepdf parses the others without making them objects: the text,
 # most of a page's instructions, is only read on a page whose fill turns to the registration colour)
 SCANNED = " ".join(sorted({"q", "Q", "cm", "w", "cs", "CS", "rg", "RG", "g", "G", "k", "K", "sc", "scn", "SC", "SCN",
-                           "sh", "gs", "Do", "n", "BI", "ID", "EI"} | PATH | PAINT_STROKE | PAINT_FILL))
+                           "sh", "gs", "Do", "n", "re", "BI", "ID", "EI"} | POINTS | PAINT_STROKE | PAINT_FILL))
 DEVICE = {"/DeviceGray": "gray", "/G": "gray", "/DeviceRGB": "rgb", "/RGB": "rgb", "/DeviceCMYK": "cmyk",
           "/CMYK": "cmyk", "/Pattern": "pattern"}
 ICC_FAMILY = {"GRAY": "gray", "RGB": "rgb", "CMYK": "cmyk", "Lab": "lab"}
@@ -325,7 +325,7 @@ class _Scan:
                 self.x_object(resources.get("/XObject", {}).get(str(operands[0])), resources, ctm)
             elif op in ("m", "re"):
                 subpaths.append([])
-            if op in PATH - {"re"} and operands and subpaths:
+            if op in POINTS and operands and subpaths:
                 numbers = [float(v) for v in operands]
                 subpaths[-1] += [_transform(ctm, x, y) for x, y in zip(numbers[::2], numbers[1::2])]
             elif op == "re":
