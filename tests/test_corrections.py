@@ -333,6 +333,24 @@ def test_the_printer_renders_each_html_once_and_each_piece_again_only_where_what
     assert printer.render(pages, None) == print_html.render(edition, pages, None)
 
 
+def test_the_printer_renders_again_from_pages_changed_in_place():
+    """The printer keys its renders by the pages' items, made once per dict (`Printer._frozen`):
+    a dict changed since is keyed anew, and its HTML is the one `render` gives from scratch."""
+    from conftest import SOURCES
+
+    from edition import pipeline
+    from edition.diagnostics import Report
+    from edition.write import print_html
+
+    edition = pipeline.check(SOURCES, Report(), pipeline.Progress(quiet=True))
+    printer = print_html.Printer(edition)
+    pages = {key: 7 for key in edition.targets}
+    before = printer.render(pages, Corrections())
+    pages["T1.7.125"] = 9  # a passage the parallels cite
+    after = printer.render(pages, Corrections())
+    assert after != before and after == print_html.render(edition, pages, Corrections())
+
+
 @pytest.mark.slow
 def test_a_trial_page_makes_no_margin_boxes_and_its_paragraphs_lines_are_those_of_a_book_page(built, tmp_path,
                                                                                               monkeypatch):

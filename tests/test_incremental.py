@@ -402,6 +402,21 @@ def test_a_part_goes_back_to_its_worker_when_what_it_lays_out_again_there_ends_s
         assert laying._home(dataclasses.replace(changed, name="new"), load) == worker
 
 
+def test_a_jobs_share_laid_out_again_is_found_anew_once_its_part_is_laid_out_again():
+    """`Parts._remaining` keeps a waiting job's share (`dispatch` places it again and again) only
+    while its part's last layout is the same: a new one (`_finished`) is measured from."""
+    html = "<body>" + "".join(f'<p id="p{k}">Words of paragraph {k}.</p>' for k in range(40)) + "</body>"
+    laid = part_job.LaidPart(anchors=[[f"p{k}" for k in range(4 * page, 4 * page + 4)] for page in range(10)],
+                             bookmarks=[], heights=[], measured=[], starts={}, warnings=[])
+    before, late = job(html), job(html.replace('id="p33">Words', 'id="p33" class="tight">Words'))
+    laying = parts.Parts.__new__(parts.Parts)
+    laying.cache_dir, laying.home, laying.held, laying.whole, laying.writing = None, {}, [{}], {}, {}
+    laying.last, laying.shares = {before.part: (before, laid)}, {}
+    assert laying._remaining(late) == pytest.approx(1 - 7 / 10)  # p33 on page 8: from page 7
+    laying._finished(dataclasses.replace(before, html=late.html.replace("paragraph 38", "paragraph")), "key", laid, 0)
+    assert laying._remaining(late) == pytest.approx(1 - 8 / 10)  # it differs from the new one from p38 on, on page 10
+
+
 def test_the_make_up_plans_jobs_by_the_seconds_the_parts_took():
     """A part is planned at the seconds its last whole layout took (and its last writing alone),
     a part not laid out yet in proportion to its HTML at the rate of those measured."""
