@@ -459,7 +459,8 @@ def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_
     at a time, the most urgent waiting first, as soon as it is idle and the work its last result
     calls for is queued; a part's layout waits for the worker that laid the part out last (it
     lays it out again only where the change reaches), unless laying it out whole on an idle one
-    ends sooner than that worker's layout and the part's after it."""
+    ends sooner than that worker's layout and the part's after it, and the idle one has no other
+    work: work no worker holds goes first, whatever its priority."""
     monkeypatch.setattr(parts, "_remaining", lambda before, laid, after: 0.2)  # a fifth of its pages again
     laying = parts.Parts.__new__(parts.Parts)
     workers = [HeldExecutor(), HeldExecutor()]
@@ -487,11 +488,15 @@ def test_the_mending_sends_work_to_idle_workers_most_urgent_first_and_a_part_to_
     assert laying.done() == [("called for", "done")]
     laying.ends[1] = time.monotonic() + 20  # T2's worker is making a layout that ends in 20 s
     laying.dispatch()
-    assert [args for args, _ in workers[0].sent] == [("urgent",), ("called for",), ("T2 once more",)]
+    assert [args for args, _ in workers[0].sent] == [("urgent",), ("called for",), ("small",)]  # no worker's first
+    workers[0].sent[2][1].set_result("done")
+    assert laying.done() == [("small", "done")]
+    laying.dispatch()
+    assert [args for args, _ in workers[0].sent][3:] == [("T2 once more",)]  # then T2, whole, sooner than waiting
 
 
 def _pass_with_t2_held_by_a_busy_worker(monkeypatch, held: dict) -> tuple[parts.Parts, list[HeldExecutor]]:
-    """A pass (`patient`) on two workers, worker 1 busy for 20 s more, the one that laid part T2
+    """A pass on two workers, worker 1 busy for 20 s more, the one that laid part T2
     out last and keeps the layouts `held`: T2 again (priority 20) and a small call (1) queued, and
     dispatched.  Returns the make-up's `Parts` and the two workers."""
     monkeypatch.setattr(parts, "_remaining", lambda before, laid, after: 0.2)
@@ -505,19 +510,19 @@ def _pass_with_t2_held_by_a_busy_worker(monkeypatch, held: dict) -> tuple[parts.
     laying.ends[1] = time.monotonic() + 20
     laying._queue(20, "T2 again", (t2, "key"), str, "T2 again")
     laying.call("small", 1, str, "small")
-    laying.dispatch(patient=True)
+    laying.dispatch()
     return laying, workers
 
 
 def test_a_pass_sends_an_idle_worker_its_own_parts_before_one_another_worker_laid_out(monkeypatch):
-    """In a pass or the writing (`Parts._run`: `patient`), an idle worker is sent the work it
-    holds or no worker holds before a part whose layout another (busy) worker holds; that part
-    goes to it only once nothing else is left, when laying it out whole there ends sooner."""
+    """An idle worker is sent the work it holds or no worker holds before a part whose layout
+    another (busy) worker holds; that part goes to it only once nothing else is left, when laying
+    it out whole there ends sooner."""
     laying, workers = _pass_with_t2_held_by_a_busy_worker(monkeypatch, {"T2's last": ("T2", 10)})
     assert [args for args, _ in workers[0].sent] == [("small",)]  # its own work first
     workers[0].sent[0][1].set_result("done")
-    assert laying.done(patient=True) == [("small", "done")]
-    laying.dispatch(patient=True)  # as the next `done` does first
+    assert laying.done() == [("small", "done")]
+    laying.dispatch()  # as the next `done` does first
     assert [args for args, _ in workers[0].sent] == [("small",), ("T2 again",)]  # then T2, whole
     assert workers[1].sent == []
 

@@ -47,10 +47,10 @@ class _Layouts:
         laid = part_job.LaidPart([], [], [], [len(self.sent)], {}, [])
         self.waiting.append((ticket, (None, laid, key)))
 
-    def dispatch(self, patient=False):
+    def dispatch(self):
         pass
 
-    def done(self, patient=False, wait=True):
+    def done(self, wait=True):
         found, self.waiting = self.waiting, []
         return found
 
