@@ -18,14 +18,18 @@ STYLE = ("<style>@page { size: A6 }"
          " p { color: color(--output-intent 0 0 0 1) }</style>")
 
 
+def pdf_of(html: str) -> bytes:
+    """The tagged PDF/X WeasyPrint writes of `html`."""
+    with part_job.epoch(1700000000):
+        return weasyprint.HTML(string=html).render().write_pdf(pdf_variant="pdf/x-4", pdf_tags=True)
+
+
 def written(html: str) -> list[bytes]:
     """The streams of the tagged PDF/X WeasyPrint writes of `html`, as deflated (but the XMP
     metadata and the object streams, where WeasyPrint writes what differs from one writing to the
     next, its time and a random id, and the cross-reference stream, whose offsets follow the
     length of the XMP as deflated)."""
-    with part_job.epoch(1700000000):
-        data = weasyprint.HTML(string=html).render().write_pdf(pdf_variant="pdf/x-4", pdf_tags=True)
-    with pikepdf.open(io.BytesIO(data)) as pdf:
+    with pikepdf.open(io.BytesIO(pdf_of(html))) as pdf:
         return [obj.read_raw_bytes() for obj in pdf.objects
                 if isinstance(obj, pikepdf.Stream) and obj.get("/Type") not in (Name.Metadata, Name.ObjStm, Name.XRef)]
 
@@ -43,6 +47,23 @@ def test_a_large_stream_is_deflated_once_per_process_and_the_pdf_is_the_same(mon
     assert once == plain and again == plain
     large = [size for size in deflated if size >= pdf_writing.LARGE]
     assert len(large) == 1, deflated  # the profile: twice in each of two PDFs, deflated once
+
+
+def test_the_object_and_cross_reference_streams_are_deflated_quickly_and_every_other_stream_as_before():
+    """merge.py reads every object out of a part's object stream and writes the book's object and
+    cross-reference streams anew: a part's are deflated at level QUICK, not pydyf's 9; its other
+    streams have the bytes pydyf writes alone, and pydyf is as it was afterwards."""
+    html = f"<html lang='en'><head>{STYLE}</head><body>" + "<p>A paragraph.</p>" * 40 + "</body></html>"
+    plain, adding = written(html), pydyf.PDF.add_object
+    with pdf_writing.quicker():
+        data, streams = pdf_of(html), written(html)
+    assert streams == plain and pydyf.PDF.add_object is adding
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        own = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Type") in (Name.ObjStm, Name.XRef)]
+        assert sorted(str(obj.Type) for obj in own) == ["/ObjStm", "/XRef"]
+        for obj in own:
+            assert obj.Filter == Name.FlateDecode
+            assert obj.read_raw_bytes() == zlib.compress(obj.read_bytes(), pdf_writing.QUICK) != zlib.compress(obj.read_bytes(), 9)
 
 
 def test_page_references_are_made_once_for_each_count_of_pages_and_are_what_pydyf_gives():
