@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import types
+import weakref
 
 import pytest
 
@@ -15,6 +17,34 @@ def test_a_part_s_lemma_lines_replace_those_it_held_and_no_other():
     pages = {"p1": 3, f"{LEMMA}a": 5, f"{LEMMA_FROM}a": 4, f"{LEMMA}b": 9, f"{LEMMA_FROM}b": 8, f"{LEMMA}c": 2}
     found = makeup._with_lines(pages, {f"{LEMMA}a": 6, f"{LEMMA}b": 9, f"{LEMMA_FROM}b": 7})
     assert found == {"p1": 3, f"{LEMMA}a": 6, f"{LEMMA}b": 9, f"{LEMMA_FROM}b": 7, f"{LEMMA}c": 2}
+
+
+def test_the_make_up_runs_with_the_collector_off_and_frees_what_it_left_in_cycles_after(monkeypatch, tmp_path):
+    """The make-up's process holds the book's measured lines, renders and results: its layouts
+    run with the collector off (as a worker's jobs do), which is on again after, whatever
+    happened inside, and what the make-up left in reference cycles is freed then."""
+    class Cycle:
+        pass
+
+    seen = []
+
+    def executors():
+        seen.append(gc.isenabled())
+        cycle = Cycle()
+        cycle.itself = cycle
+        seen.append(weakref.ref(cycle))
+        del cycle
+        raise KeyboardInterrupt  # the editor stopped the build
+
+    monkeypatch.setattr(makeup.workers, "executors", executors)
+    monkeypatch.setattr(makeup, "contents_entries", lambda edition: set())
+    monkeypatch.setattr(makeup.print_html, "Printer", lambda edition: None)
+    edition = types.SimpleNamespace(targets={}, mentions=[], blocks={})
+    assert gc.isenabled()
+    with pytest.raises(KeyboardInterrupt):
+        makeup.lay_out(edition, tmp_path, tmp_path, None)
+    assert seen[0] is False and gc.isenabled()
+    assert seen[1]() is None  # the cycle freed on the way out
 
 
 class _Mending:

@@ -18,7 +18,9 @@ lays out and mends only the parts it changed.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import hashlib
 import json
 import tempfile
@@ -74,7 +76,7 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
     corrections = None
     mended = 0  # rounds of mending short pages, each from a layout whose page numbers hold
     holds = settled = False
-    with workers.executors() as executors, part_job.keeping():  # what this process kept let go after
+    with _collector_off(), workers.executors() as executors, part_job.keeping():  # what this process kept let go after
         laid_out = parts.Parts(edition.settings, pagination.page_anchors(edition), out_dir / PARTS_CACHE,
                                executors)
         for attempt in range(1, MAX_LAYOUTS + 1):
@@ -139,6 +141,23 @@ def lay_out(edition: Edition, html_dir: Path, out_dir: Path, progress, limits: l
         corrections.save(out_dir / CORRECTIONS_CACHE, parts.digests(*printer.render(found))[0])
     parts.forget()
     return book, book.measured()
+
+
+@contextlib.contextmanager
+def _collector_off():
+    """The make-up's own process inside with the collector off, and what it left in reference
+    cycles freed in one pass after.  It holds the book's measured lines, renders and results,
+    hundreds of thousands of objects, and each of the collector's full passes looked at them all
+    again: in a cold 4x build, 25 passes took 7.7 s of its 8.6 s in the collector (1.0 s once
+    off, the pass after 0.3 s), for 7 MiB more at its peak (789 MiB); at 1x, 1.1 s (0.2 s)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+        gc.collect()
 
 
 PART_LAYOUTS = 2  # layouts of a part while its short pages are mended, at most, for each of its pages
