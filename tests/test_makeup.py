@@ -19,6 +19,23 @@ def test_a_part_s_lemma_lines_replace_those_it_held_and_no_other():
     assert found == {"p1": 3, f"{LEMMA}a": 6, f"{LEMMA}b": 9, f"{LEMMA_FROM}b": 7, f"{LEMMA}c": 2}
 
 
+def test_the_parts_the_loose_lines_respaced_are_those_holding_a_paragraph_whose_spacing_changed():
+    """The parts the mending lays out again first, as the loose lines' corrections changed them:
+    those holding a paragraph (or a display, `T2.8-display`) whose spacing differs, the book's own
+    spacing ("") the same as none; not the parts whose spacings are as they were."""
+    def placed(key, ids):
+        part = makeup.parts.Part(key, "", False, frozenset(), (), frozenset(), ids=frozenset(ids))
+        return makeup.parts.Placed(part, 0, None, None, None, key)
+
+    book = makeup.parts.Book([placed("part-K", ["part-K", "K.1"]), placed("part-T2", ["part-T2", "T2.8"]),
+                              placed("M.38", ["M.38", "M.38.1"])], 0, [])
+    before = {"K.1": "spacing-tight-1", "M.38.1": "spacing-loose-1", "T2.8-display": ""}
+    assert makeup._respaced(book, before, dict(before)) == set()
+    assert makeup._respaced(book, before, before | {"K.1": ""}) == {"part-K"}
+    assert makeup._respaced(book, before, before | {"T2.8-display": "display-tight", "gone": "x"}) == {"part-T2"}
+    assert makeup._respaced(book, before, {"K.1": "spacing-tight-1", "M.38.1": "spacing-loose-1"}) == set()
+
+
 def test_the_make_up_runs_with_the_collector_off_and_frees_what_it_left_in_cycles_after(monkeypatch, tmp_path):
     """The make-up's process holds the book's measured lines, renders and results: its layouts
     run with the collector off (as a worker's jobs do), which is on again after, whatever

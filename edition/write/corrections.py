@@ -128,7 +128,7 @@ class Corrections:
         full build mends the changed parts.  The fills kept are given."""
         self.remembered = {part for part, digest in parts.items() if self.parts.get(part) == digest}
         if not draft:
-            self.splits = {k: v for k, v in self.splits.items() if _owner(k, owners) in self.remembered}
+            self.splits = {k: v for k, v in self.splits.items() if owner_of(k, owners) in self.remembered}
         self.spacing.update(self.fills)
 
     def save(self, path: Path, parts: dict[str, str] | None = None) -> None:
@@ -189,7 +189,7 @@ class Corrections:
         return sum(map(len, self.wanted.values()))
 
 
-def _owner(key: str, owners: dict[str, str]) -> str | None:
+def owner_of(key: str, owners: dict[str, str]) -> str | None:
     """The part of a correction's key: an element's id, or one with a suffix ('T2.8.98-display')."""
     while key and key not in owners:
         key = key.rpartition("-")[0]
