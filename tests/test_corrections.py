@@ -300,8 +300,9 @@ def test_the_layout_check_measures_stretched_lines_against_the_median_it_is_give
 
 def test_the_printer_renders_each_html_once_and_each_piece_again_only_where_what_it_prints_changed(monkeypatch):
     """makeup.py writes the print HTML again and again.  `Printer` renders the HTML of the same
-    numbers and corrections once, and a chapter again only when a page, side, line, spacing or
-    split it prints changed: every HTML it gives is the one `render` gives from scratch."""
+    numbers and corrections once, and a chapter again only when a page, side, line, split or the
+    place of its parallels' call changed, not when a paragraph's or the chapter's spacing did
+    (its class is put in): every HTML it gives is the one `render` gives from scratch."""
     from conftest import SOURCES
 
     from edition import pipeline
@@ -318,9 +319,10 @@ def test_the_printer_renders_each_html_once_and_each_piece_again_only_where_what
     assert printing
     steps = [  # (pages, spacings, splits, only), and the chapters whose HTML it changes
         (pages | {"T1.7.125": 9}, {}, {}, None, printing),
-        (pages, {"K.2.148": "spacing-track-loose-1"}, {}, None, sorted({"K.2"} | set(printing))),
-        (pages, {"M.38": "opening-less"}, {}, None, ["K.2", "M.38"]),
-        (pages, {}, {"T2.8.s1": [33, "T2.8.70", 0]}, None, ["M.38", "T2.8"]),
+        (pages, {"K.2.148": "spacing-track-loose-1"}, {}, None, printing),  # K.2's spacing put in
+        (pages, {"M.38": "opening-less"}, {}, None, []),
+        (pages, {"T1.7.125-parallels": "call-first"}, {}, None, ["T1.7"]),  # where the parallels are called
+        (pages, {}, {"T2.8.s1": [33, "T2.8.70", 0]}, None, ["T1.7", "T2.8"]),
         (pages, {}, {}, "T2", []),  # a chapter with a split is not kept: T2.8's first rendering holds again
         (pages, {}, {}, None, [])]
     for given, spacing, splits, only, changed in steps:

@@ -56,6 +56,7 @@ class Options:
     page: Callable | None = None  # print: (element, id) -> the box of the page the id is on appended to the element
     side: Callable[[str], str] | None = None  # print: "recto" or "verso", the side of the page an id is on
     spacing: Callable[[str], str] | None = None  # print: a paragraph's corrected word spacing (a class)
+    call_first: Callable[[str], bool] | None = None  # print: a paragraph's parallels (their id) called where it begins
     image: Callable[[etree._Element], str | None] | None = None  # a graphic -> the href of its local image
     addresses: bool = False  # print: the address of a link outside the edition shown after its text
     line: Callable[[str], tuple[int, int] | None] | None = None  # print: the first and last line of a note's passage (last layout)
@@ -150,7 +151,7 @@ class Renderer:
                 self.notes.split(found, "parallels")
                 html.append(found)
         for float_ in [e for e in html if e.get("id") == apparatus.parallels_id(block)]:
-            if self.options.spacing and self.options.spacing(float_.get("id")) == CALL_FIRST:
+            if self.options.call_first and self.options.call_first(float_.get("id")):
                 html.remove(float_)  # called where the paragraph begins, not where it ends
                 float_.tail, html.text = html.text, None
                 html.insert(0, float_)

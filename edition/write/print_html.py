@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import hashlib
 import math
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from markupsafe import Markup
 
 from ..model.records import Division, Edition, Source
 from ..render import backmatter, fonts, templating
-from ..render.html import Options, Renderer
+from ..render.html import CALL_FIRST, Options, Renderer
 from ..render.notes import Footnotes
 from ..render.running_heads import running_head
 from ..render.typography import Typography
@@ -163,7 +164,8 @@ def render(edition: Edition, pages: dict[str, int] | None = None, corrections=No
                                          series=settings.printing.series,
                                          line=kept.asker("line"),
                                          line_by_page=settings.printing.line_numbering == line_numbers.PAGE,
-                                         spacing=kept.asker("spacing")),
+                                         spacing=kept.spacing,
+                                         call_first=lambda key: kept.ask("spacing", key) == CALL_FIRST),
                         Footnotes(split=kept.asker("split"), continued=kept.asker("continued"),
                                   run_in=settings.printing.run_in))
     renderer.typography = kept.typography
@@ -197,18 +199,25 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, 
     return _save(edition, out_dir, *render(edition, pages, corrections, only))
 
 
+_SPACED = re.compile("( ?)\ufdd0([^\ufdd1]*)\ufdd1")  # a class held for the spacing of an id (`Kept.spacing`)
+
+
 class Kept:
     """The pieces of the print HTML (a source's chapters, the rest of its part) rendered for one
     edition, each with every answer it took from a layout's pages and the corrections (the pages
-    of the ids it prints, the sides of its margin notes, its lemmas' lines, its paragraphs'
-    spacings, its notes' splits): a piece is rendered again only when one of those answers
-    differs.  A piece holding a split note, or the rest of one, is not kept (the rest of a note split
-    in one piece may go on in another).  Its Typography (a function of the sources) is shared by
-    all its renderings."""
+    of the ids it prints, the sides of its margin notes, its lemmas' lines, where its parallels
+    are called, its notes' splits): a piece is rendered again only when one of those answers
+    differs.  The spacings of its paragraphs and chapters (a class each) are not answers it is
+    rendered with: each class is held by a mark, and put in wherever the piece is taken (in the
+    mending of a cold 4x build, each correction of a paragraph's spacing had its whole chapter
+    rendered again: 292 chapters, half the make-up's own work).  A piece holding a split note, or
+    the rest of one, is not kept (the rest of a note split in one piece may go on in another).
+    Its Typography (a function of the sources) is shared by all its renderings."""
 
     def __init__(self, edition: Edition) -> None:
         self.typography = Typography(edition.settings)
-        self.pieces: dict[tuple, tuple[list, object]] = {}  # key -> (its answers, the piece)
+        self.pieces: dict[tuple, tuple[list, object]] = {}  # key -> (its answers, the piece, marks and all)
+        self.spaced: dict[tuple, tuple] = {}  # key -> (the piece, the ids it marks, their classes, the piece with them)
         self.answers: dict[str, Callable] = {}  # the answers of the rendering under way
         self.noted: list | None = None  # the answers the piece being rendered took
 
@@ -230,6 +239,40 @@ class Kept:
     def asker(self, name: str) -> Callable:
         return functools.partial(self.ask, name)
 
+    def spacing(self, key: str) -> str:
+        """The class of the spacing of `key` (a paragraph's, a chapter's); in a piece being
+        rendered, a mark that holds its place (`piece` puts the class in)."""
+        if self.noted is None:
+            return self.ask("spacing", key)
+        return f"\ufdd0{key}\ufdd1"
+
+    def _spaced(self, key: tuple[str, str], piece):
+        """The piece with the class of each spacing it marks put in (and the space before the mark
+        dropped with a mark that puts in none), as rendering it with the classes gives it; made
+        again only when one of those classes changed."""
+        spacing = self.answers["spacing"]
+        held = self.spaced.get(key)
+        if held is not None and held[0] is piece:
+            marked = held[1]
+        else:
+            fields = (piece.html, piece.opening) if isinstance(piece, Chapter) else tuple(piece.values())
+            marked = tuple(mark for html in fields if html for _, mark in _SPACED.findall(html))
+        classes = tuple(spacing(mark) for mark in marked)
+        if held is not None and held[0] is piece and held[2] == classes:
+            return held[3]
+
+        def put(html):
+            if html is None or "\ufdd0" not in html:
+                return html
+            return Markup(_SPACED.sub(lambda mark: f"{mark[1]}{found}" if (found := spacing(mark[2])) else "", html))
+
+        if isinstance(piece, Chapter):
+            spaced = dataclasses.replace(piece, html=put(piece.html), opening=put(piece.opening))
+        else:
+            spaced = {name: put(value) for name, value in piece.items()}
+        self.spaced[key] = (piece, marked, classes, spaced)
+        return spaced
+
     def page_box(self, parent, key: str):
         """The box of the page of `key`, appended to the lxml element `parent` (page_numbers.element)."""
         box = page_numbers.element(parent, key, None)
@@ -240,7 +283,7 @@ class Kept:
         """The piece `key`, rendered by `render()` unless it was with the same answers."""
         held = self.pieces.get(key)
         if held is not None and all(self.answers[name](asked) == answer for name, asked, answer in held[0]):
-            return held[1]
+            return self._spaced(key, held[1])
         self.noted = []
         try:
             piece = render()
@@ -248,7 +291,7 @@ class Kept:
             noted, self.noted = self.noted, None
         if not any(name in ("split", "continued") and answer for name, _, answer in noted):
             self.pieces[key] = (noted, piece)
-        return piece
+        return self._spaced(key, piece)
 
 
 class Printer:
