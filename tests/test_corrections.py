@@ -333,6 +333,14 @@ def test_the_printer_renders_each_html_once_and_each_piece_again_only_where_what
         assert html == print_html.render(edition, given, corrections, only)
     assert printer.render(pages, Corrections()) is printer.render(pages, Corrections())
     assert printer.render(pages, None) == print_html.render(edition, pages, None)
+    # The classes put in by their marks: the HTML rendered with each class asked at once
+    corrections = Corrections(spacing={"K.2.148": "spacing-track-loose-1", "M.38": "opening-less",
+                                       "K.2.149": "", "T1.7.125-parallels": "call-first"})
+    marked = print_html.render(edition, pages, corrections)[0]
+    monkeypatch.setattr(print_html.Kept, "spacing", lambda kept, key: kept.ask("spacing", key))
+    assert marked == print_html.render(edition, pages, corrections)[0]
+    assert "\ufdd0" not in marked and "chapter opening-less" in marked
+    assert re.search(r'class="[^"]*numbered spacing-track-loose-1"[^>]*id="K.2.148"|id="K.2.148"[^>]*class="[^"]*numbered spacing-track-loose-1"', marked)
 
 
 def test_the_printer_renders_again_from_pages_changed_in_place():
