@@ -208,9 +208,9 @@ class Kept:
     of the ids it prints, the sides of its margin notes, its lemmas' lines, where its parallels
     are called, its notes' splits): a piece is rendered again only when one of those answers
     differs.  The spacings of its paragraphs and chapters (a class each) are not answers it is
-    rendered with: each class is held by a mark, and put in wherever the piece is taken (in the
-    mending of a cold 4x build, each correction of a paragraph's spacing had its whole chapter
-    rendered again: 292 chapters, half the make-up's own work).  A piece holding a split note, or
+    rendered with: each class is held by a mark, and put in wherever the piece is taken (a cold
+    4x build rendered its chapters 292 times when a correction of a paragraph's spacing rendered
+    the paragraph's chapter again, its renders half the make-up's own work; 189 times since).  A piece holding a split note, or
     the rest of one, is not kept (the rest of a note split in one piece may go on in another).
     Its Typography (a function of the sources) is shared by all its renderings."""
 
