@@ -5,7 +5,8 @@ its children and its root box's as laid out before the margin boxes), and those 
 took some of them over, if one did; out, nothing: the pages' boxes and styles no longer hold a
 cycle, so that reference counting frees them when the last reference goes.  `applied`: while
 inside, the context each layout is made in (its parse and cascade) freed the same way as soon as
-the layout is made.
+the layout is made.  `collector_off`: while inside, the collector off (a layout, the make-up),
+and on again after if it was before: what the caller left in cycles is collected in one pass.
 
 WeasyPrint's boxes point only down the tree, but for three cycles (docs/weasyprint.md §16): a
 page's footnote area points back at its page; a computed style caches the style of its anonymous
@@ -20,6 +21,19 @@ are as they were.
 from __future__ import annotations
 
 import contextlib
+import gc
+
+
+@contextlib.contextmanager
+def collector_off():
+    """While inside, the collector off; on again after, if it was on before."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @contextlib.contextmanager

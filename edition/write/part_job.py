@@ -286,13 +286,10 @@ def set_aside():
     left in cycles again and again."""
     global _let_go
     gc.freeze()
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        yield
+        with cycles.collector_off():
+            yield
     finally:
-        if collecting:
-            gc.enable()
         if _let_go >= LET_GO_PAGES:
             gc.unfreeze()
             _let_go = 0
