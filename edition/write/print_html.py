@@ -210,13 +210,14 @@ class Kept:
     differs.  The spacings of its paragraphs and chapters (a class each) are not answers it is
     rendered with: each class is held by a mark, and put in wherever the piece is taken (a cold
     4x build rendered its chapters 292 times when a correction of a paragraph's spacing rendered
-    the paragraph's chapter again, its renders half the make-up's own work; 189 times since).  A piece holding a split note, or
-    the rest of one, is not kept (the rest of a note split in one piece may go on in another).
-    Its Typography (a function of the sources) is shared by all its renderings."""
+    the paragraph's chapter again, its renders half the make-up's own work; 189 times since).
+    A piece holding a split note, or the rest of one, is not kept (the rest of a note split in
+    one piece may go on in another).  Its Typography (a function of the sources) is shared by all
+    its renderings."""
 
     def __init__(self, edition: Edition) -> None:
         self.typography = Typography(edition.settings)
-        self.pieces: dict[tuple, tuple[list, object]] = {}  # key -> (its answers, the piece, marks and all)
+        self.pieces: dict[tuple, tuple[list, object]] = {}  # key -> (its answers, the piece with its marks)
         self.spaced: dict[tuple, tuple] = {}  # key -> (the piece, the ids it marks, their classes, the piece with them)
         self.answers: dict[str, Callable] = {}  # the answers of the rendering under way
         self.noted: list | None = None  # the answers the piece being rendered took
@@ -248,30 +249,25 @@ class Kept:
 
     def _spaced(self, key: tuple[str, str], piece):
         """The piece with the class of each spacing it marks put in (and the space before the mark
-        dropped with a mark that puts in none), as rendering it with the classes gives it; made
+        dropped with a mark that puts in none), as rendering it with the classes gives it; put in
         again only when one of those classes changed."""
         spacing = self.answers["spacing"]
         held = self.spaced.get(key)
-        if held is not None and held[0] is piece:
-            marked = held[1]
-        else:
-            fields = (piece.html, piece.opening) if isinstance(piece, Chapter) else tuple(piece.values())
-            marked = tuple(mark for html in fields if html for _, mark in _SPACED.findall(html))
-        classes = tuple(spacing(mark) for mark in marked)
-        if held is not None and held[0] is piece and held[2] == classes:
-            return held[3]
+        if held is None or held[0] is not piece:
+            fields = (piece.html, piece.opening) if isinstance(piece, Chapter) else piece.values()
+            held = (piece, tuple(mark for html in fields if html for _, mark in _SPACED.findall(html)), None, None)
+        classes = tuple(spacing(mark) for mark in held[1])
+        if held[2] != classes:
+            def put(html):
+                if html is None or "\ufdd0" not in html:
+                    return html
+                return Markup(_SPACED.sub(lambda mark: f"{mark[1]}{found}" if (found := spacing(mark[2])) else "",
+                                          html))
 
-        def put(html):
-            if html is None or "\ufdd0" not in html:
-                return html
-            return Markup(_SPACED.sub(lambda mark: f"{mark[1]}{found}" if (found := spacing(mark[2])) else "", html))
-
-        if isinstance(piece, Chapter):
-            spaced = dataclasses.replace(piece, html=put(piece.html), opening=put(piece.opening))
-        else:
-            spaced = {name: put(value) for name, value in piece.items()}
-        self.spaced[key] = (piece, marked, classes, spaced)
-        return spaced
+            spaced = (dataclasses.replace(piece, html=put(piece.html), opening=put(piece.opening))
+                      if isinstance(piece, Chapter) else {name: put(value) for name, value in piece.items()})
+            held = self.spaced[key] = (piece, held[1], classes, spaced)
+        return held[3]
 
     def page_box(self, parent, key: str):
         """The box of the page of `key`, appended to the lxml element `parent` (page_numbers.element)."""
