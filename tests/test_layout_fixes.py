@@ -96,7 +96,7 @@ def test_an_unexpected_weasyprint_source_is_refused():
     from weasyprint.layout import block
 
     with pytest.raises(RuntimeError):
-        layout_fixes.rewritten(block, block._linebox_layout, "a line that is not there", "")
+        layout_fixes.rewritten(block, block._linebox_layout, ("a line that is not there", ""))
 
 
 def test_a_rounding_error_does_not_send_each_note_to_a_page_of_its_own():

@@ -65,12 +65,16 @@ def applied():
 
 def broken(pages: list[tuple], kept: list[tuple] = ()) -> None:
     """Break the cycles of the boxes of `pages` (page box, children, root box's children) and of
-    their styles, but for the boxes and styles that `kept` (pages in the same form) holds."""
+    their styles, but for the boxes and styles that `kept` (pages in the same form) holds, and the
+    styles the process's documents share (shared_styles.py)."""
     from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+
+    from . import shared_styles
 
     spared = list(_boxes(kept))
     held = {id(box) for box in spared}
-    styles: set[int] = set()  # the kept boxes' styles and their ancestors' (then those unlinked)
+    # the kept boxes' styles and their ancestors', those other documents share (then those unlinked)
+    styles: set[int] = shared_styles.spared()
     for box in spared:
         for style in _styles(box.style):
             if id(style) in styles:

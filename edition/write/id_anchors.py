@@ -40,7 +40,7 @@ def applied():
 
     find, gather = css.find_style_attributes, anchors.gather_anchors
     css.find_style_attributes = _without_ids(find)
-    gathered = rewritten(anchors, gather, *GATHERED)
+    gathered = rewritten(anchors, gather, GATHERED)
     gathered.__globals__["_anchor"] = anchor
     anchors.gather_anchors = document.gather_anchors = gathered  # its own recursion calls it too
     try:

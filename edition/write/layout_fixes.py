@@ -54,8 +54,8 @@ def applied(limit_lines: int = HYPHENATE_LIMIT_LINES, short_page_lines: float = 
     linebox_layout = block._linebox_layout
     inline.split_first_line = _trailing_space(split_first_line)
     inline.get_next_linebox = _limit_lines(get_next_linebox, limit_lines)
-    block._linebox_layout = rewritten(block, linebox_layout, *FOOTNOTE_POLICY)
-    LayoutContext._update_footnote_area = rewritten(layout, update_footnote_area, *FOOTNOTE_OVERFLOW)
+    block._linebox_layout = rewritten(block, linebox_layout, FOOTNOTE_POLICY)
+    LayoutContext._update_footnote_area = rewritten(layout, update_footnote_area, FOOTNOTE_OVERFLOW)
     try:
         with (note_stack.applied(), note_area.applied(), row_breaks.applied(short_page_lines), cycles.applied(),
               id_anchors.applied()):
@@ -77,14 +77,17 @@ FOOTNOTE_OVERFLOW = ("overflow = last_child_bottom > footnote_area_bottom",
                      "overflow = last_child_bottom > footnote_area_bottom + 1e-3")
 
 
-def rewritten(module, function, old: str, new: str):
-    """`function` compiled again from its own source with `old` replaced by `new`, in its module's
-    namespace; RuntimeError if `old` is not found exactly once (another WeasyPrint version)."""
+def rewritten(module, function, *changes: tuple[str, str]):
+    """`function` compiled again from its own source with each change's old text replaced by its
+    new, in its module's namespace; RuntimeError if an old text is not found exactly once (another
+    WeasyPrint version)."""
     source = inspect.getsource(function)
-    if source.count(old) != 1:
-        raise RuntimeError(f"cannot adjust WeasyPrint's {function.__name__}: its source has changed")
+    for old, new in changes:
+        if source.count(old) != 1:
+            raise RuntimeError(f"cannot adjust WeasyPrint's {function.__name__}: its source has changed")
+        source = source.replace(old, new)
     namespace = dict(module.__dict__)
-    exec(compile(textwrap.dedent(source.replace(old, new)), inspect.getsourcefile(function), "exec"), namespace)
+    exec(compile(textwrap.dedent(source), inspect.getsourcefile(function), "exec"), namespace)
     return namespace[function.__name__]
 
 

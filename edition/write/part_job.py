@@ -37,7 +37,7 @@ import time
 
 from ..check import layout
 from . import (cycles, font_subset, incremental, layout_fixes, line_numbers, page_numbers, pagination, pdf_writing,
-               stylesheets)
+               shared_styles, stylesheets)
 
 _fonts = None  # this process's FontConfiguration: the book face is loaded and shaped once per process
 _fonts_pid = None  # the process that made it: a forked one makes its own (they would share its font files)
@@ -271,8 +271,9 @@ def _let_go_of(name: str) -> _Kept:
 def laying_out(ladder: int, short: float):
     """What a worker lays a document out in (a part, trial paragraphs): the collector set aside
     (`set_aside`), the make-up's adjustments (`layout_fixes.applied`, with the limit of hyphenated
-    lines in a row and of lines a page may end early), the stylesheets parsed once."""
-    with set_aside(), layout_fixes.applied(ladder, short), stylesheets.parsed_once():
+    lines in a row and of lines a page may end early), the stylesheets parsed once and the computed
+    styles shared (shared_styles.py)."""
+    with set_aside(), layout_fixes.applied(ladder, short), stylesheets.parsed_once(), shared_styles.applied():
         yield
 
 
