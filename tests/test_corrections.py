@@ -300,14 +300,15 @@ def test_the_layout_check_measures_stretched_lines_against_the_median_it_is_give
 
 def test_the_printer_renders_each_html_once_and_each_piece_again_only_where_what_it_prints_changed(monkeypatch):
     """makeup.py writes the print HTML again and again.  `Printer` renders the HTML of the same
-    numbers and corrections once, and a chapter again only when a page, side, line, split or the
-    place of its parallels' call changed, not when a paragraph's or the chapter's spacing did
-    (its class is put in): every HTML it gives is the one `render` gives from scratch."""
+    numbers and corrections once, and a chapter again only when a split or the place of its
+    parallels' call changed, not when a page, a side, a lemma's line or a paragraph's or the
+    chapter's spacing did (what it prints is put in by its mark): every HTML it gives is the one
+    `render` gives from scratch."""
     from conftest import SOURCES
 
     from edition import pipeline
     from edition.diagnostics import Report
-    from edition.write import print_html
+    from edition.write import line_numbers, print_html
 
     edition = pipeline.check(SOURCES, Report(), pipeline.Progress(quiet=True))
     real, rendered = print_html._chapter, []
@@ -317,9 +318,15 @@ def test_the_printer_renders_each_html_once_and_each_piece_again_only_where_what
     printer.render(pages, Corrections())
     printing = sorted(c.id for c in rendered if 'data-page-of="T1.7.125"' in c.html)  # a passage the parallels cite
     assert printing
+    apparatus = list(edition.apparatus.values())  # two entries of a paragraph on the same line, one over two
+    first, second = next((a, b) for a, b in zip(apparatus, apparatus[1:]) if (a.chapter.id, a.mark) == (b.chapter.id, b.mark))
+    ranged = next(entry for entry in apparatus if entry not in (first, second))
+    lines = {line_numbers.LEMMA + first.id: 4, line_numbers.LEMMA + second.id: 4,
+             line_numbers.LEMMA_FROM + ranged.id: 5, line_numbers.LEMMA + ranged.id: 6}
     steps = [  # (pages, spacings, splits, only), and the chapters whose HTML it changes
-        (pages | {"T1.7.125": 9}, {}, {}, None, printing),
-        (pages, {"K.2.148": "spacing-track-loose-1"}, {}, None, printing),  # K.2's spacing put in
+        (pages | {"T1.7.125": 9}, {}, {}, None, []),
+        (pages | lines, {}, {}, None, []),
+        (pages, {"K.2.148": "spacing-track-loose-1"}, {}, None, []),  # K.2's spacing put in
         (pages, {"M.38": "opening-less"}, {}, None, []),
         (pages, {"T1.7.125-parallels": "call-first"}, {}, None, ["T1.7"]),  # where the parallels are called
         (pages, {}, {"T2.8.s1": [33, "T2.8.70", 0]}, None, ["T1.7", "T2.8"]),
@@ -333,13 +340,14 @@ def test_the_printer_renders_each_html_once_and_each_piece_again_only_where_what
         assert html == print_html.render(edition, given, corrections, only)
     assert printer.render(pages, Corrections()) is printer.render(pages, Corrections())
     assert printer.render(pages, None) == print_html.render(edition, pages, None)
-    # The classes put in by their marks: the HTML rendered with each class asked at once
+    # What the marks put in: the HTML rendered with each answer asked at once
     corrections = Corrections(spacing={"K.2.148": "spacing-track-loose-1", "M.38": "opening-less",
                                        "K.2.149": "", "T1.7.125-parallels": "call-first"})
-    marked = print_html.render(edition, pages, corrections)[0]
-    monkeypatch.setattr(print_html.Kept, "spacing", lambda kept, key: kept.ask("spacing", key))
-    assert marked == print_html.render(edition, pages, corrections)[0]
+    marked = print_html.render(edition, pages | lines, corrections)[0]
+    monkeypatch.setattr(print_html.Kept, "marked", lambda kept, name, key: kept.ask(name, key))
+    assert marked == print_html.render(edition, pages | lines, corrections)[0]
     assert "\ufdd0" not in marked and "chapter opening-less" in marked
+    assert '>7</span>' in marked and 'class="app-same-line"' in marked and '.5\u20136</span>' in marked
     assert re.search(r'class="[^"]*numbered spacing-track-loose-1"[^>]*id="K.2.148"|id="K.2.148"[^>]*class="[^"]*numbered spacing-track-loose-1"', marked)
 
 

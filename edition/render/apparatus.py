@@ -43,14 +43,13 @@ def at_lemma(r: Renderer, entry: Note, out: etree._Element) -> None:
     paragraph drops the key for '|'."""
     span = etree.SubElement(out, "span", {"class": "apparatus", "id": entry.id})
     key = etree.SubElement(span, "span", {"class": KEY, KEY_OF: entry.id})
-    lines = r.options.line(entry.id) if r.options.line else None
-    before = _entry_before(r, entry)
     if entry.mark == HEADING_KEY:
         key.text = HEADING_KEY
-    elif lines is not None and before is not None and r.options.line(before.id) == lines:
-        key.text, key.attrib["class"] = "|", "app-same-line"
     else:
-        key.text = line_key(None if r.options.line_by_page else entry.mark, lines)
+        before = _entry_before(r, entry)
+        args = (entry.id, before.id if before is not None else "", "" if r.options.line_by_page else entry.mark)
+        keyed = r.options.line or _unnumbered
+        key.attrib["class"], key.text = keyed("entry-class", args), keyed("entry-text", args)
     key.tail = " "
     span.append(entry_of(r, entry))
     r.notes.split(span, "apparatus")
@@ -66,6 +65,31 @@ def line_key(paragraph: str | None, lines: tuple[int, int] | None, last: str | N
     if last is not None and last != paragraph:
         return f"{paragraph}.{first}\u2013{last}"
     return f"{paragraph}.{span}"
+
+
+def _same_line(line, key: str, before: str) -> bool:
+    """The passage of the entry `key` is on the lines of the entry `before` ("": none)."""
+    lines = line(key)
+    return lines is not None and bool(before) and line(before) == lines
+
+
+# What a line key prints, from `line` (an id -> the first and last line of its passage in a
+# layout, or None): the class and text of an entry's key (its id, the id of the entry before it
+# in its paragraph or "", its paragraph's number or "" where lines are counted by page), and the
+# text of a paragraph's parallels' key (their id, the paragraph's number, the last paragraph's of
+# their run or "")
+LINE_KEYS = {
+    "entry-class": lambda line, key, before, paragraph: "app-same-line" if _same_line(line, key, before) else KEY,
+    "entry-text": lambda line, key, before, paragraph: "|" if _same_line(line, key, before)
+    else line_key(paragraph or None, line(key)),
+    "parallels": lambda line, key, paragraph, last: line_key(paragraph, (lines := line(key)) and (lines[0], lines[0]),
+                                                             last or None),
+}
+
+
+def _unnumbered(name: str, args: tuple[str, ...]) -> str:
+    """A line key as it prints with no layout's lines (`Options.line` unset)."""
+    return LINE_KEYS[name](lambda key: None, *args)
 
 
 def _entry_before(r: Renderer, entry: Note) -> Note | None:
@@ -303,11 +327,11 @@ def parallels(r: Renderer, block: Block, tag: str) -> etree._Element | None:
         if last is None:
             return None
         key = etree.SubElement(html, "span", {"class": KEY, KEY_OF: parallels_id(block)})
-        lines = r.options.line(parallels_id(block)) if r.options.line else None
         if r.options.line_by_page:  # a paragraph's line is not in the margin: the paragraph alone
             key.text = block.number if last is block else f"{block.number}\u2013{last.number.rsplit('.', 1)[-1]}"
         else:
-            key.text = line_key(block.number, lines and (lines[0], lines[0]), None if last is block else last.number)
+            key.text = (r.options.line or _unnumbered)("parallels", (parallels_id(block), block.number,
+                                                                     "" if last is block else last.number))
         key.tail = " "
     label = etree.SubElement(html, "span", {"class": "parallels-label"})
     label.text = "cf."

@@ -59,7 +59,9 @@ class Options:
     call_first: Callable[[str], bool] | None = None  # print: a paragraph's parallels (their id) called where it begins
     image: Callable[[etree._Element], str | None] | None = None  # a graphic -> the href of its local image
     addresses: bool = False  # print: the address of a link outside the edition shown after its text
-    line: Callable[[str], tuple[int, int] | None] | None = None  # print: the first and last line of a note's passage (last layout)
+    # print: (name, args) -> the text of a line key, as apparatus.LINE_KEYS[name] gives it from the
+    # lines of a layout
+    line: Callable[[str, tuple[str, ...]], str] | None = None
     line_by_page: bool = False  # print: lines are counted on the page, not in the paragraph
 
 

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from ..model.records import Division, Edition, Source
 from ..render import backmatter, fonts, templating
+from ..render.apparatus import LINE_KEYS
 from ..render.html import CALL_FIRST, Options, Renderer
 from ..render.notes import Footnotes
 from ..render.running_heads import running_head
@@ -160,9 +161,9 @@ def render(edition: Edition, pages: dict[str, int] | None = None, corrections=No
                                          page=kept.page_box,
                                          image=lambda graphic: f"{ASSETS}/{pictures[graphic]}" if graphic in pictures else None,
                                          addresses=True,
-                                         side=kept.asker("side"), date_display=settings.date_display,
+                                         side=kept.side, date_display=settings.date_display,
                                          series=settings.printing.series,
-                                         line=kept.asker("line"),
+                                         line=kept.line_key,
                                          line_by_page=settings.printing.line_numbering == line_numbers.PAGE,
                                          spacing=kept.spacing,
                                          call_first=lambda key: kept.ask("spacing", key) == CALL_FIRST),
@@ -199,18 +200,23 @@ def write(edition: Edition, out_dir: Path, pages: dict[str, int] | None = None, 
     return _save(edition, out_dir, *render(edition, pages, corrections, only))
 
 
-_SPACED = re.compile("( ?)\ufdd0([^\ufdd1]*)\ufdd1")  # a class held for the spacing of an id (`Kept.spacing`)
+# An answer a kept piece holds a mark for (`Kept.marked`): the space before it, the answer's
+# name and its key
+_MARK = re.compile("( ?)\ufdd0([^\ufdd2]*)\ufdd2([^\ufdd1]*)\ufdd1")
+_APART = "\ufdd3"  # between the arguments of a line key's mark
 
 
 class Kept:
     """The pieces of the print HTML (a source's chapters, the rest of its part) rendered for one
-    edition, each with every answer it took from a layout's pages and the corrections (the pages
-    of the ids it prints, the sides of its margin notes, its lemmas' lines, where its parallels
-    are called, its notes' splits): a piece is rendered again only when one of those answers
-    differs.  The spacings of its paragraphs and chapters (a class each) are not answers it is
-    rendered with: each class is held by a mark, and put in wherever the piece is taken (a cold
-    4x build rendered its chapters 292 times when a correction of a paragraph's spacing rendered
-    the paragraph's chapter again, its renders half the make-up's own work; 189 times since).
+    edition, each with every answer it took from a layout's pages and the corrections (whether a
+    note's call comes first, its notes' splits): a piece is rendered again only
+    when one of those answers differs.  The answers that are only text where the piece prints
+    them are not answers it is rendered with: the spacing of its paragraphs and chapters (a class
+    each), the page numbers it prints, the sides of its margin notes and its line keys (a class
+    and a text, from its lemmas' lines) are each held by a mark,
+    and put in wherever the piece is taken (a cold 4x build rendered its chapters 292 times when
+    a correction of a paragraph's spacing rendered the paragraph's chapter again, its renders half
+    the make-up's own work; 189 times since; at 1x, 33 times, 24 with the pages and sides marked).
     A piece holding a split note, or the rest of one, is not kept (the rest of a note split in
     one piece may go on in another).  Its Typography (a function of the sources) is shared by all
     its renderings."""
@@ -218,17 +224,21 @@ class Kept:
     def __init__(self, edition: Edition) -> None:
         self.typography = Typography(edition.settings)
         self.pieces: dict[tuple, tuple[list, object]] = {}  # key -> (its answers, the piece with its marks)
-        self.spaced: dict[tuple, tuple] = {}  # key -> (the piece, the ids it marks, their classes, the piece with them)
+        self.filled: dict[tuple, tuple] = {}  # key -> (the piece, the marks it holds, their answers, the piece with them)
         self.answers: dict[str, Callable] = {}  # the answers of the rendering under way
         self.noted: list | None = None  # the answers the piece being rendered took
 
     def answering(self, pages: dict[str, int] | None, corrections) -> None:
         """Answer from these pages and corrections from now on."""
+        def lines(key: str):
+            return line_numbers.lines(pages, key)
+
         self.answers = {"page": lambda key: page_numbers.printed(key, pages), "side": page_sides(pages),
-                        "line": lambda key: line_numbers.lines(pages, key),
                         "spacing": corrections.css if corrections else _NONE.css,
                         "split": corrections.split if corrections else _NONE.split,
                         "continued": corrections.continued if corrections else _NONE.continued}
+        self.answers |= {f"line-{name}": lambda args, key=key: key(lines, *args.split(_APART))
+                         for name, key in LINE_KEYS.items()}
 
     def ask(self, name: str, key: str):
         """The answer of `name` for `key`, noted for the piece being rendered."""
@@ -240,46 +250,59 @@ class Kept:
     def asker(self, name: str) -> Callable:
         return functools.partial(self.ask, name)
 
-    def spacing(self, key: str) -> str:
-        """The class of the spacing of `key` (a paragraph's, a chapter's); in a piece being
-        rendered, a mark that holds its place (`piece` puts the class in)."""
+    def marked(self, name: str, key: str) -> str:
+        """The answer of `name` for `key` (a text: the class of a spacing, the page number printed,
+        the side of a margin note, a line key's class or text); in a piece being rendered, a mark that holds its place (`piece`
+        puts the answer in)."""
         if self.noted is None:
-            return self.ask("spacing", key)
-        return f"\ufdd0{key}\ufdd1"
+            return self.ask(name, key)
+        return f"\ufdd0{name}\ufdd2{key}\ufdd1"
 
-    def _spaced(self, key: tuple[str, str], piece):
-        """The piece with the class of each spacing it marks put in (and the space before the mark
-        dropped with a mark that puts in none), as rendering it with the classes gives it; put in
-        again only when one of those classes changed."""
-        spacing = self.answers["spacing"]
-        held = self.spaced.get(key)
+    def spacing(self, key: str) -> str:
+        """The class of the spacing of `key` (a paragraph's, a chapter's), or its mark."""
+        return self.marked("spacing", key)
+
+    def side(self, key: str) -> str:
+        """The side of the page a margin note of `key` stands on, or its mark."""
+        return self.marked("side", key)
+
+    def line_key(self, name: str, args: tuple[str, ...]) -> str:
+        """A line key's text (`apparatus.LINE_KEYS`), or its mark."""
+        return self.marked(f"line-{name}", _APART.join(args))
+
+    def _filled(self, key: tuple[str, str], piece):
+        """The piece with the answer of each mark it holds put in (and the space before the mark
+        dropped with a mark whose answer is empty: a paragraph in no spacing of its own), as
+        rendering it with the answers gives it; put in again only when one of them changed."""
+        held = self.filled.get(key)
         if held is None or held[0] is not piece:
             fields = (piece.html, piece.opening) if isinstance(piece, Chapter) else piece.values()
-            held = (piece, tuple(mark for html in fields if html for _, mark in _SPACED.findall(html)), None, None)
-        classes = tuple(spacing(mark) for mark in held[1])
-        if held[2] != classes:
+            held = (piece, tuple((name, mark) for html in fields if html for _, name, mark in _MARK.findall(html)),
+                    None, None)
+        answers = tuple(self.answers[name](mark) for name, mark in held[1])
+        if held[2] != answers:
             def put(html):
                 if html is None or "\ufdd0" not in html:
                     return html
-                return Markup(_SPACED.sub(lambda mark: f"{mark[1]}{found}" if (found := spacing(mark[2])) else "",
-                                          html))
+                return Markup(_MARK.sub(lambda mark: f"{mark[1]}{found}" if (found := self.answers[mark[2]](mark[3]))
+                                        else "", html))
 
-            spaced = (dataclasses.replace(piece, html=put(piece.html), opening=put(piece.opening))
+            filled = (dataclasses.replace(piece, html=put(piece.html), opening=put(piece.opening))
                       if isinstance(piece, Chapter) else {name: put(value) for name, value in piece.items()})
-            held = self.spaced[key] = (piece, held[1], classes, spaced)
+            held = self.filled[key] = (piece, held[1], answers, filled)
         return held[3]
 
     def page_box(self, parent, key: str):
         """The box of the page of `key`, appended to the lxml element `parent` (page_numbers.element)."""
         box = page_numbers.element(parent, key, None)
-        box.text = self.ask("page", key)
+        box.text = self.marked("page", key)
         return box
 
     def piece(self, key: tuple[str, str], render: Callable):
         """The piece `key`, rendered by `render()` unless it was with the same answers."""
         held = self.pieces.get(key)
         if held is not None and all(self.answers[name](asked) == answer for name, asked, answer in held[0]):
-            return self._spaced(key, held[1])
+            return self._filled(key, held[1])
         self.noted = []
         try:
             piece = render()
@@ -287,7 +310,7 @@ class Kept:
             noted, self.noted = self.noted, None
         if not any(name in ("split", "continued") and answer for name, _, answer in noted):
             self.pieces[key] = (noted, piece)
-        return self._spaced(key, piece)
+        return self._filled(key, piece)
 
 
 class Printer:
