@@ -83,7 +83,9 @@ class LaidPart:
     bookmarks: list[list[tuple]]  # each page's (level, label, (x, y), state), as WeasyPrint has them
     heights: list[float]  # each page's height (CSS px)
     measured: list[layout.PageMeasure]  # indices and labels from 0 within the part
-    starts: dict[int, tuple[str, int]]  # page index -> where its text begins (pagination.page_starts)
+    # page index -> where its text begins (pagination.page_starts): the EPUB's page list, which only
+    # a written part's give (the book's are all written); else empty
+    starts: dict[int, tuple[str, int]]
     warnings: list[str]
     pdf: bytes | None = None  # written: its PDF
     phantoms: frozenset[str] = frozenset()  # names it links to in other parts (stand-in anchors)
@@ -128,7 +130,7 @@ def run(job: Job) -> LaidPart:
             bookmarks=[list(page.bookmarks) for page in pages],
             heights=[page.height for page in pages],
             measured=layout.counted([_measured(kept.measures, page._page_box, k) for k, page in enumerate(pages)]),
-            starts=pagination.page_starts(document, job.page_anchors),
+            starts=pagination.page_starts(document, job.page_anchors) if job.write else {},
             warnings=kept.warnings, complete=kept.made.complete)
         if job.write:
             laid.phantoms = _stand_ins(pages)
