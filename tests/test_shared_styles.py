@@ -69,6 +69,20 @@ def test_a_second_document_takes_the_first_ones_styles_and_is_laid_out_and_writt
     assert first.write_pdf() == second.write_pdf() == plain
 
 
+def test_elements_with_the_same_language_and_other_style_attributes_keep_their_own_styles(fresh):
+    """An element's own declarations are all in its key, compared by their text: two paragraphs in
+    the same language, one red and one blue, are not given one style (WeasyPrint keyed them by
+    their last declaration alone, the language's)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = STYLE + "<p lang='en' style='color: red'>Red.</p><p lang='en' style='color: blue'>Blue.</p>"
+    with shared_styles.applied(), stylesheets.parsed_once():
+        document = render(html, FontConfiguration())
+    found = {box.element.text: box.style["color"] for box in document.pages[0]._page_box.descendants()
+             if box.element is not None and box.element.tag == "p" and type(box).__name__ == "BlockBox"}
+    assert found["Red."] != found["Blue."]
+
+
 def test_a_layout_freed_leaves_the_styles_other_documents_share_whole(fresh):
     """cycles.broken, freeing the first layout, unlinks none of the styles the second shares (an
     anonymous box's style is its own specified style, and its parent's keeps it)."""

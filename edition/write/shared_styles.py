@@ -10,14 +10,18 @@ lays out the same part many times (its corrections, then its numbers), and trial
 the same stylesheets, so each layout computed again what the last one had.
 
 `applied` keeps the cache for all the documents of a process, under their base URL and font
-configuration: an element whose parent's style, style attributes (compared by their text,
-parsed anew for each document) and matched rules (from the same stylesheets, parsed once per
-process: stylesheets.py) are those of an element of an earlier document is given that element's
+configuration: an element whose parent's style, own declarations and matched rules (from the
+same stylesheets, parsed once per process: stylesheets.py) are those of an element of an
+earlier document is given that element's
 style, its properties computed already; and each of its pseudo-elements the style that
 pseudo-element had there.  A pseudo-element's style depends on its element's style and on the
 rules matched for it, which the element's key holds (each with the pseudo-element it is for).
 The rules are the same objects, so the key holds the stylesheets (and through them their
-declarations) alive, and a style's id stays its own.
+declarations) alive, and a style's id stays its own.  An element's own declarations (its
+`style`, its `lang`, an `<a name>`'s anchor) are parsed anew for each document, so they are
+compared by their text, all of them: WeasyPrint keyed an element by the last alone, an object
+of its own, and compared by text that would give two paragraphs of the same language, one red
+and one blue, the same style.
 
 A computed style holds no element nor document: its parent's and the root's styles, its
 cascaded values, the base URL and the font configuration, and the page sizes of the document it
@@ -37,9 +41,12 @@ LIMIT = 200_000  # styles shared, at most: the cache starts again beyond
 _shared: dict[tuple, dict] = {}  # (base URL, id of the font configuration) -> {key: style}
 _fonts: list = []  # the font configuration of the styles shared (held, so that its id stays its own)
 
-# WeasyPrint's cache of a document's element styles, its key, each rule matched in it, and the
-# styles of the pseudo-elements
+# WeasyPrint's cache of a document's element styles, an element's own declarations (all of them:
+# WeasyPrint keeps the last attribute's), the cache's key, each rule matched in it, and the styles
+# of the pseudo-elements
 CACHE = ("computed_cache = {}", "computed_cache = _shared_cache(html.base_url, font_config, target_collector)")
+OWN = ("elements_declarations[element] = tuple(declarations)",
+       "elements_declarations[element] = elements_declarations.get(element, ()) + tuple(declarations)")
 KEY = ("key = (parent_id, element_declarations, tuple(selectors_keys))",
        "key = (parent_id, _declared(element_declarations), tuple(selectors_keys))")
 RULE = ("(sheet, specificity, id(declarations), layer_order))",
@@ -57,7 +64,7 @@ def applied():
     from .layout_fixes import rewritten
 
     init = css.StyleFor.__init__
-    shared = rewritten(css, init, CACHE, KEY, RULE, PSEUDO)
+    shared = rewritten(css, init, CACHE, OWN, KEY, RULE, PSEUDO)
     shared.__globals__.update(_shared_cache=_cache, _declared=_declared)
     css.StyleFor.__init__ = shared
     try:
