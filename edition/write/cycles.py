@@ -23,6 +23,8 @@ from __future__ import annotations
 import contextlib
 import gc
 
+from . import shared_styles
+
 
 @contextlib.contextmanager
 def collector_off():
@@ -68,8 +70,6 @@ def broken(pages: list[tuple], kept: list[tuple] = ()) -> None:
     their styles, but for the boxes and styles that `kept` (pages in the same form) holds, and the
     styles the process's documents share (shared_styles.py)."""
     from weasyprint.formatting_structure.boxes import FootnoteAreaBox
-
-    from . import shared_styles
 
     spared = list(_boxes(kept))
     held = {id(box) for box in spared}

@@ -161,11 +161,11 @@ def render(edition: Edition, pages: dict[str, int] | None = None, corrections=No
                                          page=kept.page_box,
                                          image=lambda graphic: f"{ASSETS}/{pictures[graphic]}" if graphic in pictures else None,
                                          addresses=True,
-                                         side=kept.side, date_display=settings.date_display,
+                                         side=kept.marker("side"), date_display=settings.date_display,
                                          series=settings.printing.series,
                                          line=kept.line_key,
                                          line_by_page=settings.printing.line_numbering == line_numbers.PAGE,
-                                         spacing=kept.spacing,
+                                         spacing=kept.marker("spacing"),
                                          call_first=lambda key: kept.ask("spacing", key) == CALL_FIRST),
                         Footnotes(split=kept.asker("split"), continued=kept.asker("continued"),
                                   run_in=settings.printing.run_in))
@@ -209,17 +209,16 @@ _APART = "\ufdd3"  # between the arguments of a line key's mark
 class Kept:
     """The pieces of the print HTML (a source's chapters, the rest of its part) rendered for one
     edition, each with every answer it took from a layout's pages and the corrections (whether a
-    note's call comes first, its notes' splits): a piece is rendered again only
-    when one of those answers differs.  The answers that are only text where the piece prints
-    them are not answers it is rendered with: the spacing of its paragraphs and chapters (a class
-    each), the page numbers it prints, the sides of its margin notes and its line keys (a class
-    and a text, from its lemmas' lines) are each held by a mark,
-    and put in wherever the piece is taken (a cold 4x build rendered its chapters 292 times when
-    a correction of a paragraph's spacing rendered the paragraph's chapter again, its renders half
-    the make-up's own work; 189 times since; at 1x, 33 times, 24 with the pages and sides marked).
-    A piece holding a split note, or the rest of one, is not kept (the rest of a note split in
-    one piece may go on in another).  Its Typography (a function of the sources) is shared by all
-    its renderings."""
+    paragraph's parallels are called first, its notes' splits): a piece is rendered again only
+    when one of those answers differs.  What it only prints as text is not an answer it is
+    rendered with: the spacing of its paragraphs and chapters (a class each), its page numbers,
+    the sides of its margin notes and its line keys (a class and a text, from its lemmas' lines)
+    are each held by a mark, and put in wherever the piece is taken.  A cold 4x build rendered its
+    chapters 292 times when a correction of a paragraph's spacing rendered its chapter again (its
+    renders half the make-up's own work), 189 times with the spacings marked, 89 with all the
+    marks (17 at 1x, 43 before).  A piece holding a split note, or the rest of one, is not kept
+    (the rest of a note split in one piece may go on in another).  Its Typography (a function of
+    the sources) is shared by all its renderings."""
 
     def __init__(self, edition: Edition) -> None:
         self.typography = Typography(edition.settings)
@@ -251,20 +250,15 @@ class Kept:
         return functools.partial(self.ask, name)
 
     def marked(self, name: str, key: str) -> str:
-        """The answer of `name` for `key` (a text: the class of a spacing, the page number printed,
-        the side of a margin note, a line key's class or text); in a piece being rendered, a mark that holds its place (`piece`
-        puts the answer in)."""
+        """The answer of `name` for `key` (a text: a spacing's class, a page number, a margin
+        note's side, a line key's class or text); in a piece being rendered, a mark that holds its
+        place (`piece` puts the answer in)."""
         if self.noted is None:
             return self.ask(name, key)
         return f"\ufdd0{name}\ufdd2{key}\ufdd1"
 
-    def spacing(self, key: str) -> str:
-        """The class of the spacing of `key` (a paragraph's, a chapter's), or its mark."""
-        return self.marked("spacing", key)
-
-    def side(self, key: str) -> str:
-        """The side of the page a margin note of `key` stands on, or its mark."""
-        return self.marked("side", key)
+    def marker(self, name: str) -> Callable:
+        return functools.partial(self.marked, name)
 
     def line_key(self, name: str, args: tuple[str, ...]) -> str:
         """A line key's text (`apparatus.LINE_KEYS`), or its mark."""

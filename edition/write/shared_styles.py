@@ -12,16 +12,15 @@ the same stylesheets, so each layout computed again what the last one had.
 `applied` keeps the cache for all the documents of a process, under their base URL and font
 configuration: an element whose parent's style, own declarations and matched rules (from the
 same stylesheets, parsed once per process: stylesheets.py) are those of an element of an
-earlier document is given that element's
-style, its properties computed already; and each of its pseudo-elements the style that
-pseudo-element had there.  A pseudo-element's style depends on its element's style and on the
-rules matched for it, which the element's key holds (each with the pseudo-element it is for).
-The rules are the same objects, so the key holds the stylesheets (and through them their
-declarations) alive, and a style's id stays its own.  An element's own declarations (its
-`style`, its `lang`, an `<a name>`'s anchor) are parsed anew for each document, so they are
-compared by their text, all of them: WeasyPrint keyed an element by the last alone, an object
-of its own, and compared by text that would give two paragraphs of the same language, one red
-and one blue, the same style.
+earlier document is given that element's style, its properties computed already; and each of
+its pseudo-elements the style that pseudo-element had there.  A pseudo-element's style depends
+on its element's style and on the rules matched for it, which the element's key holds (each
+with the pseudo-element it is for).  The rules are the same objects, so the key holds the
+stylesheets (and through them their declarations) alive, and a style's id stays its own.  An
+element's own declarations (its `style`, its `lang`, an `<a name>`'s anchor) are parsed anew for
+each document, so they are compared by their text, all of them: WeasyPrint's key holds the last
+alone, an object of its own; compared by text, that would give two paragraphs of the same
+language, one red and one blue, the same style.
 
 A computed style holds no element nor document: its parent's and the root's styles, its
 cascaded values, the base URL and the font configuration, and the page sizes of the document it
@@ -128,7 +127,7 @@ class _Shared:
 
 
 def _declared(declarations) -> str | None:
-    """An element's style attributes (WeasyPrint's parsed declarations) as a key: their text."""
+    """An element's own declarations (WeasyPrint's, parsed) as a key: their text."""
     import tinycss2
 
     return None if declarations is None else tinycss2.serialize(declarations)
