@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pikepdf import Array, Dictionary, Name
 
 from edition.write import parts
-from edition.write.merge import merge
+from edition.write.merge import holds_ids, merge
 from edition.write.output_intent import DEFAULT_PROFILE
 
 STYLE = ("<style>@page { size: A6; @top-center { content: 'Running head' } } .closed { bookmark-state: closed }"
@@ -270,6 +270,17 @@ def test_deterministic(book, tmp_path):
     subprocess.run([sys.executable, "-c", script], input=pickle.dumps(arguments), check=True,
                    cwd=Path(__file__).parents[1], env={**os.environ, "PYTHONHASHSEED": "1"})
     assert again.read_bytes() == book.path.read_bytes()
+
+
+def test_only_the_parts_with_table_headers_are_walked_for_ids_and_the_book_is_the_same(book, tmp_path):
+    """WeasyPrint gives an id to a table's header cells alone: the parts whose HTML has none are
+    not looked through (`holds_ids`), and the book is the same bytes as with every part walked,
+    the ids the two sources' tables share made unique all the same."""
+    walked = [holds_ids(html) for html in PARTS]
+    assert walked == [False, False, True, True]
+    merge([part.path for part in book.parts], tmp_path / "walked.pdf", book.outline,
+          [part.phantoms for part in book.parts], walked)
+    assert (tmp_path / "walked.pdf").read_bytes() == book.path.read_bytes()
 
 
 def test_what_other_writers_add(tmp_path):

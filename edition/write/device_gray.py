@@ -46,7 +46,7 @@ def _convert(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources: pikepdf.Object
     stack = []
     out: list = []  # (operator, instruction): as read, or (operands, operator) made here
     lines = _lines(holder)
-    for op, operands, instruction in (_read(lines) if lines is not None else _parsed(holder)):
+    for op, operands, instruction in (lines if lines is not None else _parsed(holder)):
         if op not in WATCHED:
             out.append((op, instruction))
             continue
@@ -93,6 +93,8 @@ def _convert(pdf: pikepdf.Pdf, holder: pikepdf.Object, resources: pikepdf.Object
         content = pikepdf.unparse_content_stream([_instruction(instruction) for _, instruction in out])
     if isinstance(holder, pikepdf.Stream):
         holder.write(content)
+    elif isinstance(holder.Contents, pikepdf.Stream):  # written in place: a new stream took 0.23 s of the 1x book's 0.6
+        holder.Contents.write(content)
     else:
         holder.Contents = pdf.make_stream(content)
 
@@ -104,9 +106,11 @@ _OPERATOR = re.compile(rb"(?<![^\s\]>)])(?:" + b"|".join(re.escape(op.encode()) 
 _OPERAND = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)|/[^\s/\[\]<>(){}%]*")
 
 
-def _lines(holder: pikepdf.Object) -> list[tuple[bytes, list[bytes]]] | None:
-    """Each line of the content with its tokens, if each watched operator ends a line of its own
-    operands alone (numbers and names) after a line that ends with an operator; else None."""
+def _lines(holder: pikepdf.Object) -> list[tuple[str, list | None, bytes]] | None:
+    """The content read quickly, if each watched operator ends a line of its own operands alone
+    (numbers and names) after a line that ends with an operator (else None): (operator, operands,
+    the line) for each watched instruction, and each run of lines between them as it is (operator
+    "", no operands).  A page of the 1x book has some 1,600 lines, a tenth of them watched."""
     contents = holder if isinstance(holder, pikepdf.Stream) else holder.get("/Contents")
     if contents is None:
         return None
@@ -114,24 +118,29 @@ def _lines(holder: pikepdf.Object) -> list[tuple[bytes, list[bytes]]] | None:
             else contents.read_bytes())
     if any(mark in data for mark in (b"(", b"%", b"BI")):
         return None
-    lines = [(line, line.split()) for line in data.split(b"\n")]
-    watched = 0
-    for k, (_, tokens) in enumerate(lines):
-        if tokens and tokens[-1].decode("latin-1") in WATCHED:
-            if not all(_OPERAND.fullmatch(token) for token in tokens[:-1]):
-                return None
-            before = lines[k - 1][1] if k else []
+    read: list[tuple[str, list | None, bytes]] = []
+    end = -1  # where the last watched line ended (before the first: the line before the content)
+    for match in _OPERATOR.finditer(data):
+        start = data.rfind(b"\n", 0, match.start()) + 1
+        stop = data.find(b"\n", match.end())
+        stop = len(data) if stop < 0 else stop
+        if data[match.end():stop].strip() or start <= end:  # not the last of its line
+            return None
+        line = data[start:stop]
+        tokens = line.split()
+        if not all(_OPERAND.fullmatch(token) for token in tokens[:-1]):
+            return None
+        if start:
+            before = data[data.rfind(b"\n", 0, start - 1) + 1:start - 1].split()
             if before and (_OPERAND.fullmatch(before[-1]) or before[-1].endswith((b"]", b">"))):
                 return None
-            watched += 1
-    return lines if watched == len(_OPERATOR.findall(data)) else None
-
-
-def _read(lines: list[tuple[bytes, list[bytes]]]):
-    """(operator, operands, the line) for each line; the operands read for watched operators only."""
-    for line, tokens in lines:
-        op = tokens[-1].decode("latin-1") if tokens else ""
-        yield op, [_value(token) for token in tokens[:-1]] if op in WATCHED else None, line
+        if start > end + 1:  # the lines between, as they are
+            read.append(("", None, data[end + 1:start - 1]))
+        read.append((match[0].decode("latin-1"), [_value(token) for token in tokens[:-1]], line))
+        end = stop
+    if end < len(data):
+        read.append(("", None, data[end + 1:]))
+    return read
 
 
 def _parsed(holder: pikepdf.Object):

@@ -49,7 +49,8 @@ def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Set
         for k, (data, _) in enumerate(book.pdfs()):
             paths.append(Path(tmp, f"{k:04d}.pdf"))
             paths[-1].write_bytes(data)
-        merged = pool.submit(_merged, paths, raw, book.bookmarks(), [phantoms for _, phantoms in book.pdfs()])
+        walked = [merge.holds_ids(placed.part and placed.part.html) for placed in book.placed]
+        merged = pool.submit(_merged, paths, raw, book.bookmarks(), [phantoms for _, phantoms in book.pdfs()], walked)
         derived: list[concurrent.futures.Future] = []
 
         def press() -> None:
@@ -68,8 +69,9 @@ def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Set
             raw.unlink(missing_ok=True)
 
 
-def _merged(paths: list[Path], raw: Path, bookmarks: list[tuple[list, float]], phantoms: list) -> None:
-    merge.merge(paths, raw, parts.outline(bookmarks), phantoms)
+def _merged(paths: list[Path], raw: Path, bookmarks: list[tuple[list, float]], phantoms: list,
+            walked: list[bool]) -> None:
+    merge.merge(paths, raw, parts.outline(bookmarks), phantoms, walked)
 
 
 def _derived(raw: Path, path: Path, first_text: int, screen: bool, settings: Settings) -> None:
@@ -87,11 +89,16 @@ def _derive(raw: Path, path: Path, first_text: int, screen: bool, settings: Sett
     import pikepdf
 
     with pikepdf.open(raw) as pdf:
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:  # written once: 0.06 s
             # WeasyPrint gives the XMP a random document id: derive it from the edition instead.
             for key in ("xmpMM:DocumentID", "xmpMM:InstanceID"):
                 if key in meta:
                     meta[key] = f"uuid:{document_id(settings, key, screen)}"
+            if screen:
+                for key in ("pdfxid:GTS_PDFXVersion", "pdfx:GTS_PDFXVersion", "pdfx:GTS_PDFXConformance"):
+                    if key in meta:
+                        del meta[key]
+                meta["pdfuaid:part"] = "1"
         labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r)] if first_text else []
         labels += [first_text, pikepdf.Dictionary(S=pikepdf.Name.D)]
         pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
@@ -108,11 +115,6 @@ def _derive(raw: Path, path: Path, first_text: int, screen: bool, settings: Sett
                     del pdf.docinfo[key]
             pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
             pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
-            with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-                for key in ("pdfxid:GTS_PDFXVersion", "pdfx:GTS_PDFXVersion", "pdfx:GTS_PDFXConformance"):
-                    if key in meta:
-                        del meta[key]
-                meta["pdfuaid:part"] = "1"
             device_gray.convert(pdf)
         else:
             press.prepare(pdf, settings)
