@@ -18,11 +18,13 @@ Scale k is a generated edition holding the edition k times, each copy of a sourc
 sigla and ids (`T1`, `T1x2`, ... `T1x10`) and its own copies of the events and links (`scaled`), the
 persons, places and introduction shared.  Usage:
 
-    .venv/bin/python bench/build_bench.py [--scales 1,4,10] [--json bench.json] [--keep DIR]
+    .venv/bin/python bench/build_bench.py [--scales 1,4,10] [--repeat N] [--json bench.json] [--keep DIR]
 
 prints a table of times, ratios to the baseline and the growth from the first scale, and writes
 it as JSON with `--json`.  A full run at 1, 4 and 10 took 20 minutes on two cores (5 December);
-`--scales 1` about two.
+`--scales 1` about two.  A machine's speed drifts by a tenth within minutes: with `--repeat N`
+the cold build and the plain pass run N times each, one after the other, and the run of the
+median time of each is the one used.
 """
 
 from __future__ import annotations
@@ -198,17 +200,30 @@ def pages(pdf: Path) -> int:
         return len(document.pages)
 
 
-def bench(sources: Path, k: int, work: Path) -> dict:
+def bench(sources: Path, k: int, work: Path, repeat: int = 1) -> dict:
+    """The measures at scale `k`: the cold build and the plain pass `repeat` times each, one after
+    the other (a cold build into a new directory each time), each the run of the median time (the
+    lower of the two middle ones), all their times under "runs"; then the rebuilds, into the last
+    cold build's directory."""
     edition = scaled(sources, k, work / f"sources-{k}x")
-    out = work / f"out-{k}x"
-    cold = build(edition, out)
     slug = yaml.safe_load((edition / "edition.yaml").read_text(encoding="utf-8"))["slug"]
-    plain = measured([sys.executable, "-m", "weasyprint", str(out / f"{slug}.html"), str(work / f"plain-{k}x.pdf")])
+    colds, plains = [], []
+    for run in range(repeat):
+        out = work / f"out-{k}x-{run}"
+        colds.append(build(edition, out))
+        plains.append(measured([sys.executable, "-m", "weasyprint", str(out / f"{slug}.html"),
+                                str(work / f"plain-{k}x.pdf")]))
     no_op = build(edition, out)
     edit_one_source(edition)
     one_source = build(edition, out)
-    return {"scale": k, "pages": pages(out / f"{slug}.pdf"), "plain": plain, "cold": cold,
-            "no_op": no_op, "one_source": one_source}
+    return {"scale": k, "pages": pages(out / f"{slug}.pdf"), "plain": _median(plains), "cold": _median(colds),
+            "no_op": no_op, "one_source": one_source,
+            "runs": {"cold": [r["seconds"] for r in colds], "plain": [r["seconds"] for r in plains]}}
+
+
+def _median(runs: list[dict]) -> dict:
+    """The run of the median time (of an even number, the lower of the two middle ones)."""
+    return sorted(runs, key=lambda r: r["seconds"])[(len(runs) - 1) // 2]
 
 
 def table(results: list[dict]) -> str:
@@ -226,6 +241,10 @@ def table(results: list[dict]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows]
     for r in results:
+        if len(r.get("runs", {}).get("cold", ())) > 1:
+            lines.append(f"{r['scale']}x runs, in order: cold " + ", ".join(f"{s:.1f}" for s in r["runs"]["cold"])
+                         + " s; plain " + ", ".join(f"{s:.1f}" for s in r["runs"]["plain"]) + " s")
+    for r in results:
         lines.append(f"\n{r['scale']}x cold build, by stage (seconds, x plain pass):")
         for stage, seconds in r["cold"]["stages"].items():
             lines.append(f"  {stage:<40} {seconds:7.2f}  {seconds / r['plain']['seconds']:5.2f}")
@@ -238,13 +257,17 @@ def main() -> int:
     parser.add_argument("--scales", default="1,4,10", help="comma-separated multiples of the edition (default 1,4,10)")
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
     parser.add_argument("--keep", type=Path, help="build here and keep the editions and outputs")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="cold builds and plain passes at each scale, one after the other: the medians are used")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat: at least 1")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-"))
     work.mkdir(parents=True, exist_ok=True)
     results = []
     try:
         for k in (int(s) for s in args.scales.split(",")):
-            results.append(bench(args.sources.resolve(), k, work))
+            results.append(bench(args.sources.resolve(), k, work, args.repeat))
             print(f"{k}x done", file=sys.stderr, flush=True)
             if args.json:  # after each scale: a long run cut short keeps what it measured
                 args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -107,3 +107,30 @@ def test_the_timeline_records_every_job_of_a_build(tiny, tmp_path, capsys, monke
     from edition.write import corrections, part_job
 
     assert part_job.run.__module__ == "edition.write.part_job" and corrections._trial_lines.__module__ == corrections.__name__
+
+
+def test_repeated_runs_give_the_median_and_the_rebuilds_follow_the_last_cold_build(tmp_path, monkeypatch):
+    """--repeat 3: three cold builds and plain passes, one after the other, each into a directory
+    of its own; the runs of the median times are the ones the table uses, all of them listed; the
+    no-op and one-word rebuilds are made in the last cold build's directory."""
+    times = {"cold": iter([30.0, 20.0, 25.0]), "plain": iter([28.0, 29.0, 27.0])}
+    built = []
+
+    def build(sources, out):
+        built.append(out)
+        seconds = next(times["cold"]) if len(built) <= 3 else 1.0
+        return {"seconds": seconds, "peak_mib": int(seconds), "total_mib": 1, "stages": {"a stage": seconds / 2}}
+
+    monkeypatch.setattr(build_bench, "scaled", lambda sources, k, into: tmp_path)
+    monkeypatch.setattr(build_bench, "build", build)
+    monkeypatch.setattr(build_bench, "measured", lambda command: {"seconds": next(times["plain"]), "peak_mib": 5})
+    monkeypatch.setattr(build_bench, "edit_one_source", lambda sources: "")
+    monkeypatch.setattr(build_bench, "pages", lambda pdf: 12)
+    (tmp_path / "edition.yaml").write_text("slug: tiny\n", encoding="utf-8")
+    result = build_bench.bench(tmp_path, 1, tmp_path / "work", repeat=3)
+    assert result["cold"]["seconds"] == 25.0 and result["cold"]["peak_mib"] == 25 and result["plain"]["seconds"] == 28.0
+    assert result["runs"] == {"cold": [30.0, 20.0, 25.0], "plain": [28.0, 29.0, 27.0]}
+    assert len(set(built[:3])) == 3 and built[3:] == [built[2], built[2]]
+    printed = build_bench.table([result])
+    assert printed.splitlines()[1].split()[:5] == ["1x", "12", "28.0", "25.0", "0.89"]
+    assert "1x runs, in order: cold 30.0, 20.0, 25.0 s; plain 28.0, 29.0, 27.0 s" in printed
