@@ -78,20 +78,25 @@ FOOTNOTE_OVERFLOW = ("overflow = last_child_bottom > footnote_area_bottom",
                      "overflow = last_child_bottom > footnote_area_bottom + 1e-3")
 
 
-@functools.cache
 def rewritten(module, function, *changes: tuple[str, str]):
     """`function` compiled again from its own source with each change's old text replaced by its
-    new, in a copy of its module's namespace as it is then: compiled once per process (a job's
-    four took 6 ms, at each of the 76 jobs of a cold 1x build's workers); RuntimeError if an old
-    text is not found exactly once (another WeasyPrint version)."""
+    new, in a copy of its module's namespace as it is now; RuntimeError if an old text is not
+    found exactly once (another WeasyPrint version)."""
+    namespace = dict(module.__dict__)
+    exec(_compiled(function, changes), namespace)
+    return namespace[function.__name__]
+
+
+@functools.cache
+def _compiled(function, changes: tuple[tuple[str, str], ...]):
+    """The code of `rewritten`, made once per process: reading and compiling the source of the
+    four functions a job rewrites took 6 ms, at each of the 76 jobs of a cold 1x build's workers."""
     source = inspect.getsource(function)
     for old, new in changes:
         if source.count(old) != 1:
             raise RuntimeError(f"cannot adjust WeasyPrint's {function.__name__}: its source has changed")
         source = source.replace(old, new)
-    namespace = dict(module.__dict__)
-    exec(compile(textwrap.dedent(source), inspect.getsourcefile(function), "exec"), namespace)
-    return namespace[function.__name__]
+    return compile(textwrap.dedent(source), inspect.getsourcefile(function), "exec")
 
 
 def _trailing_space(split_first_line):

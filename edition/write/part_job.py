@@ -297,9 +297,8 @@ def set_aside(collect: bool = True):
     finally:
         if _let_go >= LET_GO_PAGES:
             gc.unfreeze()
-            _let_go = 0
-            gc.collect()
-        elif collect:
+            _let_go, collect = 0, True
+        if collect:
             gc.collect()
         gc.freeze()
 

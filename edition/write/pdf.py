@@ -45,12 +45,12 @@ def written(book: parts.Book, screen_path: Path, press_path: Path, settings: Set
     front matter, arabic from the first page of the text."""
     raw = press_path.with_name(press_path.name + ".raw")
     with tempfile.TemporaryDirectory(prefix=".parts-", dir=press_path.parent) as tmp:
-        paths = []
-        for k, (data, _) in enumerate(book.pdfs()):
+        paths, pdfs = [], book.pdfs()
+        for k, (data, _) in enumerate(pdfs):
             paths.append(Path(tmp, f"{k:04d}.pdf"))
             paths[-1].write_bytes(data)
         walked = [merge.holds_ids(placed.part and placed.part.html) for placed in book.placed]
-        merged = pool.submit(_merged, paths, raw, book.bookmarks(), [phantoms for _, phantoms in book.pdfs()], walked)
+        merged = pool.submit(_merged, paths, raw, book.bookmarks(), [phantoms for _, phantoms in pdfs], walked)
         derived: list[concurrent.futures.Future] = []
 
         def press() -> None:
