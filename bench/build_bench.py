@@ -3,7 +3,7 @@
 The machines are shared and noisy, so seconds mean little alone: every time is divided by the
 time of a plain WeasyPrint pass (`weasyprint <slug>.html out.pdf`: parse, lay out, write) over the
 very print HTML the build wrote, run in the same session.  For each scale it measures, each build
-in a process of its own, with its memory sampled every 0.2 s: the peak resident set of the
+in a process of its own, with its memory sampled as it runs: the peak resident set of the
 largest of its processes (`peak`), and the most all of them held at once (`total`: the sum of
 their proportional set sizes, the pages they share counted once):
 
@@ -137,11 +137,12 @@ def measured(command: list[str], timings: Path | None = None) -> dict:
 
 
 class _Sampler(threading.Thread):
-    """Every SAMPLE seconds, the memory of a process and of all its descendants (Linux's /proc):
-    `largest`, the highest peak resident set of any one of them (KiB, its VmHWM: `ru_maxrss`
+    """The memory of a process and of all its descendants (Linux's /proc): `largest`, the highest
+    peak resident set of any one of them (KiB, its VmHWM, read every SAMPLE seconds: `ru_maxrss`
     would count the peak of the process a worker was spawned from as the worker's, as Linux
     keeps it across exec); `total`, the highest sum of their proportional set sizes (the pages
-    they share counted once: what the machine gave them all at once)."""
+    they share counted once: what the machine gave them all at once), read every PSS_SAMPLE
+    seconds."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -149,16 +150,24 @@ class _Sampler(threading.Thread):
         self.stop = threading.Event()
 
     def run(self) -> None:
+        every, count = round(PSS_SAMPLE / SAMPLE), 0
         while not self.stop.wait(SAMPLE):
+            count += 1
+            proportional = count % every == 0
             total = 0
             for pid in _tree(self.pid):
-                resident, proportional = _memory(pid)
+                resident, held = _memory(pid, proportional)
                 self.largest = max(self.largest, resident)
-                total += proportional
+                total += held
             self.total = max(self.total, total)
 
 
-SAMPLE = 0.2  # seconds between two samples of a command's memory
+SAMPLE = 0.2  # seconds between two readings of the peak resident sets (/proc/PID/status: a tenth of a ms)
+# seconds between two readings of the proportional set sizes: /proc/PID/smaps_rollup walks the
+# process's page tables, 6 to 7 ms of CPU for a worker of the 4x edition (500 MiB).  Read every
+# 0.2 s, the sampler took 11.5 s of CPU during a cold 4x build, which took 106.5 and 107.1 s; read
+# every second, 2.8 s, and the build took 100.1 and 101.8 s (runs taken in turn, 6 December)
+PSS_SAMPLE = 1.0
 
 
 def _tree(pid: int) -> list[int]:
@@ -174,16 +183,17 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _memory(pid: int) -> tuple[int, int]:
-    """A process's peak resident set and its proportional set size now (KiB); 0 once it has ended."""
+def _memory(pid: int, proportional: bool = True) -> tuple[int, int]:
+    """A process's peak resident set and, if `proportional`, its proportional set size now (KiB;
+    else 0); 0 once it has ended."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
-        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text() if proportional else ""
     except OSError:
         return 0, 0
     resident = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
-    proportional = next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
-    return resident, proportional
+    held = next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return resident, held
 
 
 def build(sources: Path, out: Path) -> dict:

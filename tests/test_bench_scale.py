@@ -134,3 +134,17 @@ def test_repeated_runs_give_the_median_and_the_rebuilds_follow_the_last_cold_bui
     printed = build_bench.table([result])
     assert printed.splitlines()[1].split()[:5] == ["1x", "12", "28.0", "25.0", "0.89"]
     assert "1x runs, in order: cold 30.0, 20.0, 25.0 s; plain 28.0, 29.0, 27.0 s" in printed
+
+
+def test_the_memory_of_a_command_is_sampled_its_proportional_sizes_less_often(monkeypatch):
+    """A command's peak resident set and the most its processes held at once are read while it
+    runs (a child holding 100 MiB: both at least that), the peaks every SAMPLE seconds and the
+    proportional sizes (smaps_rollup, which walks a process's page tables) only every PSS_SAMPLE."""
+    monkeypatch.setattr(build_bench, "SAMPLE", 0.05)
+    monkeypatch.setattr(build_bench, "PSS_SAMPLE", 0.25)
+    read, memory = [], build_bench._memory
+    monkeypatch.setattr(build_bench, "_memory", lambda pid, proportional: read.append(proportional) or memory(pid, proportional))
+    held = "import time; b = bytearray(100 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(1.5)"
+    result = build_bench.measured([sys.executable, "-c", held])
+    assert result["peak_mib"] >= 100 and result["total_mib"] >= 100
+    assert 0 < read.count(True) <= len(read) / 4
