@@ -30,6 +30,7 @@ median time of each is the one used.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -150,13 +151,13 @@ class _Sampler(threading.Thread):
         self.stop = threading.Event()
 
     def run(self) -> None:
-        every, count = round(PSS_SAMPLE / SAMPLE), 0
-        while not self.stop.wait(SAMPLE):
-            count += 1
-            proportional = count % every == 0
+        every = max(round(PSS_SAMPLE / SAMPLE), 1)
+        for count in itertools.count():  # the proportional sizes read at the first sample, then every `every`
+            if self.stop.wait(SAMPLE):
+                return
             total = 0
             for pid in _tree(self.pid):
-                resident, held = _memory(pid, proportional)
+                resident, held = _memory(pid, count % every == 0)
                 self.largest = max(self.largest, resident)
                 total += held
             self.total = max(self.total, total)
@@ -183,7 +184,7 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _memory(pid: int, proportional: bool = True) -> tuple[int, int]:
+def _memory(pid: int, proportional: bool) -> tuple[int, int]:
     """A process's peak resident set and, if `proportional`, its proportional set size now (KiB;
     else 0); 0 once it has ended."""
     try:
